@@ -1,0 +1,31 @@
+#pragma once
+// The server's configuration: one immutable struct, nginx names and defaults where nginx has them.
+// Built from CLI flags at startup (src/app/cli.cpp), then shared read-only by every thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ringhttpd {
+
+struct config {
+    std::string listen_host = "127.0.0.1";
+    uint16_t listen_port = 8080;
+    std::string root = "./static";
+    unsigned threads = 0;  // 0: one per CPU this process may run on
+
+    // Limits (nginx: client_max_body_size 1m; large_client_header_buffers 4 8k).
+    uint64_t client_max_body_size = 1024 * 1024;
+    size_t max_request_line = 8 * 1024;   // longer request line -> 414
+    size_t max_header_size = 32 * 1024;  // larger header section -> 431
+
+    // Reactor sizing, per ring.
+    unsigned ring_entries = 1024;   // SQ size; the CQ is 8x this
+    unsigned recv_buffers = 1024;   // provided buffers, a power of two
+    unsigned recv_buffer_size = 4096;
+    unsigned listen_backlog = 4096;
+
+    unsigned shutdown_timeout_ms = 30'000;  // graceful drain gives up after this
+};
+
+}  // namespace ringhttpd

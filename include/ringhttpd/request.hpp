@@ -1,0 +1,36 @@
+#pragma once
+// The request a handler sees. Built by the HTTP layer on the ring thread; a handler gets it by
+// const reference and must not keep references past its return.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ringhttpd {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+struct request {
+    std::string method;   // "GET", "POST", ...
+    std::string target;   // the request target exactly as received ("/a%20b?x=1")
+    std::string path;     // target up to '?', still percent-encoded
+    std::string query;    // after '?', still percent-encoded, without the '?'
+    int version_minor = 1;  // HTTP/1.<minor>
+    header_list headers;    // names as received; look up with header()
+    std::string body;
+    // Route parameters ({name} segments), percent-decoded, filled by the router.
+    std::vector<std::pair<std::string, std::string>> params;
+
+    // First header with this name, compared case-insensitively.
+    std::optional<std::string_view> header(std::string_view name) const;
+    // Value of a {param} segment of the matched route.
+    std::optional<std::string_view> param(std::string_view name) const;
+    // First query parameter with this name, percent-decoded ('+' is a space).
+    std::optional<std::string> query_param(std::string_view name) const;
+
+    void clear();  // keeps capacity: a connection reuses one request object
+};
+
+}  // namespace ringhttpd

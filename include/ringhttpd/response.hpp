@@ -1,0 +1,40 @@
+#pragma once
+// What a handler returns: a status, headers and a body that is either bytes in memory or a byte
+// range of an open file. The server adds Date, Server, Content-Length and Connection; handlers
+// never write those. A file body is streamed in chunks, so its size is not bounded by memory.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ringhttpd/request.hpp"
+#include "ringhttpd/unique_fd.hpp"
+
+namespace ringhttpd {
+
+struct file_body {
+    unique_fd fd;
+    off_t offset = 0;
+    uint64_t length = 0;
+};
+
+struct response {
+    int status = 200;
+    std::string content_type;
+    header_list headers;  // extra headers; names and values must be free of CR/LF
+    std::string body;
+    std::optional<file_body> file;  // when set, it is the body and `body` is ignored
+    bool close_connection = false;  // answer with "Connection: close" and close afterwards
+
+    uint64_t content_length() const { return file ? file->length : body.size(); }
+
+    static response text(int status, std::string body,
+                         std::string content_type = "text/plain; charset=utf-8");
+    static response json(int status, std::string body);
+    // A small HTML error page for `status`, with the reason phrase from the status table.
+    static response error(int status);
+};
+
+}  // namespace ringhttpd

@@ -1,0 +1,33 @@
+#pragma once
+// The server: one pinned thread per ring, each with its own SO_REUSEPORT listener. start() binds
+// and starts every ring and throws std::runtime_error with an actionable message when it cannot.
+
+#include <memory>
+#include <string>
+
+#include "ringhttpd/config.hpp"
+#include "ringhttpd/router.hpp"
+
+namespace ringhttpd {
+
+class server {
+public:
+    server(config cfg, router routes);
+    ~server();
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    void start();
+    uint16_t port() const;  // the port actually bound (useful with port 0)
+    std::string describe() const;  // the startup summary: address, threads, ring setup, features
+
+    void stop();   // fast: close everything now
+    void drain();  // graceful: stop accepting, finish in-flight requests, close idle connections
+    void wait();   // until every ring thread has exited
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ringhttpd

@@ -1,0 +1,152 @@
+#include "app/cli.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <stdexcept>
+
+namespace ringhttpd::app {
+namespace {
+
+uint64_t parse_number(std::string_view text, std::string_view what) {
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        throw std::invalid_argument("invalid " + std::string(what) + " '" + std::string(text) + "'");
+    return value;
+}
+
+uint64_t scaled(uint64_t value, uint64_t factor, std::string_view text) {
+    if (value > std::numeric_limits<uint64_t>::max() / factor)
+        throw std::invalid_argument("value too large: '" + std::string(text) + "'");
+    return value * factor;
+}
+
+void parse_listen(std::string_view text, config& cfg) {
+    size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        throw std::invalid_argument("--listen expects HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '" +
+                                    std::string(text) + "'");
+    uint64_t port = parse_number(text.substr(colon + 1), "port");
+    if (port > 65535) throw std::invalid_argument("port out of range: " + std::to_string(port));
+    cfg.listen_host = std::string(text.substr(0, colon));
+    cfg.listen_port = uint16_t(port);
+}
+
+unsigned in_range(uint64_t n, std::string_view flag, uint64_t min, uint64_t max) {
+    if (n < min || n > max)
+        throw std::invalid_argument(std::string(flag) + " must be between " + std::to_string(min) +
+                                    " and " + std::to_string(max));
+    return unsigned(n);
+}
+
+}  // namespace
+
+uint64_t parse_size(std::string_view text) {
+    if (text.empty()) throw std::invalid_argument("empty size");
+    uint64_t factor = 1;
+    switch (text.back()) {
+        case 'k': case 'K': factor = 1024; break;
+        case 'm': case 'M': factor = 1024 * 1024; break;
+        case 'g': case 'G': factor = 1024 * 1024 * 1024; break;
+        default: break;
+    }
+    if (factor != 1) text.remove_suffix(1);
+    return scaled(parse_number(text, "size"), factor, text);
+}
+
+uint64_t parse_duration_ms(std::string_view text) {
+    if (text.empty()) throw std::invalid_argument("empty duration");
+    uint64_t factor = 1000;  // a bare number is seconds, as in nginx
+    if (text.size() > 2 && text.substr(text.size() - 2) == "ms") {
+        factor = 1;
+        text.remove_suffix(2);
+    } else if (text.back() == 's') {
+        text.remove_suffix(1);
+    } else if (text.back() == 'm') {
+        factor = 60'000;
+        text.remove_suffix(1);
+    } else if (text.back() == 'h') {
+        factor = 3'600'000;
+        text.remove_suffix(1);
+    }
+    return scaled(parse_number(text, "duration"), factor, text);
+}
+
+std::string usage() {
+    return R"(Usage: ringhttpd [options]
+
+An io_uring HTTP/1.1 server: one pinned thread and ring per CPU.
+
+Options:
+  --listen HOST:PORT            address to listen on (default 127.0.0.1:8080; [::1]:8080 for IPv6;
+                                port 0 picks a free port and logs it)
+  --root DIR                    document root for static files (default ./static)
+  --threads N                   ring threads, each pinned to a CPU (default: CPUs this process
+                                may run on)
+  --client-max-body-size SIZE   largest request body, else 413 (default 1m)
+  --max-request-line SIZE       longest request target, else 414 (default 8k)
+  --max-header-size SIZE        largest header section, else 431 (default 32k)
+  --recv-buffers N              provided receive buffers per thread, a power of two (default 1024)
+  --recv-buffer-size SIZE       size of each receive buffer (default 4k)
+  --shutdown-timeout TIME       how long SIGQUIT waits for in-flight requests (default 30s)
+  -h, --help                    show this help
+  -v, --version                 show the version
+
+Signals: SIGTERM/SIGINT stop at once; SIGQUIT stops accepting, finishes in-flight requests,
+closes idle connections and exits 0.
+)";
+}
+
+cli_options parse_cli(const std::vector<std::string>& args) {
+    cli_options out;
+    config& cfg = out.cfg;
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string flag = args[i];
+        std::string value;
+        bool has_inline_value = false;
+        if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = flag.substr(eq + 1);
+            flag = flag.substr(0, eq);
+            has_inline_value = true;
+        }
+        if (flag == "-h" || flag == "--help") {
+            out.show_help = true;
+            continue;
+        }
+        if (flag == "-v" || flag == "--version") {
+            out.show_version = true;
+            continue;
+        }
+        if (!has_inline_value) {
+            if (i + 1 >= args.size()) throw std::invalid_argument(flag + " needs a value");
+            value = args[++i];
+        }
+        if (flag == "--listen") {
+            parse_listen(value, cfg);
+        } else if (flag == "--root") {
+            cfg.root = value;
+        } else if (flag == "--threads") {
+            cfg.threads = in_range(parse_number(value, flag), flag, 1, 1024);
+        } else if (flag == "--client-max-body-size") {
+            cfg.client_max_body_size = parse_size(value);
+        } else if (flag == "--max-request-line") {
+            cfg.max_request_line = in_range(parse_size(value), flag, 64, 1 << 20);
+        } else if (flag == "--max-header-size") {
+            cfg.max_header_size = in_range(parse_size(value), flag, 256, 16 << 20);
+        } else if (flag == "--recv-buffers") {
+            cfg.recv_buffers = in_range(parse_number(value, flag), flag, 16, 32768);
+            if (cfg.recv_buffers & (cfg.recv_buffers - 1))
+                throw std::invalid_argument("--recv-buffers must be a power of two");
+        } else if (flag == "--recv-buffer-size") {
+            cfg.recv_buffer_size = in_range(parse_size(value), flag, 512, 1 << 20);
+        } else if (flag == "--shutdown-timeout") {
+            cfg.shutdown_timeout_ms = unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));
+        } else {
+            throw std::invalid_argument("unknown option '" + flag + "'");
+        }
+    }
+    return out;
+}
+
+}  // namespace ringhttpd::app

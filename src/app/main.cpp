@@ -1,0 +1,137 @@
+// ringhttpd entry point: parse flags, set up logging and signals, build the routes, run the
+// server until a signal says otherwise.
+
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#if RINGHTTPD_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
+
+#include "app/cli.hpp"
+#include "handlers/api.hpp"
+#include "handlers/static_files.hpp"
+#include "ringhttpd/server.hpp"
+
+namespace {
+
+using namespace ringhttpd;
+
+void setup_logging() {
+    auto logger = spdlog::stderr_color_mt("ringhttpd");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%^%l%$] %v");
+    spdlog::set_default_logger(logger);
+    spdlog::flush_on(spdlog::level::info);
+}
+
+std::string allocator_name() {
+#if RINGHTTPD_WITH_MIMALLOC
+    int v = mi_version();
+    return fmt::format("mimalloc {}.{}.{}", v / 100, (v / 10) % 10, v % 10);
+#else
+    return "system malloc (sanitizer build)";
+#endif
+}
+
+// Each connection is a descriptor: raise the soft limit to the hard one, as nginx users set
+// worker_rlimit_nofile.
+void raise_descriptor_limit() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    if (lim.rlim_cur < lim.rlim_max) {
+        rlimit raised = lim;
+        raised.rlim_cur = lim.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    spdlog::info("open file limit: {}", lim.rlim_cur);
+}
+
+sigset_t handled_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1}) sigaddset(&set, sig);
+    return set;
+}
+
+router build_routes(const config& cfg) {
+    router routes;
+    handlers::add_builtin_routes(routes);
+    auto files = std::make_shared<handlers::static_files>(cfg.root);
+    routes.set_fallback([files](const request& req) { return files->serve(req); });
+    return routes;
+}
+
+// Waits for signals until the server has stopped. Returns the process exit status.
+int serve_until_signalled(server& srv) {
+    const sigset_t set = handled_signals();
+    while (true) {
+        int sig = 0;
+        sigwait(&set, &sig);
+        switch (sig) {
+            case SIGINT:
+            case SIGTERM:
+                spdlog::info("received {}, stopping now", strsignal(sig));
+                srv.stop();
+                srv.wait();
+                return 0;
+            case SIGQUIT:
+                spdlog::info("received SIGQUIT: draining (no new connections; in-flight requests finish)");
+                srv.drain();
+                srv.wait();
+                spdlog::info("drained, exiting");
+                return 0;
+            default:
+                spdlog::warn("received {}: reloading and log reopening are not supported yet; ignored",
+                             strsignal(sig));
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    app::cli_options options;
+    try {
+        options = app::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ringhttpd: %s\nTry 'ringhttpd --help' for the options.\n", e.what());
+        return 2;
+    }
+    if (options.show_help) {
+        std::fputs(app::usage().c_str(), stdout);
+        return 0;
+    }
+    if (options.show_version) {
+        std::printf("ringhttpd %s\n", RINGHTTPD_VERSION);
+        return 0;
+    }
+
+    setup_logging();
+    signal(SIGPIPE, SIG_IGN);
+    // Block the handled signals before any thread starts, so every thread inherits the mask and
+    // only the main thread's sigwait sees them.
+    const sigset_t set = handled_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    raise_descriptor_limit();
+
+    try {
+        server srv(options.cfg, build_routes(options.cfg));
+        srv.start();
+        spdlog::info("ringhttpd {} {} allocator={}", RINGHTTPD_VERSION, srv.describe(), allocator_name());
+        return serve_until_signalled(srv);
+    } catch (const std::exception& e) {
+        spdlog::error("cannot start: {}", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,146 @@
+#include "ringhttpd/server.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
+#include <exception>
+#include <future>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "http/session.hpp"
+#include "io/listener.hpp"
+#include "io/reactor.hpp"
+#include "io/ring_setup.hpp"
+
+namespace ringhttpd {
+namespace {
+
+// The CPUs this process may run on (taskset, cgroup cpusets), in order.
+std::vector<int> allowed_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::vector<int> cpus;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+            if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+    if (cpus.empty()) cpus.push_back(0);
+    return cpus;
+}
+
+void pin_current_thread(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (int err = pthread_setaffinity_np(pthread_self(), sizeof set, &set); err != 0)
+        spdlog::warn("could not pin ring thread to CPU {}: {}", cpu, strerror(err));
+}
+
+}  // namespace
+
+struct server::impl {
+    config cfg;
+    router routes;
+    http::session_context session_ctx;
+    std::vector<std::unique_ptr<io::reactor>> reactors;
+    std::vector<std::thread> threads;
+    uint16_t port = 0;
+    io::ring_info ring;
+};
+
+server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
+    impl_->cfg = std::move(cfg);
+    impl_->routes = std::move(routes);
+    impl_->session_ctx.routes = &impl_->routes;
+    impl_->session_ctx.limits = {impl_->cfg.max_request_line, impl_->cfg.max_header_size,
+                                 impl_->cfg.client_max_body_size};
+}
+
+server::~server() {
+    stop();
+    wait();
+}
+
+void server::start() {
+    const config& cfg = impl_->cfg;
+    io::probe_io_uring();
+    const std::vector<int> cpus = allowed_cpus();
+    const unsigned count = cfg.threads ? cfg.threads : unsigned(cpus.size());
+    auto listeners = io::open_listeners(cfg.listen_host, cfg.listen_port, count, cfg.listen_backlog);
+    impl_->port = io::bound_port(listeners.front().get());
+
+    const io::reactor_options options{cfg.ring_entries, cfg.recv_buffers, cfg.recv_buffer_size,
+                                      cfg.shutdown_timeout_ms};
+    const http::session_context* ctx = &impl_->session_ctx;
+    auto factory = [ctx]() -> std::unique_ptr<io::stream_handler> {
+        return std::make_unique<http::session>(*ctx);
+    };
+    for (unsigned i = 0; i < count; ++i)
+        impl_->reactors.push_back(
+            std::make_unique<io::reactor>(std::move(listeners[i]), options, factory));
+
+    std::vector<std::future<void>> ready;
+    for (unsigned i = 0; i < count; ++i) {
+        std::promise<void> started;
+        ready.push_back(started.get_future());
+        io::reactor* r = impl_->reactors[i].get();
+        const int cpu = cpus[i % cpus.size()];
+        impl_->threads.emplace_back([r, cpu, started = std::move(started)]() mutable {
+            pin_current_thread(cpu);
+            try {
+                r->init();  // on this thread: the ring is single-issuer
+            } catch (...) {
+                started.set_exception(std::current_exception());
+                return;
+            }
+            started.set_value();
+            r->run();
+        });
+    }
+    std::exception_ptr failure;
+    for (auto& f : ready) {
+        try {
+            f.get();
+        } catch (...) {
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) {
+        stop();
+        wait();
+        std::rethrow_exception(failure);
+    }
+    impl_->ring = impl_->reactors.front()->info();
+}
+
+uint16_t server::port() const { return impl_->port; }
+
+std::string server::describe() const {
+    const config& cfg = impl_->cfg;
+    std::string host = cfg.listen_host.find(':') != std::string::npos && cfg.listen_host[0] != '['
+                           ? "[" + cfg.listen_host + "]"
+                           : cfg.listen_host;
+    return fmt::format(
+        "listening on http://{}:{} threads={} ring_flags={} buffer_ring={}x{}B io_uring_features={} root={}",
+        host, impl_->port, impl_->reactors.size(), io::describe_flags(impl_->ring.flags),
+        cfg.recv_buffers, cfg.recv_buffer_size, io::describe_features(impl_->ring), cfg.root);
+}
+
+void server::stop() {
+    for (auto& r : impl_->reactors) r->request_stop();
+}
+
+void server::drain() {
+    for (auto& r : impl_->reactors) r->request_drain();
+}
+
+void server::wait() {
+    for (auto& t : impl_->threads)
+        if (t.joinable()) t.join();
+}
+
+}  // namespace ringhttpd

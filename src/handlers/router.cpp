@@ -1,0 +1,98 @@
+#include "ringhttpd/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "http/url.hpp"
+
+namespace ringhttpd {
+namespace {
+
+std::vector<std::string> split_segments(std::string_view path) {
+    std::vector<std::string> segments;
+    size_t pos = 1;  // paths start with '/'
+    while (pos <= path.size()) {
+        size_t slash = path.find('/', pos);
+        if (slash == std::string_view::npos) slash = path.size();
+        segments.emplace_back(path.substr(pos, slash - pos));
+        pos = slash + 1;
+    }
+    return segments;
+}
+
+bool is_parameter(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+response run_handler(const handler& fn, const request& req) {
+    try {
+        return fn(req);
+    } catch (const std::exception& e) {
+        spdlog::error("handler for {} {} threw: {}", req.method, req.path, e.what());
+    } catch (...) {
+        spdlog::error("handler for {} {} threw a non-exception", req.method, req.path);
+    }
+    return response::error(500);
+}
+
+void append_allowed(std::string& allow, std::string_view method) {
+    if (allow.find(method) != std::string::npos) return;
+    if (!allow.empty()) allow += ", ";
+    allow += method;
+}
+
+}  // namespace
+
+void router::add(std::string_view method, std::string_view pattern, handler h) {
+    routes_.push_back({std::string(method), split_segments(pattern), std::move(h)});
+}
+
+bool router::matches(const route& r, const std::vector<std::string>& segments, request* req) {
+    if (r.segments.size() != segments.size()) return false;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        const std::string& want = r.segments[i];
+        if (is_parameter(want)) {
+            if (segments[i].empty()) return false;
+            req->params.emplace_back(want.substr(1, want.size() - 2), segments[i]);
+        } else if (want != segments[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+response router::dispatch(request& req) const {
+    // Segments are decoded one by one, so an encoded '/' stays inside its segment.
+    std::vector<std::string> segments = split_segments(req.path);
+    for (auto& seg : segments) {
+        auto decoded = http::percent_decode(seg);
+        if (!decoded) return response::error(400);
+        seg = std::move(*decoded);
+    }
+
+    std::string allow;
+    for (const route& r : routes_) {
+        req.params.clear();
+        if (!matches(r, segments, &req)) continue;
+        if (r.method == req.method || (r.method == "GET" && req.method == "HEAD"))
+            return run_handler(r.fn, req);
+        append_allowed(allow, r.method);
+        if (r.method == "GET") append_allowed(allow, "HEAD");
+    }
+    req.params.clear();
+    if (!allow.empty()) {
+        response res = response::error(405);
+        res.headers.emplace_back("Allow", allow);
+        return res;
+    }
+    if (!fallback_) return response::error(404);
+    if (req.method != "GET" && req.method != "HEAD") {
+        response res = response::error(405);
+        res.headers.emplace_back("Allow", "GET, HEAD");
+        return res;
+    }
+    return run_handler(fallback_, req);
+}
+
+}  // namespace ringhttpd

@@ -1,0 +1,37 @@
+#include "ringhttpd/request.hpp"
+
+#include <strings.h>
+
+#include "http/url.hpp"
+
+namespace ringhttpd {
+
+std::optional<std::string_view> request::header(std::string_view name) const {
+    for (const auto& [key, value] : headers)
+        if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0)
+            return value;
+    return std::nullopt;
+}
+
+std::optional<std::string_view> request::param(std::string_view name) const {
+    for (const auto& [key, value] : params)
+        if (key == name) return value;
+    return std::nullopt;
+}
+
+std::optional<std::string> request::query_param(std::string_view name) const {
+    return http::find_query_param(query, name);
+}
+
+void request::clear() {
+    method.clear();
+    target.clear();
+    path.clear();
+    query.clear();
+    version_minor = 1;
+    headers.clear();
+    body.clear();
+    params.clear();
+}
+
+}  // namespace ringhttpd

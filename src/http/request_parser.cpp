@@ -1,0 +1,170 @@
+#include "http/request_parser.hpp"
+
+#include <strings.h>
+
+#include "http/url.hpp"
+
+namespace ringhttpd::http {
+namespace {
+
+request_parser& self(llhttp_t* p) { return *static_cast<request_parser*>(p->data); }
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// "HTTP/" followed by digit.digit: a well-formed version we do not speak (505), as opposed to
+// garbage where a version should be (400).
+bool looks_like_version(std::string_view v) {
+    return v.size() == 3 && v[0] >= '0' && v[0] <= '9' && v[1] == '.' && v[2] >= '0' && v[2] <= '9';
+}
+
+}  // namespace
+
+request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
+    llhttp_settings_init(&settings_);
+    settings_.on_message_begin = on_message_begin;
+    settings_.on_url = on_url;
+    settings_.on_version = on_version;
+    settings_.on_header_field = on_header_field;
+    settings_.on_header_value = on_header_value;
+    settings_.on_header_value_complete = on_header_value_complete;
+    settings_.on_headers_complete = on_headers_complete;
+    settings_.on_body = on_body;
+    settings_.on_message_complete = on_message_complete;
+    llhttp_init(&parser_, HTTP_REQUEST, &settings_);  // strict: no lenient flags are set
+    parser_.data = this;
+}
+
+request_parser::result request_parser::feed(std::string_view data, size_t& consumed) {
+    consumed = 0;
+    if (error_status_) return result::error;
+    llhttp_errno_t err = llhttp_execute(&parser_, data.data(), data.size());
+    if (err == HPE_OK) {
+        consumed = data.size();
+        return result::need_more;
+    }
+    if ((err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) && ready_) {
+        // Paused by on_message_complete: the request ends where parsing stopped.
+        consumed = size_t(llhttp_get_error_pos(&parser_) - data.data());
+        if (err == HPE_PAUSED_UPGRADE) {
+            // We never switch protocols, so bytes after an Upgrade request are HTTP again.
+            llhttp_resume_after_upgrade(&parser_);
+        } else {
+            llhttp_resume(&parser_);
+        }
+        return result::request_ready;
+    }
+    if (!error_status_) error_status_ = status_for(err);
+    return result::error;
+}
+
+void request_parser::next() {
+    request_.clear();
+    ready_ = false;
+    expects_continue_ = false;
+}
+
+int request_parser::fail(int status) {
+    error_status_ = status;
+    return HPE_USER;
+}
+
+int request_parser::status_for(llhttp_errno_t err) const {
+    if (err == HPE_INVALID_VERSION && looks_like_version(version_)) return 505;
+    return 400;
+}
+
+int request_parser::on_message_begin(llhttp_t* p) {
+    auto& s = self(p);
+    s.request_.clear();
+    s.version_.clear();
+    s.field_.clear();
+    s.value_.clear();
+    s.header_bytes_ = 0;
+    s.in_message_ = true;
+    s.expects_continue_ = false;
+    return 0;
+}
+
+int request_parser::on_url(llhttp_t* p, const char* at, size_t len) {
+    auto& s = self(p);
+    if (s.request_.target.size() + len > s.limits_.max_request_line) return s.fail(414);
+    s.request_.target.append(at, len);
+    return 0;
+}
+
+int request_parser::on_version(llhttp_t* p, const char* at, size_t len) {
+    auto& s = self(p);
+    if (s.version_.size() + len > 16) return s.fail(400);
+    s.version_.append(at, len);
+    return 0;
+}
+
+int request_parser::on_header_field(llhttp_t* p, const char* at, size_t len) {
+    auto& s = self(p);
+    s.header_bytes_ += len;
+    if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    s.field_.append(at, len);
+    return 0;
+}
+
+int request_parser::on_header_value(llhttp_t* p, const char* at, size_t len) {
+    auto& s = self(p);
+    s.header_bytes_ += len;
+    if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    s.value_.append(at, len);
+    return 0;
+}
+
+int request_parser::on_header_value_complete(llhttp_t* p) {
+    auto& s = self(p);
+    s.header_bytes_ += 4;  // ": " and CRLF count toward the limit, as they do on the wire
+    if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    s.request_.headers.emplace_back(std::move(s.field_), std::move(s.value_));
+    s.field_.clear();
+    s.value_.clear();
+    return 0;
+}
+
+int request_parser::on_headers_complete(llhttp_t* p) {
+    auto& s = self(p);
+    if (p->http_major != 1) return s.fail(505);
+    request& req = s.request_;
+    req.method = llhttp_method_name(llhttp_method_t(p->method));
+    req.version_minor = p->http_minor;
+    auto parts = split_target(req.target);
+    req.path.assign(parts.path);
+    req.query.assign(parts.query);
+    if (req.path.empty() || req.path[0] != '/') {
+        // Only origin-form and absolute-form targets name a resource here.
+        return s.fail(400);
+    }
+
+    const bool has_body = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.limits_.max_body_size)
+        return s.fail(413);
+    if (has_body && p->http_minor >= 1) {
+        auto expect = req.header("Expect");
+        s.expects_continue_ = expect && iequals(*expect, "100-continue");
+    }
+    s.keep_alive_ = llhttp_should_keep_alive(p);
+    return 0;
+}
+
+int request_parser::on_body(llhttp_t* p, const char* at, size_t len) {
+    auto& s = self(p);
+    if (s.request_.body.size() + len > s.limits_.max_body_size) return s.fail(413);
+    s.request_.body.append(at, len);
+    return 0;
+}
+
+int request_parser::on_message_complete(llhttp_t* p) {
+    auto& s = self(p);
+    s.in_message_ = false;
+    s.ready_ = true;
+    s.keep_alive_ = llhttp_should_keep_alive(p);
+    return HPE_PAUSED;  // hand the request over before parsing the next one
+}
+
+}  // namespace ringhttpd::http

@@ -1,0 +1,74 @@
+#pragma once
+// Incremental HTTP/1.1 request parser: llhttp in strict mode, filling a ringhttpd::request and
+// enforcing the size limits. Feed it bytes as they arrive, split anywhere; it stops after each
+// complete request so the caller can answer requests strictly in order. One per connection.
+
+#include <llhttp.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ringhttpd/request.hpp"
+
+namespace ringhttpd::http {
+
+struct parser_limits {
+    size_t max_request_line = 8 * 1024;
+    size_t max_header_size = 32 * 1024;
+    uint64_t max_body_size = 1024 * 1024;
+};
+
+class request_parser {
+public:
+    enum class result {
+        need_more,      // every byte was consumed; the request is not complete yet
+        request_ready,  // current() is complete; bytes after it were not consumed
+        error,          // malformed or over a limit: answer error_status() and close
+    };
+
+    explicit request_parser(const parser_limits& limits);
+    request_parser(const request_parser&) = delete;
+    request_parser& operator=(const request_parser&) = delete;
+
+    result feed(std::string_view data, size_t& consumed);
+    void next();  // after request_ready: forget the request and parse the next one
+
+    request& current() { return request_; }
+    bool keep_alive() const { return keep_alive_; }
+    int error_status() const { return error_status_; }
+    // Bytes of a request have arrived, but not all of it.
+    bool in_message() const { return in_message_; }
+    // The client sent "Expect: 100-continue" and waits for the go-ahead to send its body.
+    bool expects_continue() const { return expects_continue_; }
+
+private:
+    static int on_message_begin(llhttp_t* p);
+    static int on_url(llhttp_t* p, const char* at, size_t len);
+    static int on_version(llhttp_t* p, const char* at, size_t len);
+    static int on_header_field(llhttp_t* p, const char* at, size_t len);
+    static int on_header_value(llhttp_t* p, const char* at, size_t len);
+    static int on_header_value_complete(llhttp_t* p);
+    static int on_headers_complete(llhttp_t* p);
+    static int on_body(llhttp_t* p, const char* at, size_t len);
+    static int on_message_complete(llhttp_t* p);
+
+    int fail(int status);  // records the status and aborts parsing
+    int status_for(llhttp_errno_t err) const;
+
+    parser_limits limits_;
+    llhttp_settings_t settings_{};
+    llhttp_t parser_{};
+    request request_;
+    std::string field_, value_, version_;
+    size_t header_bytes_ = 0;
+    bool field_done_ = false;
+    bool in_message_ = false;
+    bool keep_alive_ = true;
+    bool expects_continue_ = false;
+    bool ready_ = false;
+    int error_status_ = 0;
+};
+
+}  // namespace ringhttpd::http

@@ -1,0 +1,28 @@
+#include "ringhttpd/response.hpp"
+
+#include "http/status.hpp"
+
+namespace ringhttpd {
+
+response response::text(int status, std::string body, std::string content_type) {
+    response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = std::move(content_type);
+    return r;
+}
+
+response response::json(int status, std::string body) {
+    return text(status, std::move(body), "application/json");
+}
+
+response response::error(int status) {
+    // The page names only the status: nothing from the request is echoed back.
+    std::string title = std::to_string(status) + " " + std::string(http::reason_phrase(status));
+    return text(status,
+                "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" +
+                    title + "</h1></center>\r\n<hr><center>ringhttpd</center>\r\n</body>\r\n</html>\r\n",
+                "text/html; charset=utf-8");
+}
+
+}  // namespace ringhttpd

@@ -1,0 +1,59 @@
+#include "http/response_writer.hpp"
+
+#include <charconv>
+
+#include "http/date_cache.hpp"
+#include "http/status.hpp"
+
+namespace ringhttpd::http {
+namespace {
+
+void append_number(std::string& out, uint64_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+}
+
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+}
+
+}  // namespace
+
+void write_response(io::output_queue& out, response&& res, const response_framing& framing) {
+    std::string& buf = out.buffer();
+    buf.append("HTTP/1.1 ");
+    append_number(buf, uint64_t(res.status));
+    buf += ' ';
+    buf.append(reason_phrase(res.status));
+    buf.append("\r\nServer: ringhttpd\r\nDate: ");
+    buf.append(http_date_now());
+    buf.append("\r\n");
+    if (!res.content_type.empty()) append_header(buf, "Content-Type", res.content_type);
+    const bool bodiless = status_has_no_body(res.status);
+    if (!bodiless) {
+        buf.append("Content-Length: ");
+        append_number(buf, res.content_length());
+        buf.append("\r\n");
+    }
+    for (const auto& [name, value] : res.headers) append_header(buf, name, value);
+    if (!framing.keep_alive) {
+        buf.append("Connection: close\r\n");
+    } else if (framing.http10) {
+        buf.append("Connection: keep-alive\r\n");
+    }
+    buf.append("\r\n");
+    if (framing.head_request || bodiless) return;
+    if (res.file) {
+        out.push_file(std::move(*res.file));
+    } else {
+        buf.append(res.body);
+    }
+}
+
+void write_continue(io::output_queue& out) { out.buffer().append("HTTP/1.1 100 Continue\r\n\r\n"); }
+
+}  // namespace ringhttpd::http

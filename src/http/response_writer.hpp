@@ -1,0 +1,22 @@
+#pragma once
+// Serialises a response into a connection's output queue: status line, the headers the server
+// owns (Server, Date, Content-Length, Connection), the handler's headers, then the body. A file
+// body is queued as a file range and streamed by the reactor.
+
+#include "io/output_queue.hpp"
+#include "ringhttpd/response.hpp"
+
+namespace ringhttpd::http {
+
+struct response_framing {
+    bool head_request = false;  // HEAD: the same headers as GET, no body
+    bool keep_alive = true;
+    bool http10 = false;  // the client spoke HTTP/1.0, so keep-alive must be said explicitly
+};
+
+void write_response(io::output_queue& out, response&& res, const response_framing& framing);
+
+// "HTTP/1.1 100 Continue": tells a client that sent Expect: 100-continue to send its body.
+void write_continue(io::output_queue& out);
+
+}  // namespace ringhttpd::http

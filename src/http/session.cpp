@@ -1,0 +1,98 @@
+#include "http/session.hpp"
+
+#include "http/response_writer.hpp"
+
+namespace ringhttpd::http {
+namespace {
+
+// Stop parsing pipelined requests once this much output is waiting, or a file is streaming, so a
+// client that pipelines without reading cannot make the server buffer without bound.
+constexpr size_t output_high_water = 256 * 1024;
+
+}  // namespace
+
+session::session(const session_context& context) : context_(context), parser_(context.limits) {}
+
+void session::on_receive(io::connection_control& conn, std::string_view bytes) {
+    if (closing_) return;  // the answer is final; whatever else arrives is discarded
+    if (paused_ || !held_input_.empty()) {
+        held_input_.append(bytes);
+        if (!paused_) process_held_input(conn);
+        return;
+    }
+    size_t used = process(conn, bytes);
+    if (used < bytes.size() && !closing_) held_input_.assign(bytes.substr(used));
+}
+
+void session::on_output_drained(io::connection_control& conn) {
+    if (!paused_) return;
+    paused_ = false;
+    process_held_input(conn);
+}
+
+bool session::on_shutdown(io::connection_control& conn) {
+    draining_ = true;
+    if (parser_.in_message() || !held_input_.empty()) return false;  // answer it, then close
+    if (conn.out.empty()) return true;
+    closing_ = true;
+    conn.close_after_output = true;
+    return false;
+}
+
+void session::process_held_input(io::connection_control& conn) {
+    size_t used = process(conn, held_input_);
+    held_input_.erase(0, used);
+    if (held_input_.empty() || closing_) std::string().swap(held_input_);  // idle holds no memory
+}
+
+size_t session::process(io::connection_control& conn, std::string_view data) {
+    size_t pos = 0;
+    while (pos < data.size() && !paused_ && !closing_) {
+        size_t consumed = 0;
+        auto result = parser_.feed(data.substr(pos), consumed);
+        pos += consumed;
+        switch (result) {
+            case request_parser::result::need_more:
+                if (parser_.expects_continue() && !continue_sent_) {
+                    write_continue(conn.out);
+                    continue_sent_ = true;
+                }
+                return pos;
+            case request_parser::result::request_ready:
+                respond(conn);
+                parser_.next();
+                continue_sent_ = false;
+                if (conn.out.has_file() || conn.out.pending_bytes() >= output_high_water)
+                    paused_ = true;
+                break;
+            case request_parser::result::error:
+                respond_error(conn, parser_.error_status());
+                return data.size();
+        }
+    }
+    return pos;
+}
+
+void session::respond(io::connection_control& conn) {
+    request& req = parser_.current();
+    response res = context_.routes->dispatch(req);
+    response_framing framing;
+    framing.head_request = req.method == "HEAD";
+    framing.http10 = req.version_minor == 0;
+    framing.keep_alive = parser_.keep_alive() && !draining_ && !res.close_connection;
+    write_response(conn.out, std::move(res), framing);
+    if (!framing.keep_alive) {
+        closing_ = true;
+        conn.close_after_output = true;
+    }
+}
+
+void session::respond_error(io::connection_control& conn, int status) {
+    response_framing framing;
+    framing.keep_alive = false;  // after malformed input the byte stream cannot be trusted
+    write_response(conn.out, response::error(status), framing);
+    closing_ = true;
+    conn.close_after_output = true;
+}
+
+}  // namespace ringhttpd::http

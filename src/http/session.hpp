@@ -1,0 +1,46 @@
+#pragma once
+// One HTTP/1.1 connection: bytes in, responses out, strictly in request order. Parses inline on
+// the ring thread, dispatches each complete request through the router, and holds back further
+// pipelined requests while a large response drains (backpressure). Lives on one ring thread.
+
+#include <memory>
+#include <string>
+
+#include "http/request_parser.hpp"
+#include "io/stream_handler.hpp"
+#include "ringhttpd/router.hpp"
+
+namespace ringhttpd::http {
+
+struct session_context {
+    const router* routes = nullptr;
+    parser_limits limits;
+};
+
+class session final : public io::stream_handler {
+public:
+    explicit session(const session_context& context);
+
+    void on_receive(io::connection_control& conn, std::string_view bytes) override;
+    void on_output_drained(io::connection_control& conn) override;
+    bool wants_input() const override { return !paused_ && !closing_; }
+    bool on_shutdown(io::connection_control& conn) override;
+
+private:
+    // Parses and answers requests in `data`; returns how many bytes it consumed (less than all
+    // when it paused for backpressure or decided to close).
+    size_t process(io::connection_control& conn, std::string_view data);
+    void process_held_input(io::connection_control& conn);
+    void respond(io::connection_control& conn);
+    void respond_error(io::connection_control& conn, int status);
+
+    const session_context& context_;
+    request_parser parser_;
+    std::string held_input_;  // received, not yet parsed: kept while paused
+    bool paused_ = false;     // waiting for output to drain before parsing more
+    bool closing_ = false;    // the last response is queued; the connection closes after it
+    bool draining_ = false;   // graceful shutdown: close after the request in progress
+    bool continue_sent_ = false;
+};
+
+}  // namespace ringhttpd::http

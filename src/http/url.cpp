@@ -1,0 +1,117 @@
+#include "http/url.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace ringhttpd::http {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool is_unreserved(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
+    std::string out;
+    out.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return std::nullopt;
+            int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += char(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_is_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string percent_encode_path(std::string_view path) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(path.size());
+    for (unsigned char c : path) {
+        if (is_unreserved(c) || c == '/') {
+            out += char(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> find_query_param(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        size_t eq = pair.find('=');
+        std::string_view key = pair.substr(0, eq);
+        std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+        auto decoded_key = percent_decode(key, true);
+        if (decoded_key.value_or(std::string(key)) != name) continue;
+        return percent_decode(value, true).value_or(std::string(value));
+    }
+    return std::nullopt;
+}
+
+target_parts split_target(std::string_view target) {
+    if (size_t hash = target.find('#'); hash != std::string_view::npos)
+        target = target.substr(0, hash);
+    if (size_t scheme = target.find("://"); scheme != std::string_view::npos && target[0] != '/') {
+        size_t slash = target.find('/', scheme + 3);
+        size_t question = target.find('?', scheme + 3);
+        size_t start = std::min(slash, question);
+        target = start == std::string_view::npos ? std::string_view{"/"} : target.substr(start);
+        if (!target.empty() && target[0] == '?') {
+            return {"/", target.substr(1)};
+        }
+    }
+    size_t question = target.find('?');
+    if (question == std::string_view::npos) return {target, {}};
+    return {target.substr(0, question), target.substr(question + 1)};
+}
+
+std::optional<std::string> normalize_path(std::string_view path) {
+    std::vector<std::string_view> segments;
+    const bool trailing_slash = !path.empty() && path.back() == '/';
+    size_t pos = 0;
+    while (pos <= path.size()) {
+        size_t slash = path.find('/', pos);
+        if (slash == std::string_view::npos) slash = path.size();
+        std::string_view seg = path.substr(pos, slash - pos);
+        pos = slash + 1;
+        if (seg.empty() || seg == ".") continue;
+        if (seg == "..") {
+            if (segments.empty()) return std::nullopt;
+            segments.pop_back();
+            continue;
+        }
+        segments.push_back(seg);
+    }
+    std::string out;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        if (i) out += '/';
+        out += segments[i];
+    }
+    if (trailing_slash && !out.empty()) out += '/';
+    return out;
+}
+
+}  // namespace ringhttpd::http

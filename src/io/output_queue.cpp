@@ -1,0 +1,41 @@
+#include "io/output_queue.hpp"
+
+#include <numeric>
+
+namespace ringhttpd::io {
+
+std::string& output_queue::buffer() {
+    bool back_usable = !segments_.empty() && !segments_.back().file &&
+                       !(front_busy_ && segments_.size() == 1);
+    if (!back_usable) segments_.emplace_back();
+    return segments_.back().bytes;
+}
+
+void output_queue::push_file(file_body file) {
+    output_segment seg;
+    seg.file = std::move(file);
+    segments_.push_back(std::move(seg));
+}
+
+bool output_queue::has_file() const {
+    for (const auto& s : segments_)
+        if (s.file) return true;
+    return false;
+}
+
+size_t output_queue::pending_bytes() const {
+    return std::accumulate(segments_.begin(), segments_.end(), size_t{0},
+                           [](size_t n, const output_segment& s) { return n + s.unsent(); });
+}
+
+void output_queue::pop_front() {
+    segments_.pop_front();
+    front_busy_ = false;
+}
+
+void output_queue::clear() {
+    segments_.clear();
+    front_busy_ = false;
+}
+
+}  // namespace ringhttpd::io

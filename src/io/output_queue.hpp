@@ -1,0 +1,45 @@
+#pragma once
+// A connection's pending output, in order: runs of bytes in memory and byte ranges of files.
+// The protocol layer appends; the reactor sends from the front, one send at a time. A file range
+// is streamed through a bounded chunk, so a response of any size needs little memory.
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "ringhttpd/response.hpp"
+
+namespace ringhttpd::io {
+
+struct output_segment {
+    // Memory segment: the bytes to send. File segment: the chunk most recently read.
+    std::string bytes;
+    size_t sent = 0;                 // bytes of `bytes` already sent
+    std::optional<file_body> file;  // what remains to be read of the file, if a file segment
+
+    size_t unsent() const { return bytes.size() - sent; }
+};
+
+class output_queue {
+public:
+    // Where to append bytes: the last segment if it is in memory and not being sent right now
+    // (appending could move the bytes under an in-flight send), else a new segment.
+    std::string& buffer();
+    void push_file(file_body file);
+
+    bool empty() const { return segments_.empty(); }
+    bool has_file() const;
+    size_t pending_bytes() const;  // bytes held in memory, for backpressure
+
+    output_segment& front() { return segments_.front(); }
+    void pop_front();
+    void set_front_busy(bool busy) { front_busy_ = busy; }
+    void clear();
+
+private:
+    std::deque<output_segment> segments_;
+    bool front_busy_ = false;
+};
+
+}  // namespace ringhttpd::io

@@ -1,0 +1,437 @@
+#include "io/reactor.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+namespace ringhttpd::io {
+namespace {
+
+constexpr size_t file_chunk_size = 64 * 1024;
+constexpr uint16_t buffer_group = 0;
+// How long accept waits before retrying after running out of descriptors or memory.
+constexpr long long accept_backoff_ns = 100'000'000;
+// While draining, the loop wakes this often to check the drain deadline.
+constexpr long long drain_tick_ns = 50'000'000;
+
+bool is_resource_shortage(int err) {
+    return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+}  // namespace
+
+reactor::reactor(unique_fd listener, reactor_options options, stream_handler_factory factory)
+    : listener_(std::move(listener)), options_(options), factory_(std::move(factory)) {}
+
+reactor::~reactor() {
+    // Tearing the ring down cancels whatever is still in flight; only then close the sockets.
+    buffers_.reset();
+    if (ring_ready_) io_uring_queue_exit(&ring_);
+    for (auto& c : slots_)
+        if (c.fd >= 0) ::close(c.fd);
+}
+
+void reactor::init() {
+    info_ = setup_ring(ring_, options_.ring_entries);
+    ring_ready_ = true;
+    buffers_.emplace(ring_, buffer_group, options_.recv_buffers, options_.recv_buffer_size);
+    wake_fd_.reset(eventfd(0, EFD_CLOEXEC));
+    if (!wake_fd_) throw std::runtime_error("eventfd: " + std::string(strerror(errno)));
+}
+
+void reactor::request_stop() {
+    requested_.store(stop_mode::stopping);
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
+void reactor::request_drain() {
+    stop_mode expected = stop_mode::running;
+    requested_.compare_exchange_strong(expected, stop_mode::draining);
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
+io_uring_sqe* reactor::get_sqe() {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    while (!sqe) {  // the SQ is full: hand it to the kernel and try again
+        io_uring_submit(&ring_);
+        sqe = io_uring_get_sqe(&ring_);
+    }
+    return sqe;
+}
+
+void reactor::set_tag(io_uring_sqe* sqe, op_tag tag) { io_uring_sqe_set_data64(sqe, tag.encode()); }
+
+// ---- the loop ----
+
+void reactor::run() {
+    arm_accept();
+    arm_wake();
+    using clock = std::chrono::steady_clock;
+    clock::time_point drain_deadline{};
+
+    while (true) {
+        if (mode_ == stop_mode::stopping) break;
+        if (mode_ == stop_mode::draining) {
+            if (drain_deadline == clock::time_point{})
+                drain_deadline = clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms);
+            if (live_connections_ == 0) break;
+            if (clock::now() >= drain_deadline) {
+                spdlog::warn("graceful shutdown: {} connection(s) still busy after {} ms; closing",
+                             live_connections_, options_.shutdown_timeout_ms);
+                break;
+            }
+        }
+        __kernel_timespec tick{0, drain_tick_ns};
+        io_uring_cqe* cqe = nullptr;
+        int ret = io_uring_submit_and_wait_timeout(
+            &ring_, &cqe, 1, mode_ == stop_mode::draining ? &tick : nullptr, nullptr);
+        if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
+            spdlog::error("io_uring_submit_and_wait: {}", strerror(-ret));
+            break;
+        }
+        unsigned head, seen = 0;
+        io_uring_for_each_cqe(&ring_, head, cqe) {
+            on_completion(*cqe);
+            ++seen;
+        }
+        io_uring_cq_advance(&ring_, seen);
+
+        // Buffers consumed above are back in the ring: re-arm receives that ran out of them.
+        std::vector<uint32_t> parked;
+        parked.swap(parked_);
+        for (uint32_t slot : parked) {
+            connection& c = slots_[slot];
+            if (c.fd < 0 || c.closing) continue;
+            after_handler(c);
+            finish_close_if_quiet(c);
+        }
+    }
+}
+
+void reactor::on_completion(const io_uring_cqe& cqe) {
+    const op_tag tag = op_tag::decode(cqe.user_data);
+    const bool more = cqe.flags & IORING_CQE_F_MORE;
+    switch (tag.kind) {
+        case op_kind::ignore:
+            return;
+        case op_kind::accept:
+            on_accept(cqe.res, more);
+            return;
+        case op_kind::accept_backoff:
+            if (mode_ == stop_mode::running) arm_accept();
+            return;
+        case op_kind::wake:
+            on_wake();
+            return;
+        default:
+            break;
+    }
+    connection* c = live_connection(tag);
+    if (!c) return;
+    switch (tag.kind) {
+        case op_kind::recv:
+            on_recv(*c, cqe);
+            break;
+        case op_kind::send:
+            on_send(*c, cqe.res);
+            break;
+        case op_kind::file_read:
+            on_file_read(*c, cqe.res);
+            break;
+        default:
+            break;
+    }
+    finish_close_if_quiet(*c);
+}
+
+reactor::connection* reactor::live_connection(op_tag tag) {
+    if (tag.slot >= slots_.size()) return nullptr;
+    connection& c = slots_[tag.slot];
+    return (c.fd >= 0 && c.generation == tag.generation) ? &c : nullptr;
+}
+
+// ---- accept ----
+
+void reactor::arm_accept() {
+    if (accept_armed_ || !listener_) return;
+    io_uring_sqe* sqe = get_sqe();
+    io_uring_prep_multishot_accept(sqe, listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    set_tag(sqe, {op_kind::accept});
+    accept_armed_ = true;
+}
+
+void reactor::arm_accept_backoff() {
+    backoff_ = {0, accept_backoff_ns};
+    io_uring_sqe* sqe = get_sqe();
+    io_uring_prep_timeout(sqe, &backoff_, 0, 0);
+    set_tag(sqe, {op_kind::accept_backoff});
+}
+
+void reactor::on_accept(int result, bool more) {
+    if (!more) accept_armed_ = false;
+    if (result >= 0) {
+        if (mode_ != stop_mode::running) {
+            ::close(result);
+        } else {
+            open_connection(result);
+        }
+    } else if (is_resource_shortage(-result)) {
+        // Out of descriptors or memory: keep serving the connections we have and retry later
+        // instead of spinning on accept.
+        spdlog::warn("accept: {}; retrying in {} ms", strerror(-result), accept_backoff_ns / 1'000'000);
+        if (!more) {
+            arm_accept_backoff();
+            return;
+        }
+    }
+    if (!accept_armed_ && mode_ == stop_mode::running) arm_accept();
+}
+
+reactor::connection& reactor::open_connection(int fd) {
+    uint32_t slot;
+    if (!free_slots_.empty()) {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        slot = uint32_t(slots_.size());
+        slots_.emplace_back();
+        slots_.back().slot = slot;
+    }
+    connection& c = slots_[slot];
+    c.fd = fd;
+    c.ops_in_flight = 0;
+    c.recv_armed = c.recv_cancelling = c.send_in_flight = c.read_in_flight = false;
+    c.closing = c.peer_closed = c.close_after_output = false;
+    c.handler = factory_();
+    ++live_connections_;
+    // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    arm_recv(c);
+    return c;
+}
+
+// ---- wake-up from other threads ----
+
+void reactor::arm_wake() {
+    io_uring_sqe* sqe = get_sqe();
+    io_uring_prep_read(sqe, wake_fd_.get(), &wake_value_, sizeof wake_value_, 0);
+    set_tag(sqe, {op_kind::wake});
+}
+
+void reactor::on_wake() {
+    stop_mode requested = requested_.load();
+    if (requested == stop_mode::stopping) {
+        mode_ = stop_mode::stopping;
+        return;
+    }
+    if (requested == stop_mode::draining && mode_ == stop_mode::running) begin_drain();
+    arm_wake();
+}
+
+void reactor::begin_drain() {
+    mode_ = stop_mode::draining;
+    // Stop accepting: cancel the multishot accept, then close the listener so the kernel stops
+    // queueing connections for this ring.
+    if (accept_armed_) {
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_cancel64(sqe, op_tag{op_kind::accept}.encode(), 0);
+        set_tag(sqe, {op_kind::ignore});
+    }
+    io_uring_submit(&ring_);
+    listener_.reset();
+    for (auto& c : slots_) {
+        if (c.fd < 0 || c.closing) continue;
+        // A request may be sitting in the socket, not yet received: that connection is busy.
+        if (c.handler->on_shutdown(c) && !has_unread_input(c)) {
+            begin_close(c);
+            finish_close_if_quiet(c);
+        } else {
+            pump_output(c);
+        }
+    }
+}
+
+bool reactor::has_unread_input(const connection& c) const {
+    char byte;
+    return ::recv(c.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+// ---- receive ----
+
+void reactor::arm_recv(connection& c) {
+    if (c.recv_armed || c.closing || c.peer_closed) return;
+    io_uring_sqe* sqe = get_sqe();
+    if (info_.multishot_recv) {
+        io_uring_prep_recv_multishot(sqe, c.fd, nullptr, 0, 0);
+    } else {
+        io_uring_prep_recv(sqe, c.fd, nullptr, 0, 0);
+    }
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = buffer_group;
+    set_tag(sqe, tag_for(op_kind::recv, c));
+    c.recv_armed = true;
+    ++c.ops_in_flight;
+}
+
+void reactor::cancel_recv(connection& c) {
+    if (!c.recv_armed || c.recv_cancelling) return;
+    c.recv_cancelling = true;
+    io_uring_sqe* sqe = get_sqe();
+    io_uring_prep_cancel64(sqe, tag_for(op_kind::recv, c).encode(), 0);
+    set_tag(sqe, {op_kind::ignore});
+}
+
+void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
+    if (!(cqe.flags & IORING_CQE_F_MORE)) {
+        c.recv_armed = false;
+        c.recv_cancelling = false;
+        --c.ops_in_flight;
+    }
+    const int res = cqe.res;
+    if (res > 0) {
+        const auto buffer_id = uint16_t(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+        if (!c.closing) c.handler->on_receive(c, buffers_->data(buffer_id, size_t(res)));
+        buffers_->recycle(buffer_id);
+        if (!c.closing) after_handler(c);
+        return;
+    }
+    if (res == -ENOBUFS) {  // every buffer is in use: wait for some to come back
+        if (!c.recv_armed) parked_.push_back(c.slot);
+        return;
+    }
+    if (res == -ECANCELED) {  // we stopped it for backpressure; re-arm if input is wanted again
+        if (!c.closing) after_handler(c);
+        return;
+    }
+    if (res == 0) {  // the peer finished sending: answer what it asked, then close
+        c.peer_closed = true;
+        c.close_after_output = true;
+        pump_output(c);
+        return;
+    }
+    if (res == -EINVAL && info_.multishot_recv) {  // kernel without multishot recv
+        info_.multishot_recv = false;
+        arm_recv(c);
+        return;
+    }
+    begin_close(c);  // ECONNRESET and friends
+}
+
+void reactor::after_handler(connection& c) {
+    pump_output(c);
+    if (c.closing) return;
+    if (c.handler->wants_input()) {
+        arm_recv(c);
+    } else {
+        cancel_recv(c);  // backpressure: the handler holds input until its output drains
+    }
+}
+
+// ---- send ----
+
+void reactor::pump_output(connection& c) {
+    while (!c.send_in_flight && !c.read_in_flight && !c.closing) {
+        if (c.out.empty()) {
+            if (c.close_after_output) {
+                begin_close(c);
+                return;
+            }
+            c.handler->on_output_drained(c);
+            if (c.out.empty() && !c.close_after_output) return;
+            continue;
+        }
+        output_segment& seg = c.out.front();
+        if (seg.unsent() > 0) {
+            io_uring_sqe* sqe = get_sqe();
+            io_uring_prep_send(sqe, c.fd, seg.bytes.data() + seg.sent, seg.unsent(),
+                               MSG_NOSIGNAL | MSG_WAITALL);
+            set_tag(sqe, tag_for(op_kind::send, c));
+            c.out.set_front_busy(true);
+            c.send_in_flight = true;
+            ++c.ops_in_flight;
+            return;
+        }
+        if (seg.file && seg.file->length > 0) {
+            seg.bytes.resize(std::min<uint64_t>(file_chunk_size, seg.file->length));
+            seg.sent = 0;
+            io_uring_sqe* sqe = get_sqe();
+            io_uring_prep_read(sqe, seg.file->fd.get(), seg.bytes.data(), unsigned(seg.bytes.size()),
+                               uint64_t(seg.file->offset));
+            set_tag(sqe, tag_for(op_kind::file_read, c));
+            c.out.set_front_busy(true);
+            c.read_in_flight = true;
+            ++c.ops_in_flight;
+            return;
+        }
+        c.out.pop_front();
+    }
+}
+
+void reactor::on_send(connection& c, int result) {
+    c.send_in_flight = false;
+    --c.ops_in_flight;
+    c.out.set_front_busy(false);
+    if (c.closing) return;
+    if (result <= 0) {  // EPIPE, ECONNRESET: the peer is gone
+        begin_close(c);
+        return;
+    }
+    c.out.front().sent += size_t(result);
+    after_handler(c);
+}
+
+void reactor::on_file_read(connection& c, int result) {
+    c.read_in_flight = false;
+    --c.ops_in_flight;
+    c.out.set_front_busy(false);
+    if (c.closing) return;
+    output_segment& seg = c.out.front();
+    if (result <= 0) {
+        // The file shrank or failed under us: the promised Content-Length cannot be met, so the
+        // only honest signal left is to close the connection.
+        spdlog::warn("file read failed mid-response ({}); closing the connection",
+                     result == 0 ? "unexpected end of file" : strerror(-result));
+        begin_close(c);
+        return;
+    }
+    seg.bytes.resize(size_t(result));
+    seg.file->offset += result;
+    seg.file->length -= uint64_t(result);
+    pump_output(c);
+}
+
+// ---- close ----
+
+void reactor::begin_close(connection& c) {
+    if (c.closing) return;
+    c.closing = true;
+    cancel_recv(c);
+}
+
+void reactor::finish_close_if_quiet(connection& c) {
+    if (!c.closing || c.ops_in_flight > 0) return;
+    // No operation can touch this slot any more: release it and bump the generation so a stale
+    // completion could never be taken for the next connection in it.
+    ::close(c.fd);
+    c.fd = -1;
+    c.handler.reset();
+    c.out.clear();
+    ++c.generation;
+    free_slots_.push_back(c.slot);
+    --live_connections_;
+}
+
+}  // namespace ringhttpd::io

@@ -1,0 +1,111 @@
+#pragma once
+// One reactor per ring thread: a multishot accept on this thread's SO_REUSEPORT listener,
+// multishot receives from a provided-buffer ring, one send in flight per connection, and file
+// ranges streamed through read+send. Everything except request_stop/request_drain runs on the
+// owning thread; those two may be called from any thread and wake the ring through an eventfd.
+
+#include <liburing.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "io/buffer_ring.hpp"
+#include "io/ring_setup.hpp"
+#include "io/stream_handler.hpp"
+#include "io/user_data.hpp"
+#include "ringhttpd/unique_fd.hpp"
+
+namespace ringhttpd::io {
+
+struct reactor_options {
+    unsigned ring_entries = 1024;
+    unsigned recv_buffers = 1024;
+    unsigned recv_buffer_size = 4096;
+    unsigned shutdown_timeout_ms = 30'000;
+};
+
+class reactor {
+public:
+    reactor(unique_fd listener, reactor_options options, stream_handler_factory factory);
+    ~reactor();
+    reactor(const reactor&) = delete;
+    reactor& operator=(const reactor&) = delete;
+
+    // Creates the ring and its buffers. Must run on the thread that will call run(), because the
+    // ring is single-issuer. Throws std::runtime_error with an actionable message.
+    void init();
+    const ring_info& info() const { return info_; }
+    void run();  // returns after request_stop, or once a drain has finished
+
+    void request_stop();   // thread-safe: close everything now
+    void request_drain();  // thread-safe: stop accepting, finish in-flight work, then return
+
+private:
+    enum class stop_mode : int { running, draining, stopping };
+
+    struct connection : connection_control {
+        uint32_t slot = 0;  // index in slots_
+        int fd = -1;
+        uint32_t generation = 0;
+        unsigned ops_in_flight = 0;
+        bool recv_armed = false;
+        bool recv_cancelling = false;
+        bool send_in_flight = false;
+        bool read_in_flight = false;
+        bool closing = false;
+        bool peer_closed = false;
+        std::unique_ptr<stream_handler> handler;
+    };
+
+    io_uring_sqe* get_sqe();
+    static void set_tag(io_uring_sqe* sqe, op_tag tag);
+    static op_tag tag_for(op_kind kind, const connection& c) { return {kind, c.slot, c.generation}; }
+
+    void arm_accept();
+    void arm_accept_backoff();
+    void arm_wake();
+    void arm_recv(connection& c);
+    void cancel_recv(connection& c);
+
+    void on_completion(const io_uring_cqe& cqe);
+    connection* live_connection(op_tag tag);
+    connection& open_connection(int fd);
+    void on_accept(int result, bool more);
+    void on_wake();
+    void on_recv(connection& c, const io_uring_cqe& cqe);
+    void on_send(connection& c, int result);
+    void on_file_read(connection& c, int result);
+
+    void after_handler(connection& c);
+    void pump_output(connection& c);
+    void begin_close(connection& c);
+    void finish_close_if_quiet(connection& c);
+    void begin_drain();
+    bool has_unread_input(const connection& c) const;
+
+    unique_fd listener_;
+    reactor_options options_;
+    stream_handler_factory factory_;
+    io_uring ring_{};
+    bool ring_ready_ = false;
+    ring_info info_;
+    std::optional<buffer_ring> buffers_;
+    unique_fd wake_fd_;
+    uint64_t wake_value_ = 0;
+    __kernel_timespec backoff_{};
+
+    std::deque<connection> slots_;  // a deque: references stay valid as it grows
+    std::vector<uint32_t> free_slots_;
+    std::vector<uint32_t> parked_;  // connections whose receive ran out of buffers
+    size_t live_connections_ = 0;
+    bool accept_armed_ = false;
+
+    std::atomic<stop_mode> requested_{stop_mode::running};
+    stop_mode mode_ = stop_mode::running;
+};
+
+}  // namespace ringhttpd::io

@@ -1,0 +1,31 @@
+#pragma once
+// Creating an io_uring ring for a thread-per-core reactor, with the flag fallback chain of
+// DESIGN §3, and the startup probe that turns "io_uring unavailable" into an actionable message.
+
+#include <liburing.h>
+
+#include <string>
+
+namespace ringhttpd::io {
+
+struct ring_info {
+    unsigned flags = 0;     // IORING_SETUP_* actually in use
+    unsigned features = 0;  // IORING_FEAT_* reported by the kernel
+    bool multishot_recv = false;  // recv with IORING_RECV_MULTISHOT (kernel 6.0+)
+    bool send_zc = false;
+    bool msg_ring = false;
+};
+
+// Initialises `ring` with the best flags this kernel accepts. Throws std::runtime_error naming
+// the cause and the fix when io_uring cannot be used at all.
+ring_info setup_ring(io_uring& ring, unsigned sq_entries);
+
+// Checks once, before any thread starts, that io_uring works here; throws like setup_ring.
+void probe_io_uring();
+
+std::string describe_flags(unsigned setup_flags);
+std::string describe_features(const ring_info& info);
+// The message for io_uring_queue_init failing with -err (exposed for unit tests).
+std::string io_uring_unavailable_message(int err);
+
+}  // namespace ringhttpd::io

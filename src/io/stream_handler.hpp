@@ -1,0 +1,39 @@
+#pragma once
+// The contract between the reactor (which moves bytes) and a protocol (which gives them meaning).
+// One handler per connection, called only on the connection's ring thread. The io layer knows
+// nothing of HTTP: it delivers received bytes, sends what the handler queued, and closes when told.
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "io/output_queue.hpp"
+
+namespace ringhttpd::io {
+
+// What a handler may ask of its connection.
+struct connection_control {
+    output_queue out;               // bytes and files to send, in order
+    bool close_after_output = false;  // close once `out` has been sent
+};
+
+class stream_handler {
+public:
+    virtual ~stream_handler() = default;
+
+    // Bytes arrived. The handler consumes or keeps them (the view dies on return).
+    virtual void on_receive(connection_control& conn, std::string_view bytes) = 0;
+    // All queued output has been sent: the handler may resume work it paused for backpressure.
+    virtual void on_output_drained(connection_control& conn) = 0;
+    // False while the handler holds back input (e.g. waiting for a large response to drain);
+    // the reactor then stops receiving on the connection.
+    virtual bool wants_input() const = 0;
+    // Graceful shutdown: finish what is in progress, then close. Returns true when the
+    // connection is idle and may be closed right away.
+    virtual bool on_shutdown(connection_control& conn) = 0;
+};
+
+// Makes the handler for a new connection; called on the ring thread that accepted it.
+using stream_handler_factory = std::function<std::unique_ptr<stream_handler>()>;
+
+}  // namespace ringhttpd::io
