@@ -118,6 +118,12 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             out.show_version = true;
             continue;
         }
+        static const char* const value_flags[] = {
+            "--listen",           "--root",         "--threads",        "--client-max-body-size",
+            "--max-request-line", "--max-header-size", "--recv-buffers", "--recv-buffer-size",
+            "--shutdown-timeout"};
+        if (std::find(std::begin(value_flags), std::end(value_flags), flag) == std::end(value_flags))
+            throw std::invalid_argument("unknown option '" + flag + "'");
         if (!has_inline_value) {
             if (i + 1 >= args.size()) throw std::invalid_argument(flag + " needs a value");
             value = args[++i];
@@ -142,8 +148,6 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             cfg.recv_buffer_size = in_range(parse_size(value), flag, 512, 1 << 20);
         } else if (flag == "--shutdown-timeout") {
             cfg.shutdown_timeout_ms = unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));
-        } else {
-            throw std::invalid_argument("unknown option '" + flag + "'");
         }
     }
     return out;

@@ -121,6 +121,9 @@ int request_parser::on_header_value_complete(llhttp_t* p) {
     auto& s = self(p);
     s.header_bytes_ += 4;  // ": " and CRLF count toward the limit, as they do on the wire
     if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    // llhttp tolerates "Name : value"; RFC 9112 §5.1 says to reject whitespace before the colon,
+    // a classic request-smuggling vector.
+    if (s.field_.find_first_of(" \t") != std::string::npos) return s.fail(400);
     s.request_.headers.emplace_back(std::move(s.field_), std::move(s.value_));
     s.field_.clear();
     s.value_.clear();

@@ -38,12 +38,12 @@ socket_address parse_address(const std::string& host, uint16_t port) {
     return addr;
 }
 
-unique_fd open_one(const socket_address& addr, const std::string& where, unsigned backlog) {
+unique_fd bound_socket(const socket_address& addr, const std::string& where, bool reuse_port) {
     unique_fd fd(socket(addr.storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd) throw std::runtime_error("socket(): " + std::string(strerror(errno)));
     int one = 1;
     setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+    if (reuse_port && setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
         throw std::runtime_error("SO_REUSEPORT: " + std::string(strerror(errno)));
     if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) != 0) {
         int err = errno;
@@ -55,6 +55,11 @@ unique_fd open_one(const socket_address& addr, const std::string& where, unsigne
                                                   : "";
         throw std::runtime_error("cannot bind " + where + ": " + strerror(err) + hint);
     }
+    return fd;
+}
+
+unique_fd open_one(const socket_address& addr, const std::string& where, unsigned backlog) {
+    unique_fd fd = bound_socket(addr, where, /*reuse_port=*/true);
     if (listen(fd.get(), int(backlog)) != 0)
         throw std::runtime_error("listen(" + where + "): " + strerror(errno));
     return fd;
@@ -75,6 +80,9 @@ std::vector<unique_fd> open_listeners(const std::string& host, uint16_t port, un
     std::vector<unique_fd> fds;
     socket_address addr = parse_address(host, port);
     const std::string where = host + ":" + std::to_string(port);
+    // SO_REUSEPORT would let this server silently share the port with another process of the
+    // same user. A plain bind first fails with EADDRINUSE if anyone is listening there.
+    if (port != 0) bound_socket(addr, where, /*reuse_port=*/false);
     fds.push_back(open_one(addr, where, backlog));
     if (port == 0) addr = parse_address(host, bound_port(fds.front().get()));
     for (unsigned i = 1; i < count; ++i) fds.push_back(open_one(addr, where, backlog));

@@ -1,0 +1,241 @@
+#include "harness.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace e2e {
+namespace {
+
+pid_t spawn(const std::vector<std::string>& args, int* output_fd) {
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], STDOUT_FILENO);
+        dup2(pipefd[1], STDERR_FILENO);
+        std::vector<char*> argv;
+        std::string binary = RINGHTTPD_BINARY;
+        argv.push_back(binary.data());
+        for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    close(pipefd[1]);
+    *output_fd = pipefd[0];
+    return pid;
+}
+
+int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return -1;
+}
+
+}  // namespace
+
+server_process::server_process(std::vector<std::string> extra_args, std::string root) {
+    // The tests open many connections; let the server (a child) inherit a generous limit.
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+
+    std::vector<std::string> args{"--listen", "127.0.0.1:0", "--root", root, "--threads", "2"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    int out_fd = -1;
+    pid_ = spawn(args, &out_fd);
+    log_reader_ = std::thread([this, out_fd] {
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(out_fd, buf, sizeof buf)) > 0) {
+            std::lock_guard lock(log_mutex_);
+            log_.append(buf, size_t(n));
+            log_grew_.notify_all();
+        }
+        close(out_fd);
+        std::lock_guard lock(log_mutex_);
+        log_closed_ = true;
+        log_grew_.notify_all();
+    });
+    const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+    std::smatch m;
+    std::unique_lock lock(log_mutex_);
+    log_grew_.wait_for(lock, std::chrono::seconds(10), [&] {
+        return log_closed_ || std::regex_search(log_, m, listening);
+    });
+    if (!std::regex_search(log_, m, listening)) {
+        std::string output = log_;
+        lock.unlock();
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        log_reader_.join();  // the pipe closes once the process is gone
+        throw std::runtime_error("server did not start; its output:\n" + output);
+    }
+    port_ = uint16_t(std::stoi(m[1]));
+}
+
+server_process::~server_process() {
+    if (pid_ > 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+    if (log_reader_.joinable()) log_reader_.join();
+}
+
+void server_process::signal(int sig) const { kill(pid_, sig); }
+
+int server_process::wait_exit(std::chrono::milliseconds timeout) {
+    int status = wait_for(pid_, timeout);
+    pid_ = -1;
+    return status;
+}
+
+std::string server_process::log() const {
+    std::lock_guard lock(log_mutex_);
+    return log_;
+}
+
+std::pair<int, std::string> run_binary(const std::vector<std::string>& args,
+                                       std::chrono::milliseconds timeout) {
+    int out_fd = -1;
+    pid_t pid = spawn(args, &out_fd);
+    std::string output;
+    char buf[4096];
+    pollfd p{out_fd, POLLIN, 0};
+    while (poll(&p, 1, int(timeout.count())) > 0) {
+        ssize_t n = read(out_fd, buf, sizeof buf);
+        if (n <= 0) break;
+        output.append(buf, size_t(n));
+    }
+    close(out_fd);
+    return {wait_for(pid, timeout), output};
+}
+
+client::client(uint16_t port, const char* address) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    inet_pton(AF_INET, address, &addr.sin_addr);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error(std::string("connect: ") + strerror(errno));
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+client::~client() {
+    if (fd_ >= 0) close(fd_);
+}
+
+void client::send(const std::string& bytes) const {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n <= 0) throw std::runtime_error(std::string("send: ") + strerror(errno));
+        done += size_t(n);
+    }
+}
+
+bool client::fill() {
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    buffer_.append(buf, size_t(n));
+    return true;
+}
+
+std::optional<http_response> client::read_response(bool head_request) {
+    size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos)
+        if (!fill()) return std::nullopt;
+    http_response res;
+    std::istringstream head(buffer_.substr(0, end));
+    std::getline(head, res.status_line);
+    if (!res.status_line.empty() && res.status_line.back() == '\r') res.status_line.pop_back();
+    if (res.status_line.size() < 12) return std::nullopt;
+    res.status = std::stoi(res.status_line.substr(9, 3));
+    std::string line;
+    while (std::getline(head, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        size_t colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string name = line.substr(0, colon);
+        for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+        size_t v = line.find_first_not_of(' ', colon + 1);
+        res.headers[name] = v == std::string::npos ? "" : line.substr(v);
+    }
+    buffer_.erase(0, end + 4);
+    size_t length = 0;
+    bool no_body = head_request || res.status == 304 || res.status == 204 || res.status / 100 == 1;
+    if (!no_body && res.has_header("content-length")) length = std::stoull(res.header("content-length"));
+    while (buffer_.size() < length)
+        if (!fill()) return std::nullopt;
+    res.body = buffer_.substr(0, length);
+    buffer_.erase(0, length);
+    return res;
+}
+
+std::optional<http_response> client::roundtrip(const std::string& request, bool head_request) {
+    send(request);
+    return read_response(head_request);
+}
+
+bool client::closed_by_peer(std::chrono::milliseconds timeout) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, int(timeout.count())) <= 0) return false;
+    char c;
+    ssize_t n = ::recv(fd_, &c, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+temp_dir::temp_dir() {
+    char tmpl[] = "/tmp/ringhttpd-test-XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+void temp_dir::write(const std::string& relative, const std::string& content) const {
+    std::filesystem::path p = std::filesystem::path(path_) / relative;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string get(const std::string& path, const std::string& extra_headers) {
+    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + extra_headers + "\r\n";
+}
+
+}  // namespace e2e

@@ -1,0 +1,102 @@
+#pragma once
+// End-to-end test harness: runs the real ringhttpd binary as a child process on port 0 and
+// talks to it over real loopback sockets. Nothing here mocks the kernel or the network.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace e2e {
+
+// A running server. The destructor kills it if the test did not stop it.
+class server_process {
+public:
+    explicit server_process(std::vector<std::string> extra_args = {},
+                            std::string root = RINGHTTPD_STATIC_DIR);
+    ~server_process();
+    server_process(const server_process&) = delete;
+    server_process& operator=(const server_process&) = delete;
+
+    uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    void signal(int sig) const;
+    // Waits for exit; returns the exit status, or -1 on timeout (the process is then killed).
+    int wait_exit(std::chrono::milliseconds timeout);
+    std::string log() const;  // everything it has written to stdout and stderr so far
+
+private:
+    pid_t pid_ = -1;
+    uint16_t port_ = 0;
+    // A thread keeps reading the server's output so a chatty server never blocks on a full pipe.
+    std::thread log_reader_;
+    mutable std::mutex log_mutex_;
+    std::condition_variable log_grew_;
+    std::string log_;
+    bool log_closed_ = false;
+};
+
+// Runs the binary with these arguments to completion; returns {exit status, stdout+stderr}.
+std::pair<int, std::string> run_binary(const std::vector<std::string>& args,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+struct http_response {
+    int status = 0;
+    std::string status_line;
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::string body;
+    std::string header(const std::string& lower_name) const {
+        auto it = headers.find(lower_name);
+        return it == headers.end() ? "" : it->second;
+    }
+    bool has_header(const std::string& lower_name) const { return headers.count(lower_name) > 0; }
+};
+
+// A client connection with a receive timeout, speaking raw bytes.
+class client {
+public:
+    explicit client(uint16_t port, const char* address = "127.0.0.1");
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    int fd() const { return fd_; }
+    void send(const std::string& bytes) const;
+    // Reads one response. `head_request`: the response to HEAD has no body whatever its headers
+    // say. nullopt if the connection closed or timed out before a whole response arrived.
+    std::optional<http_response> read_response(bool head_request = false);
+    // Sends a request and reads its response.
+    std::optional<http_response> roundtrip(const std::string& request, bool head_request = false);
+    // True if the server closed the connection (EOF) within the timeout, with nothing else sent.
+    bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(3));
+    std::string buffered() const { return buffer_; }
+
+private:
+    bool fill();  // reads more into buffer_; false on EOF/timeout/error
+    int fd_ = -1;
+    std::string buffer_;
+};
+
+// A temporary directory, removed with everything in it when the object dies.
+class temp_dir {
+public:
+    temp_dir();
+    ~temp_dir();
+    const std::string& path() const { return path_; }
+    void write(const std::string& relative, const std::string& content) const;
+
+private:
+    std::string path_;
+};
+
+std::string read_file(const std::string& path);
+// "GET /path HTTP/1.1" with a Host header and optional extra header lines.
+std::string get(const std::string& path, const std::string& extra_headers = "");
+
+}  // namespace e2e

@@ -1,0 +1,141 @@
+// Static files: index, MIME types, directories, large files, and every way out of the root.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+
+#include "harness.hpp"
+
+using namespace e2e;
+
+namespace {
+
+const std::string secret = "TOP-SECRET-OUTSIDE-ROOT";
+
+// A document root inside a directory that also holds a secret file beside it.
+struct site {
+    temp_dir outer;
+    std::string root = outer.path() + "/www";
+    site() {
+        outer.write("secret.txt", secret);
+        outer.write("www/index.html", "<p>home</p>");
+        outer.write("www/docs/index.html", "<p>docs</p>");
+        outer.write("www/docs/guide.txt", "guide");
+        outer.write("www/empty/.keep", "");
+        outer.write("www/style.CSS", "body{}");
+        outer.write("www/data.unknownext", "??");
+        outer.write("www/a b.txt", "space");
+        symlink((outer.path() + "/secret.txt").c_str(), (root + "/leak.txt").c_str());
+        symlink("../secret.txt", (root + "/relative-leak.txt").c_str());
+        symlink(outer.path().c_str(), (root + "/outer-dir").c_str());
+        symlink("docs/guide.txt", (root + "/inside-link.txt").c_str());
+        mkfifo((root + "/fifo").c_str(), 0644);
+    }
+};
+
+}  // namespace
+
+TEST(static_files, directories_serve_index_html_and_mime_types_follow_extensions) {
+    site s;
+    server_process server({}, s.root);
+    client c(server.port());
+    auto res = c.roundtrip(get("/docs/"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "<p>docs</p>");
+    EXPECT_EQ(res->header("content-type"), "text/html; charset=utf-8");
+    res = c.roundtrip(get("/style.CSS"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("content-type"), "text/css; charset=utf-8");
+    res = c.roundtrip(get("/data.unknownext"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("content-type"), "application/octet-stream");
+    res = c.roundtrip(get("/a%20b.txt"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "space");
+    res = c.roundtrip(get("/inside-link.txt"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "guide");
+}
+
+TEST(static_files, a_directory_without_slash_redirects_and_without_index_is_forbidden) {
+    site s;
+    server_process server({}, s.root);
+    client c(server.port());
+    auto res = c.roundtrip(get("/docs?x=1"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 301);
+    EXPECT_EQ(res->header("location"), "/docs/?x=1");
+    res = c.roundtrip(get("/empty/"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403);
+}
+
+TEST(static_files, missing_files_and_special_files_are_404) {
+    site s;
+    server_process server({}, s.root);
+    client c(server.port());
+    for (const char* path : {"/missing.html", "/docs/missing", "/index.html/", "/fifo"}) {
+        auto res = c.roundtrip(get(path));
+        ASSERT_TRUE(res) << path;
+        EXPECT_EQ(res->status, 404) << path;
+    }
+}
+
+TEST(static_files, traversal_never_leaves_the_root) {
+    site s;
+    server_process server({}, s.root);
+    const std::vector<std::string> attacks = {
+        "/../secret.txt",
+        "/docs/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%2Fsecret.txt",
+        "/docs/..%2f..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/secret.txt%00.html",
+        "/index.html%00",
+        "/leak.txt",
+        "/relative-leak.txt",
+        "/outer-dir/secret.txt",
+        "/outer-dir/",
+        "/%252e%252e/secret.txt",
+        "/./../secret.txt",
+        "//../secret.txt",
+    };
+    for (const auto& path : attacks) {
+        client c(server.port());
+        auto res = c.roundtrip(get(path));
+        ASSERT_TRUE(res) << path;
+        EXPECT_TRUE(res->status == 400 || res->status == 403 || res->status == 404)
+            << path << " -> " << res->status;
+        EXPECT_EQ(res->body.find(secret), std::string::npos) << path;
+    }
+}
+
+TEST(static_files, a_10_mb_file_arrives_byte_exact_and_head_reports_its_size) {
+    temp_dir root;
+    std::string data(10 * 1024 * 1024, '\0');
+    std::mt19937 rng(42);
+    for (auto& ch : data) ch = char(rng());
+    root.write("big.bin", data);
+    server_process server({}, root.path());
+    client c(server.port());
+    auto res = c.roundtrip(get("/big.bin"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->header("content-length"), std::to_string(data.size()));
+    EXPECT_TRUE(res->body == data);
+    c.send("HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto head = c.read_response(true);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->header("content-length"), std::to_string(data.size()));
+    auto after = c.roundtrip(get("/big.bin"));
+    ASSERT_TRUE(after);
+    EXPECT_TRUE(after->body == data);
+}

@@ -1,0 +1,74 @@
+#include "app/cli.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace ringhttpd::app;
+
+TEST(cli, defaults_match_nginx) {
+    auto o = parse_cli({});
+    EXPECT_EQ(o.cfg.listen_host, "127.0.0.1");
+    EXPECT_EQ(o.cfg.listen_port, 8080);
+    EXPECT_EQ(o.cfg.root, "./static");
+    EXPECT_EQ(o.cfg.client_max_body_size, 1024u * 1024u);
+    EXPECT_EQ(o.cfg.threads, 0u);
+}
+
+TEST(cli, parses_every_flag_in_both_spellings) {
+    auto o = parse_cli({"--listen", "0.0.0.0:9000", "--root=/srv", "--threads", "4",
+                        "--client-max-body-size", "10m", "--max-request-line=4k",
+                        "--max-header-size", "16k", "--recv-buffers", "256", "--recv-buffer-size",
+                        "8k", "--shutdown-timeout", "500ms"});
+    EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
+    EXPECT_EQ(o.cfg.listen_port, 9000);
+    EXPECT_EQ(o.cfg.root, "/srv");
+    EXPECT_EQ(o.cfg.threads, 4u);
+    EXPECT_EQ(o.cfg.client_max_body_size, 10u * 1024 * 1024);
+    EXPECT_EQ(o.cfg.max_request_line, 4096u);
+    EXPECT_EQ(o.cfg.max_header_size, 16384u);
+    EXPECT_EQ(o.cfg.recv_buffers, 256u);
+    EXPECT_EQ(o.cfg.recv_buffer_size, 8192u);
+    EXPECT_EQ(o.cfg.shutdown_timeout_ms, 500u);
+}
+
+TEST(cli, ipv6_listen_addresses) {
+    auto o = parse_cli({"--listen", "[::1]:0"});
+    EXPECT_EQ(o.cfg.listen_host, "[::1]");
+    EXPECT_EQ(o.cfg.listen_port, 0);
+}
+
+TEST(cli, help_and_version) {
+    EXPECT_TRUE(parse_cli({"--help"}).show_help);
+    EXPECT_TRUE(parse_cli({"-v"}).show_version);
+}
+
+TEST(cli, rejects_bad_input_with_a_message_naming_it) {
+    auto message = [](std::vector<std::string> args) {
+        try {
+            parse_cli(args);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(message({"--listen", "8080"}).find("HOST:PORT"), std::string::npos);
+    EXPECT_NE(message({"--listen", "h:70000"}).find("port out of range"), std::string::npos);
+    EXPECT_NE(message({"--threads", "0"}).find("--threads"), std::string::npos);
+    EXPECT_NE(message({"--threads"}).find("needs a value"), std::string::npos);
+    EXPECT_NE(message({"--recv-buffers", "100"}).find("power of two"), std::string::npos);
+    EXPECT_NE(message({"--what"}).find("unknown option"), std::string::npos);
+    EXPECT_NE(message({"--client-max-body-size", "1x"}).find("invalid"), std::string::npos);
+}
+
+TEST(cli, sizes_and_durations_use_nginx_syntax) {
+    EXPECT_EQ(parse_size("512"), 512u);
+    EXPECT_EQ(parse_size("8k"), 8192u);
+    EXPECT_EQ(parse_size("1M"), 1048576u);
+    EXPECT_EQ(parse_size("2g"), 2147483648u);
+    EXPECT_EQ(parse_duration_ms("30s"), 30000u);
+    EXPECT_EQ(parse_duration_ms("30"), 30000u);
+    EXPECT_EQ(parse_duration_ms("250ms"), 250u);
+    EXPECT_EQ(parse_duration_ms("2m"), 120000u);
+    EXPECT_EQ(parse_duration_ms("1h"), 3600000u);
+    EXPECT_THROW(parse_size("99999999999999999999k"), std::invalid_argument);
+    EXPECT_THROW(parse_duration_ms("soon"), std::invalid_argument);
+}

@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "handlers/mime.hpp"
+#include "http/date_cache.hpp"
+#include "http/status.hpp"
+
+using namespace ringhttpd;
+
+TEST(mime, maps_extensions_case_insensitively) {
+    EXPECT_EQ(handlers::mime_type_for("index.html"), "text/html; charset=utf-8");
+    EXPECT_EQ(handlers::mime_type_for("/a/b/STYLE.CSS"), "text/css; charset=utf-8");
+    EXPECT_EQ(handlers::mime_type_for("app.js"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(handlers::mime_type_for("x.png"), "image/png");
+    EXPECT_EQ(handlers::mime_type_for("x.woff2"), "font/woff2");
+    EXPECT_EQ(handlers::mime_type_for("x.json"), "application/json");
+}
+
+TEST(mime, falls_back_to_octet_stream) {
+    EXPECT_EQ(handlers::mime_type_for("README"), "application/octet-stream");
+    EXPECT_EQ(handlers::mime_type_for("x.unknown"), "application/octet-stream");
+    EXPECT_EQ(handlers::mime_type_for("dir.d/file"), "application/octet-stream");
+    EXPECT_EQ(handlers::mime_type_for("trailing."), "application/octet-stream");
+}
+
+TEST(status_table, has_reason_phrases) {
+    EXPECT_EQ(http::reason_phrase(200), "OK");
+    EXPECT_EQ(http::reason_phrase(404), "Not Found");
+    EXPECT_EQ(http::reason_phrase(413), "Content Too Large");
+    EXPECT_EQ(http::reason_phrase(431), "Request Header Fields Too Large");
+    EXPECT_EQ(http::reason_phrase(505), "HTTP Version Not Supported");
+    EXPECT_EQ(http::reason_phrase(799), "Unknown");
+}
+
+TEST(status_table, knows_which_statuses_have_no_body) {
+    EXPECT_TRUE(http::status_has_no_body(100));
+    EXPECT_TRUE(http::status_has_no_body(204));
+    EXPECT_TRUE(http::status_has_no_body(304));
+    EXPECT_FALSE(http::status_has_no_body(200));
+    EXPECT_FALSE(http::status_has_no_body(404));
+}
+
+TEST(http_date, formats_imf_fixdate) {
+    char buf[32];
+    EXPECT_EQ(http::format_http_date(784111777, buf), "Sun, 06 Nov 1994 08:49:37 GMT");
+    EXPECT_EQ(http::format_http_date(0, buf), "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+TEST(http_date, now_is_current_and_cached_within_a_second) {
+    std::string a(http::http_date_now());
+    char buf[32];
+    std::string expected(http::format_http_date(std::time(nullptr), buf));
+    std::string b(http::http_date_now());
+    EXPECT_EQ(a.size(), 29u);
+    // Either the same second, or the clock ticked between the calls.
+    EXPECT_TRUE(b == expected || a == expected) << a << " / " << b << " / " << expected;
+}
