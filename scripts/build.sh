@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of ringhttpd: scripts/build.sh [release|sanitize]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:-release}
+case "$flavour" in
+  release)  dir=build;          flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  sanitize) dir=build-sanitize; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DRINGHTTPD_SANITIZE=ON) ;;
+  *) echo "usage: $0 [release|sanitize]" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" "${flags[@]}" >/dev/null
+cmake --build "$dir" -j "$(nproc)"

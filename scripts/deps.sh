@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ringhttpd needs to build and test, if any are missing.
+# Works as root or through sudo; does nothing when everything is already installed.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  liburing-dev libmimalloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
+  libgtest-dev curl python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
