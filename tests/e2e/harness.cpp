@@ -1,6 +1,10 @@
 #include "harness.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -11,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -22,13 +27,31 @@
 namespace e2e {
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, int* output_fd) {
+// Makes io_uring_setup fail with `err`, as Docker's or podman's seccomp profile would.
+void deny_io_uring(int err) {
+    sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog prog{sizeof filter / sizeof filter[0], filter};
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+pid_t spawn(const std::vector<std::string>& args, int* output_fd, const process_limits& limits) {
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     pid_t pid = fork();
     if (pid == 0) {
         dup2(pipefd[1], STDOUT_FILENO);
         dup2(pipefd[1], STDERR_FILENO);
+        if (limits.max_open_files) {
+            rlimit lim{limits.max_open_files, limits.max_open_files};
+            setrlimit(RLIMIT_NOFILE, &lim);
+        }
+        if (limits.io_uring_setup_errno) deny_io_uring(limits.io_uring_setup_errno);
         std::vector<char*> argv;
         std::string binary = RINGHTTPD_BINARY;
         argv.push_back(binary.data());
@@ -57,7 +80,8 @@ int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-server_process::server_process(std::vector<std::string> extra_args, std::string root) {
+server_process::server_process(std::vector<std::string> extra_args, std::string root,
+                               process_limits limits) {
     // The tests open many connections; let the server (a child) inherit a generous limit.
     rlimit lim{};
     getrlimit(RLIMIT_NOFILE, &lim);
@@ -67,7 +91,7 @@ server_process::server_process(std::vector<std::string> extra_args, std::string 
     std::vector<std::string> args{"--listen", "127.0.0.1:0", "--root", root, "--threads", "2"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     int out_fd = -1;
-    pid_ = spawn(args, &out_fd);
+    pid_ = spawn(args, &out_fd, limits);
     log_reader_ = std::thread([this, out_fd] {
         char buf[4096];
         ssize_t n;
@@ -120,9 +144,9 @@ std::string server_process::log() const {
 }
 
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args,
-                                       std::chrono::milliseconds timeout) {
+                                       std::chrono::milliseconds timeout, process_limits limits) {
     int out_fd = -1;
-    pid_t pid = spawn(args, &out_fd);
+    pid_t pid = spawn(args, &out_fd, limits);
     std::string output;
     char buf[4096];
     pollfd p{out_fd, POLLIN, 0};
@@ -133,6 +157,14 @@ std::pair<int, std::string> run_binary(const std::vector<std::string>& args,
     }
     close(out_fd);
     return {wait_for(pid, timeout), output};
+}
+
+long resident_kib(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
 }
 
 client::client(uint16_t port, const char* address) {

@@ -15,11 +15,17 @@
 
 namespace e2e {
 
+// How the child process is set up before it runs the server binary.
+struct process_limits {
+    unsigned max_open_files = 0;  // RLIMIT_NOFILE soft and hard limit; 0 leaves it alone
+    int io_uring_setup_errno = 0;  // a seccomp filter makes io_uring_setup fail with this
+};
+
 // A running server. The destructor kills it if the test did not stop it.
 class server_process {
 public:
     explicit server_process(std::vector<std::string> extra_args = {},
-                            std::string root = RINGHTTPD_STATIC_DIR);
+                            std::string root = RINGHTTPD_STATIC_DIR, process_limits limits = {});
     ~server_process();
     server_process(const server_process&) = delete;
     server_process& operator=(const server_process&) = delete;
@@ -44,7 +50,11 @@ private:
 
 // Runs the binary with these arguments to completion; returns {exit status, stdout+stderr}.
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args,
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                                       process_limits limits = {});
+
+// Resident memory of a process, in KiB (VmRSS).
+long resident_kib(pid_t pid);
 
 struct http_response {
     int status = 0;

@@ -1,0 +1,89 @@
+// Running out of things: descriptors, receive buffers, memory for huge files, io_uring itself.
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <memory>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace e2e;
+using namespace std::chrono_literals;
+
+TEST(resources, out_of_descriptors_keeps_serving_and_recovers) {
+    process_limits limits;
+    limits.max_open_files = 64;
+    server_process server({"--threads", "1"}, RINGHTTPD_STATIC_DIR, limits);
+    client first(server.port());
+    ASSERT_TRUE(first.roundtrip(get("/api/hello")));
+
+    // More clients than the server has descriptors: the kernel queues them, accept hits EMFILE.
+    std::vector<std::unique_ptr<client>> crowd;
+    for (int i = 0; i < 100; ++i) crowd.push_back(std::make_unique<client>(server.port()));
+    std::this_thread::sleep_for(300ms);
+    // The connection the server already had keeps working.
+    auto res = first.roundtrip(get("/hello/still-here"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "Hello, still-here");
+
+    // When load drops, the queued clients are accepted and answered.
+    crowd.resize(20);
+    crowd.shrink_to_fit();
+    client late(server.port());
+    auto late_res = late.roundtrip(get("/hello/late"));
+    ASSERT_TRUE(late_res);
+    EXPECT_EQ(late_res->body, "Hello, late");
+    EXPECT_NE(server.log().find("accept: Too many open files"), std::string::npos) << server.log();
+}
+
+TEST(resources, a_tiny_receive_buffer_pool_parks_and_rearms_receives) {
+    server_process server({"--threads", "1", "--recv-buffers", "16", "--recv-buffer-size", "512"});
+    std::vector<std::unique_ptr<client>> clients;
+    for (int i = 0; i < 300; ++i) clients.push_back(std::make_unique<client>(server.port()));
+    for (int round = 0; round < 3; ++round) {
+        // Each request spans several 512-byte buffers and all arrive at once.
+        for (size_t i = 0; i < clients.size(); ++i)
+            clients[i]->send(get("/hello/" + std::to_string(i), "X-Pad: " + std::string(1500, 'p') + "\r\n"));
+        for (size_t i = 0; i < clients.size(); ++i) {
+            auto res = clients[i]->read_response();
+            ASSERT_TRUE(res) << i;
+            EXPECT_EQ(res->body, "Hello, " + std::to_string(i));
+        }
+    }
+}
+
+TEST(resources, a_huge_file_streams_in_bounded_memory) {
+    temp_dir root;
+    const std::string path = root.path() + "/huge.bin";
+    int fd = open(path.c_str(), O_CREAT | O_WRONLY, 0644);
+    ASSERT_EQ(ftruncate(fd, 4LL << 30), 0);  // 4 GiB, sparse
+    close(fd);
+    server_process server({"--threads", "1"}, root.path());
+    std::vector<std::unique_ptr<client>> readers;
+    for (int i = 0; i < 20; ++i) {
+        readers.push_back(std::make_unique<client>(server.port()));
+        readers.back()->send(get("/huge.bin"));
+    }
+    // Read a little from each: the server must not buffer the rest of the file.
+    char buf[65536];
+    for (auto& r : readers)
+        for (int k = 0; k < 16; ++k) ASSERT_GT(recv(r->fd(), buf, sizeof buf, 0), 0);
+    std::this_thread::sleep_for(300ms);
+    long rss = resident_kib(server.pid());
+    EXPECT_GT(rss, 0);
+    EXPECT_LT(rss, 64 * 1024) << "server RSS " << rss << " KiB while streaming 20 x 4 GiB";
+}
+
+TEST(resources, io_uring_blocked_by_seccomp_is_a_clear_startup_error) {
+    for (int err : {EPERM, ENOSYS}) {
+        process_limits limits;
+        limits.io_uring_setup_errno = err;
+        auto [status, out] = run_binary({"--listen", "127.0.0.1:0", "--root", RINGHTTPD_STATIC_DIR}, 10s, limits);
+        EXPECT_EQ(status, 1) << out;
+        EXPECT_NE(out.find("io_uring is unavailable"), std::string::npos) << out;
+        EXPECT_NE(out.find(err == EPERM ? "seccomp" : "gVisor"), std::string::npos) << out;
+    }
+}
