@@ -16,12 +16,12 @@ struct config {
 
     // Limits (nginx: client_max_body_size 1m; large_client_header_buffers 4 8k).
     uint64_t client_max_body_size = 1024 * 1024;
-    size_t max_request_line = 8 * 1024;   // longer request line -> 414
+    size_t max_request_line = 8 * 1024;  // longer request line -> 414
     size_t max_header_size = 32 * 1024;  // larger header section -> 431
 
     // Reactor sizing, per ring.
-    unsigned ring_entries = 1024;   // SQ size; the CQ is 8x this
-    unsigned recv_buffers = 1024;   // provided buffers, a power of two
+    unsigned ring_entries = 1024;  // SQ size; the CQ is 8x this
+    unsigned recv_buffers = 1024;  // provided buffers, a power of two
     unsigned recv_buffer_size = 4096;
     unsigned listen_backlog = 4096;
 

@@ -13,10 +13,10 @@ namespace ringhttpd {
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
 struct request {
-    std::string method;   // "GET", "POST", ...
-    std::string target;   // the request target exactly as received ("/a%20b?x=1")
-    std::string path;     // target up to '?', still percent-encoded
-    std::string query;    // after '?', still percent-encoded, without the '?'
+    std::string method;     // "GET", "POST", ...
+    std::string target;     // the request target exactly as received ("/a%20b?x=1")
+    std::string path;       // target up to '?', still percent-encoded
+    std::string query;      // after '?', still percent-encoded, without the '?'
     int version_minor = 1;  // HTTP/1.<minor>
     header_list headers;    // names as received; look up with header()
     std::string body;

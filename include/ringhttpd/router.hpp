@@ -19,7 +19,7 @@ namespace ringhttpd {
 using handler = std::function<response(const request&)>;
 
 class router {
-public:
+  public:
     void add(std::string_view method, std::string_view pattern, handler h);
     void set_fallback(handler h) { fallback_ = std::move(h); }
 
@@ -27,7 +27,7 @@ public:
     // Fills req.params for the matched route.
     response dispatch(request& req) const;
 
-private:
+  private:
     struct route {
         std::string method;
         std::vector<std::string> segments;  // "{name}" marks a parameter

@@ -11,21 +11,21 @@
 namespace ringhttpd {
 
 class server {
-public:
+  public:
     server(config cfg, router routes);
     ~server();
     server(const server&) = delete;
     server& operator=(const server&) = delete;
 
     void start();
-    uint16_t port() const;  // the port actually bound (useful with port 0)
+    uint16_t port() const;         // the port actually bound (useful with port 0)
     std::string describe() const;  // the startup summary: address, threads, ring setup, features
 
     void stop();   // fast: close everything now
     void drain();  // graceful: stop accepting, finish in-flight requests, close idle connections
     void wait();   // until every ring thread has exited
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

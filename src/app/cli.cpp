@@ -12,7 +12,8 @@ uint64_t parse_number(std::string_view text, std::string_view what) {
     uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
-        throw std::invalid_argument("invalid " + std::string(what) + " '" + std::string(text) + "'");
+        throw std::invalid_argument("invalid " + std::string(what) + " '" + std::string(text) +
+                                    "'");
     return value;
 }
 
@@ -25,8 +26,9 @@ uint64_t scaled(uint64_t value, uint64_t factor, std::string_view text) {
 void parse_listen(std::string_view text, config& cfg) {
     size_t colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0)
-        throw std::invalid_argument("--listen expects HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '" +
-                                    std::string(text) + "'");
+        throw std::invalid_argument(
+            "--listen expects HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '" +
+            std::string(text) + "'");
     uint64_t port = parse_number(text.substr(colon + 1), "port");
     if (port > 65535) throw std::invalid_argument("port out of range: " + std::to_string(port));
     cfg.listen_host = std::string(text.substr(0, colon));
@@ -46,10 +48,20 @@ uint64_t parse_size(std::string_view text) {
     if (text.empty()) throw std::invalid_argument("empty size");
     uint64_t factor = 1;
     switch (text.back()) {
-        case 'k': case 'K': factor = 1024; break;
-        case 'm': case 'M': factor = 1024 * 1024; break;
-        case 'g': case 'G': factor = 1024 * 1024 * 1024; break;
-        default: break;
+        case 'k':
+        case 'K':
+            factor = 1024;
+            break;
+        case 'm':
+        case 'M':
+            factor = 1024 * 1024;
+            break;
+        case 'g':
+        case 'G':
+            factor = 1024 * 1024 * 1024;
+            break;
+        default:
+            break;
     }
     if (factor != 1) text.remove_suffix(1);
     return scaled(parse_number(text, "size"), factor, text);
@@ -118,11 +130,13 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             out.show_version = true;
             continue;
         }
-        static const char* const value_flags[] = {
-            "--listen",           "--root",         "--threads",        "--client-max-body-size",
-            "--max-request-line", "--max-header-size", "--recv-buffers", "--recv-buffer-size",
-            "--shutdown-timeout"};
-        if (std::find(std::begin(value_flags), std::end(value_flags), flag) == std::end(value_flags))
+        static const char* const value_flags[] = {"--listen",           "--root",
+                                                  "--threads",          "--client-max-body-size",
+                                                  "--max-request-line", "--max-header-size",
+                                                  "--recv-buffers",     "--recv-buffer-size",
+                                                  "--shutdown-timeout"};
+        if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
+            std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
         if (!has_inline_value) {
             if (i + 1 >= args.size()) throw std::invalid_argument(flag + " needs a value");
@@ -147,7 +161,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         } else if (flag == "--recv-buffer-size") {
             cfg.recv_buffer_size = in_range(parse_size(value), flag, 512, 1 << 20);
         } else if (flag == "--shutdown-timeout") {
-            cfg.shutdown_timeout_ms = unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));
+            cfg.shutdown_timeout_ms =
+                unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));
         }
     }
     return out;

@@ -86,14 +86,16 @@ int serve_until_signalled(server& srv) {
                 srv.wait();
                 return 0;
             case SIGQUIT:
-                spdlog::info("received SIGQUIT: draining (no new connections; in-flight requests finish)");
+                spdlog::info(
+                    "received SIGQUIT: draining (no new connections; in-flight requests finish)");
                 srv.drain();
                 srv.wait();
                 spdlog::info("drained, exiting");
                 return 0;
             default:
-                spdlog::warn("received {}: reloading and log reopening are not supported yet; ignored",
-                             strsignal(sig));
+                spdlog::warn(
+                    "received {}: reloading and log reopening are not supported yet; ignored",
+                    strsignal(sig));
         }
     }
 }
@@ -128,7 +130,8 @@ int main(int argc, char** argv) {
     try {
         server srv(options.cfg, build_routes(options.cfg));
         srv.start();
-        spdlog::info("ringhttpd {} {} allocator={}", RINGHTTPD_VERSION, srv.describe(), allocator_name());
+        spdlog::info("ringhttpd {} {} allocator={}", RINGHTTPD_VERSION, srv.describe(),
+                     allocator_name());
         return serve_until_signalled(srv);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());

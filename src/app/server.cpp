@@ -70,7 +70,8 @@ void server::start() {
     io::probe_io_uring();
     const std::vector<int> cpus = allowed_cpus();
     const unsigned count = cfg.threads ? cfg.threads : unsigned(cpus.size());
-    auto listeners = io::open_listeners(cfg.listen_host, cfg.listen_port, count, cfg.listen_backlog);
+    auto listeners =
+        io::open_listeners(cfg.listen_host, cfg.listen_port, count, cfg.listen_backlog);
     impl_->port = io::bound_port(listeners.front().get());
 
     const io::reactor_options options{cfg.ring_entries, cfg.recv_buffers, cfg.recv_buffer_size,
@@ -117,7 +118,9 @@ void server::start() {
     impl_->ring = impl_->reactors.front()->info();
 }
 
-uint16_t server::port() const { return impl_->port; }
+uint16_t server::port() const {
+    return impl_->port;
+}
 
 std::string server::describe() const {
     const config& cfg = impl_->cfg;
@@ -125,7 +128,8 @@ std::string server::describe() const {
                            ? "[" + cfg.listen_host + "]"
                            : cfg.listen_host;
     return fmt::format(
-        "listening on http://{}:{} threads={} ring_flags={} buffer_ring={}x{}B io_uring_features={} root={}",
+        "listening on http://{}:{} threads={} ring_flags={} buffer_ring={}x{}B "
+        "io_uring_features={} root={}",
         host, impl_->port, impl_->reactors.size(), io::describe_flags(impl_->ring.flags),
         cfg.recv_buffers, cfg.recv_buffer_size, io::describe_features(impl_->ring), cfg.root);
 }

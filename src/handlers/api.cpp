@@ -15,7 +15,9 @@ using nlohmann::json;
 constexpr size_t max_echo_depth = 256;
 
 // Invalid UTF-8 from the client becomes U+FFFD instead of an exception: output is always JSON.
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 response hello(const request& req) {
     std::string name = req.query_param("name").value_or("");
@@ -26,10 +28,13 @@ response hello(const request& req) {
 response time_now(const request&) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
-    return response::json(200, dump(json{{"time", iso8601_local(now.tv_sec, now.tv_nsec / 1'000'000)}}));
+    return response::json(200,
+                          dump(json{{"time", iso8601_local(now.tv_sec, now.tv_nsec / 1'000'000)}}));
 }
 
-response echo(const request& req) { return response::json(200, echo_json(req.body)); }
+response echo(const request& req) {
+    return response::json(200, echo_json(req.body));
+}
 
 response hello_name(const request& req) {
     return response::text(200, "Hello, " + std::string(req.param("name").value_or("")));
@@ -57,8 +62,10 @@ size_t json_nesting_depth(std::string_view text) {
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {

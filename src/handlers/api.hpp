@@ -12,8 +12,9 @@ namespace ringhttpd::handlers {
 void add_builtin_routes(router& routes);
 
 // Pure pieces, exposed for unit tests.
-std::string iso8601_local(std::time_t seconds, long milliseconds);  // "2026-11-23T04:35:20.123+00:00"
+std::string iso8601_local(std::time_t seconds,
+                          long milliseconds);      // "2026-11-23T04:35:20.123+00:00"
 size_t json_nesting_depth(std::string_view text);  // deepest [ or { outside strings
-std::string echo_json(std::string_view body);     // {"echo":...}
+std::string echo_json(std::string_view body);      // {"echo":...}
 
 }  // namespace ringhttpd::handlers

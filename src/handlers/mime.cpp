@@ -103,8 +103,9 @@ std::string_view mime_type_for(std::string_view path) {
     if (ext.size() > 16) return fallback;
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });
-    auto it = std::lower_bound(table.begin(), table.end(), std::string_view(ext),
-                               [](const auto& entry, std::string_view e) { return entry.first < e; });
+    auto it =
+        std::lower_bound(table.begin(), table.end(), std::string_view(ext),
+                         [](const auto& entry, std::string_view e) { return entry.first < e; });
     return (it != table.end() && it->first == ext) ? it->second : fallback;
 }
 

@@ -65,7 +65,7 @@ response static_files::serve(const request& req) const {
 
     unique_fd fd(open_beneath(root_fd_.get(), *relative));
     if (!fd) return error_for_open_failure(errno);
-    struct stat st{};
+    struct stat st {};
     if (fstat(fd.get(), &st) != 0) return response::error(500);
     const bool head = req.method == "HEAD";
 

@@ -14,13 +14,13 @@
 namespace ringhttpd::handlers {
 
 class static_files {
-public:
+  public:
     // Throws std::runtime_error when `root` is not a readable directory.
     explicit static_files(const std::string& root);
 
     response serve(const request& req) const;
 
-private:
+  private:
     response serve_file(unique_fd fd, const struct stat& st, std::string_view name,
                         bool head) const;
 

@@ -7,7 +7,9 @@
 namespace ringhttpd::http {
 namespace {
 
-request_parser& self(llhttp_t* p) { return *static_cast<request_parser*>(p->data); }
+request_parser& self(llhttp_t* p) {
+    return *static_cast<request_parser*>(p->data);
+}
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
@@ -144,7 +146,8 @@ int request_parser::on_headers_complete(llhttp_t* p) {
         return s.fail(400);
     }
 
-    const bool has_body = (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
+    const bool has_body =
+        (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.limits_.max_body_size)
         return s.fail(413);
     if (has_body && p->http_minor >= 1) {

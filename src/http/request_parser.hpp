@@ -21,7 +21,7 @@ struct parser_limits {
 };
 
 class request_parser {
-public:
+  public:
     enum class result {
         need_more,      // every byte was consumed; the request is not complete yet
         request_ready,  // current() is complete; bytes after it were not consumed
@@ -43,7 +43,7 @@ public:
     // The client sent "Expect: 100-continue" and waits for the go-ahead to send its body.
     bool expects_continue() const { return expects_continue_; }
 
-private:
+  private:
     static int on_message_begin(llhttp_t* p);
     static int on_url(llhttp_t* p, const char* at, size_t len);
     static int on_version(llhttp_t* p, const char* at, size_t len);

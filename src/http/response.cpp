@@ -21,7 +21,8 @@ response response::error(int status) {
     std::string title = std::to_string(status) + " " + std::string(http::reason_phrase(status));
     return text(status,
                 "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" +
-                    title + "</h1></center>\r\n<hr><center>ringhttpd</center>\r\n</body>\r\n</html>\r\n",
+                    title +
+                    "</h1></center>\r\n<hr><center>ringhttpd</center>\r\n</body>\r\n</html>\r\n",
                 "text/html; charset=utf-8");
 }
 

@@ -54,6 +54,8 @@ void write_response(io::output_queue& out, response&& res, const response_framin
     }
 }
 
-void write_continue(io::output_queue& out) { out.buffer().append("HTTP/1.1 100 Continue\r\n\r\n"); }
+void write_continue(io::output_queue& out) {
+    out.buffer().append("HTTP/1.1 100 Continue\r\n\r\n");
+}
 
 }  // namespace ringhttpd::http

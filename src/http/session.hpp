@@ -18,7 +18,7 @@ struct session_context {
 };
 
 class session final : public io::stream_handler {
-public:
+  public:
     explicit session(const session_context& context);
 
     void on_receive(io::connection_control& conn, std::string_view bytes) override;
@@ -26,7 +26,7 @@ public:
     bool wants_input() const override { return !paused_ && !closing_; }
     bool on_shutdown(io::connection_control& conn) override;
 
-private:
+  private:
     // Parses and answers requests in `data`; returns how many bytes it consumed (less than all
     // when it paused for backpressure or decided to close).
     size_t process(io::connection_control& conn, std::string_view data);

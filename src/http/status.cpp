@@ -63,6 +63,8 @@ std::string_view reason_phrase(int status) {
     return (it != table.end() && it->first == status) ? it->second : "Unknown";
 }
 
-bool status_has_no_body(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+bool status_has_no_body(int status) {
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
 }  // namespace ringhttpd::http

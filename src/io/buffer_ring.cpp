@@ -13,8 +13,8 @@ buffer_ring::buffer_ring(io_uring& ring, uint16_t group_id, unsigned count, unsi
     if (count == 0 || count > 32768 || (count & (count - 1)) != 0)
         throw std::runtime_error("receive buffer count must be a power of two up to 32768");
     ring_bytes_ = count * sizeof(io_uring_buf) + size_t(count) * buffer_size;
-    void* mem = mmap(nullptr, ring_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
+    void* mem =
+        mmap(nullptr, ring_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         throw std::runtime_error("cannot map the receive buffer ring: " +
                                  std::string(strerror(errno)));
@@ -28,9 +28,8 @@ buffer_ring::buffer_ring(io_uring& ring, uint16_t group_id, unsigned count, unsi
     int ret = io_uring_register_buf_ring(&ring_, &reg, 0);
     if (ret < 0) {
         munmap(mem, ring_bytes_);
-        throw std::runtime_error(
-            "cannot register the provided buffer ring (needs Linux 5.19+): " +
-            std::string(strerror(-ret)));
+        throw std::runtime_error("cannot register the provided buffer ring (needs Linux 5.19+): " +
+                                 std::string(strerror(-ret)));
     }
     io_uring_buf_ring_init(ring_mem_);
     const int mask = io_uring_buf_ring_mask(count);

@@ -13,7 +13,7 @@
 namespace ringhttpd::io {
 
 class buffer_ring {
-public:
+  public:
     // `count` must be a power of two (at most 32768).
     buffer_ring(io_uring& ring, uint16_t group_id, unsigned count, unsigned buffer_size);
     ~buffer_ring();
@@ -27,7 +27,7 @@ public:
     // Hands a buffer back to the kernel once its bytes have been consumed.
     void recycle(uint16_t buffer_id);
 
-private:
+  private:
     io_uring& ring_;
     uint16_t group_id_;
     unsigned count_;

@@ -47,10 +47,10 @@ unique_fd bound_socket(const socket_address& addr, const std::string& where, boo
         throw std::runtime_error("SO_REUSEPORT: " + std::string(strerror(errno)));
     if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) != 0) {
         int err = errno;
-        std::string hint = err == EADDRINUSE  ? " (another process listens there: pick another "
-                                                "--listen port or stop it)"
-                           : err == EACCES    ? " (ports below 1024 need root or "
-                                                "CAP_NET_BIND_SERVICE)"
+        std::string hint = err == EADDRINUSE      ? " (another process listens there: pick another "
+                                                    "--listen port or stop it)"
+                           : err == EACCES        ? " (ports below 1024 need root or "
+                                                    "CAP_NET_BIND_SERVICE)"
                            : err == EADDRNOTAVAIL ? " (no local interface has that address)"
                                                   : "";
         throw std::runtime_error("cannot bind " + where + ": " + strerror(err) + hint);

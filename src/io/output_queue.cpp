@@ -5,8 +5,8 @@
 namespace ringhttpd::io {
 
 std::string& output_queue::buffer() {
-    bool back_usable = !segments_.empty() && !segments_.back().file &&
-                       !(front_busy_ && segments_.size() == 1);
+    bool back_usable =
+        !segments_.empty() && !segments_.back().file && !(front_busy_ && segments_.size() == 1);
     if (!back_usable) segments_.emplace_back();
     return segments_.back().bytes;
 }

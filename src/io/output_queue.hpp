@@ -15,14 +15,14 @@ namespace ringhttpd::io {
 struct output_segment {
     // Memory segment: the bytes to send. File segment: the chunk most recently read.
     std::string bytes;
-    size_t sent = 0;                 // bytes of `bytes` already sent
+    size_t sent = 0;                // bytes of `bytes` already sent
     std::optional<file_body> file;  // what remains to be read of the file, if a file segment
 
     size_t unsent() const { return bytes.size() - sent; }
 };
 
 class output_queue {
-public:
+  public:
     // Where to append bytes: the last segment if it is in memory and not being sent right now
     // (appending could move the bytes under an in-flight send), else a new segment.
     std::string& buffer();
@@ -37,7 +37,7 @@ public:
     void set_front_busy(bool busy) { front_busy_ = busy; }
     void clear();
 
-private:
+  private:
     std::deque<output_segment> segments_;
     bool front_busy_ = false;
 };

@@ -71,7 +71,9 @@ io_uring_sqe* reactor::get_sqe() {
     return sqe;
 }
 
-void reactor::set_tag(io_uring_sqe* sqe, op_tag tag) { io_uring_sqe_set_data64(sqe, tag.encode()); }
+void reactor::set_tag(io_uring_sqe* sqe, op_tag tag) {
+    io_uring_sqe_set_data64(sqe, tag.encode());
+}
 
 // ---- the loop ----
 
@@ -85,7 +87,8 @@ void reactor::run() {
         if (mode_ == stop_mode::stopping) break;
         if (mode_ == stop_mode::draining) {
             if (drain_deadline == clock::time_point{})
-                drain_deadline = clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms);
+                drain_deadline =
+                    clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms);
             if (live_connections_ == 0) break;
             if (clock::now() >= drain_deadline) {
                 spdlog::warn("graceful shutdown: {} connection(s) still busy after {} ms; closing",
@@ -190,7 +193,8 @@ void reactor::on_accept(int result, bool more) {
     } else if (is_resource_shortage(-result)) {
         // Out of descriptors or memory: keep serving the connections we have and retry later
         // instead of spinning on accept.
-        spdlog::warn("accept: {}; retrying in {} ms", strerror(-result), accept_backoff_ns / 1'000'000);
+        spdlog::warn("accept: {}; retrying in {} ms", strerror(-result),
+                     accept_backoff_ns / 1'000'000);
         if (!more) {
             arm_accept_backoff();
             return;
@@ -368,8 +372,8 @@ void reactor::pump_output(connection& c) {
             seg.bytes.resize(std::min<uint64_t>(file_chunk_size, seg.file->length));
             seg.sent = 0;
             io_uring_sqe* sqe = get_sqe();
-            io_uring_prep_read(sqe, seg.file->fd.get(), seg.bytes.data(), unsigned(seg.bytes.size()),
-                               uint64_t(seg.file->offset));
+            io_uring_prep_read(sqe, seg.file->fd.get(), seg.bytes.data(),
+                               unsigned(seg.bytes.size()), uint64_t(seg.file->offset));
             set_tag(sqe, tag_for(op_kind::file_read, c));
             c.out.set_front_busy(true);
             c.read_in_flight = true;

@@ -29,7 +29,7 @@ struct reactor_options {
 };
 
 class reactor {
-public:
+  public:
     reactor(unique_fd listener, reactor_options options, stream_handler_factory factory);
     ~reactor();
     reactor(const reactor&) = delete;
@@ -44,7 +44,7 @@ public:
     void request_stop();   // thread-safe: close everything now
     void request_drain();  // thread-safe: stop accepting, finish in-flight work, then return
 
-private:
+  private:
     enum class stop_mode : int { running, draining, stopping };
 
     struct connection : connection_control {
@@ -63,7 +63,9 @@ private:
 
     io_uring_sqe* get_sqe();
     static void set_tag(io_uring_sqe* sqe, op_tag tag);
-    static op_tag tag_for(op_kind kind, const connection& c) { return {kind, c.slot, c.generation}; }
+    static op_tag tag_for(op_kind kind, const connection& c) {
+        return {kind, c.slot, c.generation};
+    }
 
     void arm_accept();
     void arm_accept_backoff();

@@ -28,7 +28,8 @@ void append_flag(std::string& out, const char* name) {
 }  // namespace
 
 std::string io_uring_unavailable_message(int err) {
-    std::string msg = "io_uring is unavailable (io_uring_setup: " + std::string(strerror(err)) + "). ";
+    std::string msg =
+        "io_uring is unavailable (io_uring_setup: " + std::string(strerror(err)) + "). ";
     switch (err) {
         case EPERM:
             msg +=

@@ -9,8 +9,8 @@
 namespace ringhttpd::io {
 
 struct ring_info {
-    unsigned flags = 0;     // IORING_SETUP_* actually in use
-    unsigned features = 0;  // IORING_FEAT_* reported by the kernel
+    unsigned flags = 0;           // IORING_SETUP_* actually in use
+    unsigned features = 0;        // IORING_FEAT_* reported by the kernel
     bool multishot_recv = false;  // recv with IORING_RECV_MULTISHOT (kernel 6.0+)
     bool send_zc = false;
     bool msg_ring = false;

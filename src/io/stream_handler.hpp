@@ -13,12 +13,12 @@ namespace ringhttpd::io {
 
 // What a handler may ask of its connection.
 struct connection_control {
-    output_queue out;               // bytes and files to send, in order
+    output_queue out;                 // bytes and files to send, in order
     bool close_after_output = false;  // close once `out` has been sent
 };
 
 class stream_handler {
-public:
+  public:
     virtual ~stream_handler() = default;
 
     // Bytes arrived. The handler consumes or keeps them (the view dies on return).

@@ -10,13 +10,14 @@ using namespace e2e;
 
 namespace {
 std::string post(const std::string& path, const std::string& body) {
-    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n\r\n" + body;
+    return "POST " + path +
+           " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+           body;
 }
 }  // namespace
 
 class endpoints : public ::testing::Test {
-protected:
+  protected:
     server_process server;
     std::optional<http_response> fetch(const std::string& raw) {
         client c(server.port());
@@ -49,7 +50,8 @@ TEST_F(endpoints, time_is_iso8601_with_a_timezone) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
     EXPECT_TRUE(std::regex_match(
-        res->body, std::regex(R"(\{"time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}"\})")))
+        res->body,
+        std::regex(R"(\{"time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}"\})")))
         << res->body;
 }
 

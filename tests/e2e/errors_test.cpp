@@ -35,7 +35,8 @@ TEST(errors, malformed_requests_get_400_and_close) {
         {"bad version token", "GET / HTTP/x.y\r\nHost: x\r\n\r\n", 400},
         {"space in header name", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
         {"bad content-length", "POST /api/echo HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400},
-        {"bad chunk size", "POST /api/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+        {"bad chunk size", "POST /api/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+         400},
         {"target not a path", "GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400},
     };
     for (const auto& tc : cases) expect_error_and_close(server.port(), tc);
@@ -43,9 +44,11 @@ TEST(errors, malformed_requests_get_400_and_close) {
 
 TEST(errors, body_over_client_max_body_size_is_413) {
     server_process server({"--client-max-body-size", "1k"});
-    expect_error_and_close(server.port(),
-                           {"content-length", "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n", 413});
-    std::string chunked = "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    expect_error_and_close(
+        server.port(), {"content-length",
+                        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n", 413});
+    std::string chunked =
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 3; ++i) chunked += "200\r\n" + std::string(512, 'a') + "\r\n";
     expect_error_and_close(server.port(), {"chunked", chunked, 413});
     client ok(server.port());
@@ -57,8 +60,10 @@ TEST(errors, body_over_client_max_body_size_is_413) {
 
 TEST(errors, default_body_limit_is_one_mebibyte) {
     server_process server;
-    expect_error_and_close(server.port(),
-                           {"1 MiB + 1", "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n", 413});
+    expect_error_and_close(
+        server.port(),
+        {"1 MiB + 1", "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n",
+         413});
 }
 
 TEST(errors, request_line_too_long_is_414) {
@@ -69,23 +74,28 @@ TEST(errors, request_line_too_long_is_414) {
 TEST(errors, headers_too_large_are_431) {
     server_process server;
     std::string many;
-    for (int i = 0; i < 40; ++i) many += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'v') + "\r\n";
+    for (int i = 0; i < 40; ++i)
+        many += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'v') + "\r\n";
     expect_error_and_close(server.port(), {"many headers", get("/", many), 431});
-    expect_error_and_close(server.port(),
-                           {"one huge header", get("/", "X-Big: " + std::string(40000, 'v') + "\r\n"), 431});
+    expect_error_and_close(
+        server.port(),
+        {"one huge header", get("/", "X-Big: " + std::string(40000, 'v') + "\r\n"), 431});
 }
 
 TEST(errors, limits_are_configurable) {
     server_process server({"--max-request-line", "100", "--max-header-size", "1k"});
-    expect_error_and_close(server.port(), {"target over 100", get("/" + std::string(120, 'a')), 414});
-    expect_error_and_close(server.port(), {"header over 1k", get("/", "X-Big: " + std::string(1100, 'v') + "\r\n"), 431});
+    expect_error_and_close(server.port(),
+                           {"target over 100", get("/" + std::string(120, 'a')), 414});
+    expect_error_and_close(
+        server.port(),
+        {"header over 1k", get("/", "X-Big: " + std::string(1100, 'v') + "\r\n"), 431});
 }
 
 TEST(errors, unsupported_http_versions_are_505) {
     server_process server;
     for (const char* version : {"HTTP/2.0", "HTTP/1.2", "HTTP/3.0", "HTTP/0.9"})
-        expect_error_and_close(server.port(),
-                               {version, std::string("GET / ") + version + "\r\nHost: x\r\n\r\n", 505});
+        expect_error_and_close(
+            server.port(), {version, std::string("GET / ") + version + "\r\nHost: x\r\n\r\n", 505});
 }
 
 TEST(errors, a_400_response_never_echoes_the_request) {

@@ -1,17 +1,17 @@
 #include "harness.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,9 +108,8 @@ server_process::server_process(std::vector<std::string> extra_args, std::string 
     const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
     std::smatch m;
     std::unique_lock lock(log_mutex_);
-    log_grew_.wait_for(lock, std::chrono::seconds(10), [&] {
-        return log_closed_ || std::regex_search(log_, m, listening);
-    });
+    log_grew_.wait_for(lock, std::chrono::seconds(10),
+                       [&] { return log_closed_ || std::regex_search(log_, m, listening); });
     if (!std::regex_search(log_, m, listening)) {
         std::string output = log_;
         lock.unlock();
@@ -130,7 +129,9 @@ server_process::~server_process() {
     if (log_reader_.joinable()) log_reader_.join();
 }
 
-void server_process::signal(int sig) const { kill(pid_, sig); }
+void server_process::signal(int sig) const {
+    kill(pid_, sig);
+}
 
 int server_process::wait_exit(std::chrono::milliseconds timeout) {
     int status = wait_for(pid_, timeout);
@@ -223,7 +224,8 @@ std::optional<http_response> client::read_response(bool head_request) {
     buffer_.erase(0, end + 4);
     size_t length = 0;
     bool no_body = head_request || res.status == 304 || res.status == 204 || res.status / 100 == 1;
-    if (!no_body && res.has_header("content-length")) length = std::stoull(res.header("content-length"));
+    if (!no_body && res.has_header("content-length"))
+        length = std::stoull(res.header("content-length"));
     while (buffer_.size() < length)
         if (!fill()) return std::nullopt;
     res.body = buffer_.substr(0, length);

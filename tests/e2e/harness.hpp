@@ -17,13 +17,13 @@ namespace e2e {
 
 // How the child process is set up before it runs the server binary.
 struct process_limits {
-    unsigned max_open_files = 0;  // RLIMIT_NOFILE soft and hard limit; 0 leaves it alone
+    unsigned max_open_files = 0;   // RLIMIT_NOFILE soft and hard limit; 0 leaves it alone
     int io_uring_setup_errno = 0;  // a seccomp filter makes io_uring_setup fail with this
 };
 
 // A running server. The destructor kills it if the test did not stop it.
 class server_process {
-public:
+  public:
     explicit server_process(std::vector<std::string> extra_args = {},
                             std::string root = RINGHTTPD_STATIC_DIR, process_limits limits = {});
     ~server_process();
@@ -37,7 +37,7 @@ public:
     int wait_exit(std::chrono::milliseconds timeout);
     std::string log() const;  // everything it has written to stdout and stderr so far
 
-private:
+  private:
     pid_t pid_ = -1;
     uint16_t port_ = 0;
     // A thread keeps reading the server's output so a chatty server never blocks on a full pipe.
@@ -70,7 +70,7 @@ struct http_response {
 
 // A client connection with a receive timeout, speaking raw bytes.
 class client {
-public:
+  public:
     explicit client(uint16_t port, const char* address = "127.0.0.1");
     ~client();
     client(const client&) = delete;
@@ -87,7 +87,7 @@ public:
     bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(3));
     std::string buffered() const { return buffer_; }
 
-private:
+  private:
     bool fill();  // reads more into buffer_; false on EOF/timeout/error
     int fd_ = -1;
     std::string buffer_;
@@ -95,13 +95,13 @@ private:
 
 // A temporary directory, removed with everything in it when the object dies.
 class temp_dir {
-public:
+  public:
     temp_dir();
     ~temp_dir();
     const std::string& path() const { return path_; }
     void write(const std::string& relative, const std::string& content) const;
 
-private:
+  private:
     std::string path_;
 };
 

@@ -17,8 +17,9 @@ TEST(http_basics, index_is_served_byte_exact_with_date_and_server_headers) {
     EXPECT_EQ(res->body, read_file(std::string(RINGHTTPD_STATIC_DIR) + "/index.html"));
     EXPECT_EQ(res->header("content-type"), "text/html; charset=utf-8");
     EXPECT_EQ(res->header("server"), "ringhttpd");
-    EXPECT_TRUE(std::regex_match(res->header("date"),
-                                 std::regex(R"([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)")))
+    EXPECT_TRUE(std::regex_match(
+        res->header("date"),
+        std::regex(R"([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)")))
         << res->header("date");
 }
 

@@ -90,8 +90,8 @@ TEST(lifecycle, startup_errors_say_what_to_fix) {
     EXPECT_NE(out.find("HOST:PORT"), std::string::npos) << out;
 
     server_process taken;
-    std::tie(status, out) = run_binary({"--listen", "127.0.0.1:" + std::to_string(taken.port()), "--root",
-                                        RINGHTTPD_STATIC_DIR});
+    std::tie(status, out) = run_binary(
+        {"--listen", "127.0.0.1:" + std::to_string(taken.port()), "--root", RINGHTTPD_STATIC_DIR});
     // SO_REUSEPORT must not let a second server silently share a port that is in use.
     EXPECT_EQ(status, 1) << out;
     EXPECT_NE(out.find("Address already in use"), std::string::npos) << out;

@@ -56,8 +56,9 @@ TEST(pipelining, a_body_split_across_many_writes_arrives_whole) {
     client c(server.port());
     std::string body = "[";
     for (int i = 0; i < 2000; ++i) body += std::to_string(i) + (i < 1999 ? "," : "]");
-    c.send("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n\r\n");
+    c.send(
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n");
     for (size_t i = 0; i < body.size(); i += 333) {
         c.send(body.substr(i, 333));
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -81,7 +82,8 @@ TEST(pipelining, chunked_request_bodies_are_decoded) {
 TEST(pipelining, expect_100_continue_gets_the_go_ahead_before_the_body) {
     server_process server;
     client c(server.port());
-    c.send("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+    c.send(
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
     auto interim = c.read_response();
     ASSERT_TRUE(interim);
     EXPECT_EQ(interim->status, 100);
@@ -96,7 +98,8 @@ TEST(pipelining, expect_100_continue_with_a_body_too_large_gets_413_without_cont
     server_process server;
     client c(server.port());
     auto res = c.roundtrip(
-        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n");
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\nExpect: "
+        "100-continue\r\n\r\n");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 413);
     EXPECT_TRUE(c.closed_by_peer());

@@ -26,8 +26,9 @@ std::string capture(const std::string& command) {
 TEST(real_clients, curl_reuses_one_connection_for_several_urls) {
     server_process server;
     std::string base = "http://127.0.0.1:" + std::to_string(server.port());
-    std::string out = capture("curl -s -w '%{http_code} %{num_connects}\\n' -o /dev/null " + base +
-                              "/ -o /dev/null " + base + "/api/hello -o /dev/null " + base + "/hello/curl");
+    std::string out =
+        capture("curl -s -w '%{http_code} %{num_connects}\\n' -o /dev/null " + base +
+                "/ -o /dev/null " + base + "/api/hello -o /dev/null " + base + "/hello/curl");
     EXPECT_EQ(out, "200 1\n200 0\n200 0\n");
 }
 
@@ -40,8 +41,10 @@ TEST(real_clients, curl_posts_json_and_reads_headers) {
     EXPECT_NE(head.find("HTTP/1.1 200 OK"), std::string::npos) << head;
     EXPECT_NE(head.find("Server: ringhttpd"), std::string::npos) << head;
     // curl sends Expect: 100-continue for bodies over 1 MiB... and over the limit gets 413.
-    std::string big = capture("head -c 2000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' "
-                              "--data-binary @- " + base + "/api/echo");
+    std::string big = capture(
+        "head -c 2000000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' "
+        "--data-binary @- " +
+        base + "/api/echo");
     EXPECT_EQ(big, "413");
 }
 

@@ -1,7 +1,7 @@
 // Running out of things: descriptors, receive buffers, memory for huge files, io_uring itself.
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -46,7 +46,8 @@ TEST(resources, a_tiny_receive_buffer_pool_parks_and_rearms_receives) {
     for (int round = 0; round < 3; ++round) {
         // Each request spans several 512-byte buffers and all arrive at once.
         for (size_t i = 0; i < clients.size(); ++i)
-            clients[i]->send(get("/hello/" + std::to_string(i), "X-Pad: " + std::string(1500, 'p') + "\r\n"));
+            clients[i]->send(
+                get("/hello/" + std::to_string(i), "X-Pad: " + std::string(1500, 'p') + "\r\n"));
         for (size_t i = 0; i < clients.size(); ++i) {
             auto res = clients[i]->read_response();
             ASSERT_TRUE(res) << i;
@@ -81,7 +82,8 @@ TEST(resources, io_uring_blocked_by_seccomp_is_a_clear_startup_error) {
     for (int err : {EPERM, ENOSYS}) {
         process_limits limits;
         limits.io_uring_setup_errno = err;
-        auto [status, out] = run_binary({"--listen", "127.0.0.1:0", "--root", RINGHTTPD_STATIC_DIR}, 10s, limits);
+        auto [status, out] =
+            run_binary({"--listen", "127.0.0.1:0", "--root", RINGHTTPD_STATIC_DIR}, 10s, limits);
         EXPECT_EQ(status, 1) << out;
         EXPECT_NE(out.find("io_uring is unavailable"), std::string::npos) << out;
         EXPECT_NE(out.find(err == EPERM ? "seccomp" : "gVisor"), std::string::npos) << out;

@@ -61,8 +61,11 @@ TEST(request_parser, stops_after_each_pipelined_request) {
 TEST(request_parser, decodes_chunked_bodies) {
     request_parser p({});
     size_t used = 0;
-    ASSERT_EQ(p.feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", used),
-              result::request_ready);
+    ASSERT_EQ(
+        p.feed(
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+            used),
+        result::request_ready);
     EXPECT_EQ(p.current().body, "abcde");
 }
 
@@ -86,7 +89,8 @@ TEST(request_parser, reports_expect_continue_only_with_a_body) {
               result::need_more);
     EXPECT_TRUE(p.expects_continue());
     request_parser q({});
-    EXPECT_EQ(q.feed("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", used), result::request_ready);
+    EXPECT_EQ(q.feed("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", used),
+              result::request_ready);
 }
 
 TEST(request_parser, error_statuses) {
@@ -98,7 +102,8 @@ TEST(request_parser, error_statuses) {
     };
     EXPECT_EQ(status("BLAH\r\n\r\n"), 400);
     EXPECT_EQ(status("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), 400);
-    EXPECT_EQ(status("GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
+    EXPECT_EQ(status("GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+              400);
     EXPECT_EQ(status("GET / HTTP/2.0\r\n\r\n"), 505);
     EXPECT_EQ(status("GET / HTTP/1.7\r\n\r\n"), 505);
     EXPECT_EQ(status("GET / HTTP/one\r\n\r\n"), 400);
@@ -109,7 +114,8 @@ TEST(request_parser, error_statuses) {
     EXPECT_EQ(status("GET /0123456789 HTTP/1.1\r\n\r\n", small), 414);
     EXPECT_EQ(status("GET / HTTP/1.1\r\nX: " + std::string(80, 'a') + "\r\n\r\n", small), 431);
     EXPECT_EQ(status("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n", small), 413);
-    EXPECT_EQ(status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n", small), 413);
+    EXPECT_EQ(status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n", small),
+              413);
 }
 
 TEST(request_parser, an_error_is_sticky) {

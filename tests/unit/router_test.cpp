@@ -23,9 +23,11 @@ router sample() {
         return response::text(200, std::string(r.param("name").value_or("?")));
     });
     routes.add("GET", "/users/{id}/posts/{post}", [](const request& r) {
-        return response::text(200, std::string(*r.param("id")) + ":" + std::string(*r.param("post")));
+        return response::text(200,
+                              std::string(*r.param("id")) + ":" + std::string(*r.param("post")));
     });
-    routes.add("GET", "/boom", [](const request&) -> response { throw std::runtime_error("boom"); });
+    routes.add("GET", "/boom",
+               [](const request&) -> response { throw std::runtime_error("boom"); });
     return routes;
 }
 

@@ -35,7 +35,9 @@ struct session_fixture {
 
 size_t count(const std::string& haystack, const std::string& needle) {
     size_t n = 0;
-    for (size_t pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+    for (size_t pos = haystack.find(needle); pos != std::string::npos;
+         pos = haystack.find(needle, pos + 1))
+        ++n;
     return n;
 }
 
@@ -94,7 +96,8 @@ TEST(session, shutdown_closes_idle_connections_and_finishes_partial_requests) {
 
 TEST(session, sends_100_continue_once_before_the_body) {
     session_fixture f;
-    f.s.on_receive(f.conn, "POST /api/echo HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+    f.s.on_receive(f.conn,
+                   "POST /api/echo HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
     EXPECT_EQ(f.output(), "HTTP/1.1 100 Continue\r\n\r\n");
     f.s.on_receive(f.conn, "4");
     EXPECT_TRUE(f.conn.out.empty());
