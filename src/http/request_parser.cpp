@@ -103,26 +103,29 @@ int request_parser::on_version(llhttp_t* p, const char* at, size_t len) {
     return 0;
 }
 
+int request_parser::count_header_bytes(size_t n) {
+    header_bytes_ += n;
+    return header_bytes_ > limits_.max_header_size ? fail(431) : 0;
+}
+
 int request_parser::on_header_field(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    s.header_bytes_ += len;
-    if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    if (int err = s.count_header_bytes(len)) return err;
     s.field_.append(at, len);
     return 0;
 }
 
 int request_parser::on_header_value(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    s.header_bytes_ += len;
-    if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    if (int err = s.count_header_bytes(len)) return err;
     s.value_.append(at, len);
     return 0;
 }
 
 int request_parser::on_header_value_complete(llhttp_t* p) {
     auto& s = self(p);
-    s.header_bytes_ += 4;  // ": " and CRLF count toward the limit, as they do on the wire
-    if (s.header_bytes_ > s.limits_.max_header_size) return s.fail(431);
+    // ": " and CRLF count toward the limit, as they do on the wire.
+    if (int err = s.count_header_bytes(4)) return err;
     // llhttp tolerates "Name : value"; RFC 9112 §5.1 says to reject whitespace before the colon,
     // a classic request-smuggling vector.
     if (s.field_.find_first_of(" \t") != std::string::npos) return s.fail(400);

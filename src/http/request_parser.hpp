@@ -55,6 +55,7 @@ class request_parser {
     static int on_message_complete(llhttp_t* p);
 
     int fail(int status);  // records the status and aborts parsing
+    int count_header_bytes(size_t n);  // fails with 431 past max_header_size
     int status_for(llhttp_errno_t err) const;
 
     parser_limits limits_;
