@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ringhttpd needs to build and test, if any are missing.
-# Works as root or through sudo; does nothing when everything is already installed.
+# `scripts/deps.sh perf` installs what the benchmark suite needs instead (wrk, the peer servers,
+# gnuplot). Works as root or through sudo; does nothing when everything is already installed.
 set -euo pipefail
 
+if [ "${1:-}" = "perf" ]; then
+  packages=(wrk nginx-light h2o lighttpd gnuplot-nox curl python3)
+else
 packages=(
   cmake g++ make pkg-config
   liburing-dev libmimalloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
   libgtest-dev curl python3
 )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -24,17 +24,22 @@ bool looks_like_version(std::string_view v) {
 }  // namespace
 
 request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
-    llhttp_settings_init(&settings_);
-    settings_.on_message_begin = on_message_begin;
-    settings_.on_url = on_url;
-    settings_.on_version = on_version;
-    settings_.on_header_field = on_header_field;
-    settings_.on_header_value = on_header_value;
-    settings_.on_header_value_complete = on_header_value_complete;
-    settings_.on_headers_complete = on_headers_complete;
-    settings_.on_body = on_body;
-    settings_.on_message_complete = on_message_complete;
-    llhttp_init(&parser_, HTTP_REQUEST, &settings_);  // strict: no lenient flags are set
+    // One callback table for every parser: connections do not each carry a copy.
+    static const llhttp_settings_t settings = [] {
+        llhttp_settings_t s;
+        llhttp_settings_init(&s);
+        s.on_message_begin = on_message_begin;
+        s.on_url = on_url;
+        s.on_version = on_version;
+        s.on_header_field = on_header_field;
+        s.on_header_value = on_header_value;
+        s.on_header_value_complete = on_header_value_complete;
+        s.on_headers_complete = on_headers_complete;
+        s.on_body = on_body;
+        s.on_message_complete = on_message_complete;
+        return s;
+    }();
+    llhttp_init(&parser_, HTTP_REQUEST, &settings);  // strict: no lenient flags are set
     parser_.data = this;
 }
 

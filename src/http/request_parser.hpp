@@ -59,7 +59,6 @@ class request_parser {
     int status_for(llhttp_errno_t err) const;
 
     parser_limits limits_;
-    llhttp_settings_t settings_{};
     llhttp_t parser_{};
     request request_;
     std::string field_, value_, version_;

@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Benchmarks ringhttpd side by side with nginx (and h2o and lighttpd when installed).
+
+Every server gets the same files, one CPU (CPU 0) and one thread or worker; wrk runs pinned to
+CPU 1. Each point is repeated and the median kept. Besides requests/s and latency it records the
+server's CPU time per request, which still tells servers apart when the load generator is the
+limit. See perf/README.md for what each scenario means.
+
+    perf/bench.py                 # full run: ~10 s per point, 3 repetitions, table + chart
+    perf/bench.py --quick         # a few seconds per scenario; fails if any server had errors
+    perf/bench.py --only 1k,dyn   # a subset of scenarios
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PERF = REPO / "perf"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# The files every server serves, by name and size.
+FILES = {"index.html": 1024, "4k.html": 4096, "64k.bin": 64 * 1024, "1m.bin": 1024 * 1024}
+
+
+@dataclass
+class Scenario:
+    key: str
+    title: str
+    path: str  # request path; "@dynamic" means the server's tiny dynamic response
+    connections: int = 64
+    headers: list = field(default_factory=list)
+    lua: str = ""  # wrk script, relative to perf/
+    idle_memory: bool = False  # not a wrk run: memory per idle keep-alive connection
+
+
+SCENARIOS = [
+    Scenario("1k", "1 KB file", "/index.html"),
+    Scenario("4k", "4 KB file", "/4k.html"),
+    Scenario("64k", "64 KB file", "/64k.bin"),
+    Scenario("1m", "1 MB file", "/1m.bin"),
+    Scenario("dyn", "tiny dynamic response", "@dynamic"),
+    Scenario("pipe", "pipelined x16, tiny dynamic", "@dynamic", lua="wrk-pipeline.lua"),
+    Scenario("c1000", "1 KB file, 1,000 connections", "/index.html", connections=1000),
+    Scenario("close", "1 KB file, Connection: close", "/index.html", headers=["Connection: close"]),
+    Scenario("idle", "memory per idle keep-alive connection", "/index.html", idle_memory=True),
+]
+
+
+# ---------------------------------------------------------------- servers
+
+
+class Server:
+    """One server under test: started pinned to the server CPU, stopped at the end."""
+
+    name = ""
+    dynamic_path = None  # the path of its tiny dynamic response, if it has one
+
+    def __init__(self, workdir, root, port, cpu):
+        self.workdir, self.root, self.port, self.cpu = workdir, root, port, cpu
+        self.proc = None
+
+    def command(self):
+        raise NotImplementedError
+
+    def version(self):
+        return ""
+
+    def start(self):
+        cmd = self.command()
+        if self.cpu is not None:
+            cmd = ["taskset", "-c", str(self.cpu)] + cmd
+        log = open(self.workdir / f"{self.name}.log", "w")
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited at startup; see {log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{self.name} did not start listening on {self.port}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def pids(self):
+        """The server's process and its descendants."""
+        pids, frontier = [], [self.proc.pid]
+        while frontier:
+            pid = frontier.pop()
+            pids.append(pid)
+            try:
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                children = []
+            frontier += [int(c) for c in children]
+        return pids
+
+    def cpu_seconds(self):
+        total = 0
+        for pid in self.pids():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total / CLK_TCK
+
+    def rss_kib(self):
+        total = 0
+        for pid in self.pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                pass
+        return total
+
+    def render_config(self, template, out_name):
+        text = (PERF / "peers" / template).read_text()
+        text = text.replace("@DIR@", str(self.workdir)).replace("@PORT@", str(self.port))
+        text = text.replace("@ROOT@", str(self.root))
+        out = self.workdir / out_name
+        out.write_text(text)
+        return out
+
+
+class Ringhttpd(Server):
+    name = "ringhttpd"
+    dynamic_path = "/api/hello"
+    binary = REPO / "build" / "ringhttpd"
+
+    def command(self):
+        return [str(self.binary), "--listen", f"127.0.0.1:{self.port}", "--root", str(self.root),
+                "--threads", "1"]
+
+    def version(self):
+        return subprocess.run([str(self.binary), "--version"], capture_output=True, text=True).stdout.strip()
+
+
+class Nginx(Server):
+    name = "nginx"
+    dynamic_path = "/api/hello"  # `return 200` in perf/peers/nginx.conf.in
+
+    def command(self):
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.workdir / sub).mkdir(exist_ok=True)
+        conf = self.render_config("nginx.conf.in", "nginx.conf")
+        return ["nginx", "-c", str(conf), "-e", str(self.workdir / "nginx-error.log")]
+
+    def version(self):
+        return subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+
+
+class H2o(Server):
+    name = "h2o"
+
+    def command(self):
+        return ["h2o", "-c", str(self.render_config("h2o.conf.in", "h2o.conf"))]
+
+    def version(self):
+        return subprocess.run(["h2o", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+
+
+class Lighttpd(Server):
+    name = "lighttpd"
+
+    def command(self):
+        return ["lighttpd", "-D", "-f", str(self.render_config("lighttpd.conf.in", "lighttpd.conf"))]
+
+    def version(self):
+        return subprocess.run(["lighttpd", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+
+
+PEERS = {"nginx": (Nginx, "nginx"), "h2o": (H2o, "h2o"), "lighttpd": (Lighttpd, "lighttpd")}
+
+
+# ---------------------------------------------------------------- measuring
+
+
+@dataclass
+class Point:
+    requests_per_s: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    transfer_mib_s: float = 0.0
+    cpu_us_per_req: float = 0.0
+    rss_mib: float = 0.0
+    errors: int = 0
+    requests: int = 0
+    idle_bytes_per_conn: float = 0.0
+    note: str = ""
+
+
+def parse_duration_ms(text):
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse_size_mib(text):
+    number, unit = re.match(r"([\d.]+)(\w*)", text).groups()
+    return float(number) * {"B": 1 / 1048576, "KB": 1 / 1024, "MB": 1.0, "GB": 1024.0}.get(unit, 1 / 1048576)
+
+
+def parse_wrk(output):
+    point = Point()
+    point.requests_per_s = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    point.requests = int(re.search(r"(\d+) requests in", output).group(1))
+    point.transfer_mib_s = parse_size_mib(re.search(r"Transfer/sec:\s+(\S+)", output).group(1))
+    point.p50_ms = parse_duration_ms(re.search(r"\n\s+50%\s+(\S+)", output).group(1))
+    point.p99_ms = parse_duration_ms(re.search(r"\n\s+99%\s+(\S+)", output).group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        point.errors += sum(int(n) for n in socket_errors.groups())
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        point.errors += int(non_2xx.group(1))
+    return point
+
+
+def wrk(server, scenario, path, seconds, client_cpu):
+    cmd = ["wrk", "-t1", f"-c{scenario.connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for header in scenario.headers:
+        cmd += ["-H", header]
+    if scenario.lua:
+        cmd += ["-s", str(PERF / scenario.lua)]
+    cmd.append(f"http://127.0.0.1:{server.port}{path}")
+    if client_cpu is not None:
+        cmd = ["taskset", "-c", str(client_cpu)] + cmd
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+def measure_wrk(server, scenario, seconds, client_cpu):
+    path = server.dynamic_path if scenario.path == "@dynamic" else scenario.path
+    cpu_before = server.cpu_seconds()
+    output = wrk(server, scenario, path, seconds, client_cpu)
+    cpu_after = server.cpu_seconds()
+    point = parse_wrk(output)
+    point.cpu_us_per_req = (cpu_after - cpu_before) * 1e6 / max(point.requests, 1)
+    point.rss_mib = server.rss_kib() / 1024
+    return point
+
+
+def measure_idle(server, count):
+    """Opens `count` keep-alive connections, each served one request, and reports RSS growth."""
+    request = b"GET /index.html HTTP/1.1\r\nHost: bench\r\n\r\n"
+    time.sleep(0.5)
+    before = server.rss_kib()
+    conns, errors = [], 0
+    try:
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            s.sendall(request)
+            conns.append(s)
+        for s in conns:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            if not data.startswith(b"HTTP/1.1 200"):
+                errors += 1
+            else:  # drain the 1 KB body so the connection is idle, not mid-response
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+                while len(body) < length:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    body += chunk
+        time.sleep(1.0)
+        after = server.rss_kib()
+    finally:
+        for s in conns:
+            s.close()
+    point = Point(errors=errors, requests=count)
+    point.idle_bytes_per_conn = (after - before) * 1024 / count
+    point.rss_mib = after / 1024
+    return point
+
+
+def measure(server, scenario, args, client_cpu):
+    if scenario.idle_memory:
+        # A fresh process, so connection slots left by earlier scenarios do not hide the growth.
+        # A new port too: a process that used io_uring may hold its old one for a moment.
+        server.stop()
+        server.port = free_port()
+        server.start()
+        return measure_idle(server, args.idle_connections)
+    if scenario.path == "@dynamic" and not server.dynamic_path:
+        return None
+    if args.warmup:
+        wrk(server, scenario, server.dynamic_path if scenario.path == "@dynamic" else scenario.path,
+            args.warmup, client_cpu)
+    runs = [measure_wrk(server, scenario, args.seconds, client_cpu) for _ in range(args.repeat)]
+    median = sorted(runs, key=lambda p: p.requests_per_s)[len(runs) // 2]
+    median.errors = sum(p.errors for p in runs)
+    if len(runs) > 1:
+        median.note = "runs: " + " / ".join(f"{p.requests_per_s:,.0f}" for p in runs)
+    return median
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def machine_description():
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{model}, {os.cpu_count()} CPUs, Linux {platform.release()}"
+
+
+def ratio(a, b):
+    return a / b if a and b else float("nan")
+
+
+def write_report(results, servers, args, started, out_dir):
+    stamp = started.strftime("%Y-%m-%d-%H%M")
+    names = [s.name for s in servers]
+    lines = [
+        f"# ringhttpd benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
+        "",
+        f"- Machine: {machine_description()}",
+        f"- Method: each server pinned to CPU {args.server_cpu} with one thread/worker, "
+        f"wrk -t1 pinned to CPU {args.client_cpu}; {args.warmup} s warm-up, then "
+        f"{args.seconds} s x {args.repeat} per point, median reported.",
+        "- Servers: " + "; ".join(f"{s.name} ({s.version()})" for s in servers),
+        f"- Command: `perf/bench.py {' '.join(sys.argv[1:])}`",
+        "",
+        "## Ratios ringhttpd / nginx",
+        "",
+        "Requests/s above 1 and CPU per request and p99 below 1 favour ringhttpd.",
+        "",
+        "| scenario | requests/s | CPU per request | p99 latency | memory per idle connection |",
+        "|---|---|---|---|---|",
+    ]
+    for scenario in SCENARIOS:
+        row = results.get(scenario.key, {})
+        ring, ngx = row.get("ringhttpd"), row.get("nginx")
+        if not ring or not ngx:
+            continue
+        if scenario.idle_memory:
+            lines.append(f"| {scenario.title} | | | | {ratio(ring.idle_bytes_per_conn, ngx.idle_bytes_per_conn):.2f} |")
+        else:
+            lines.append(
+                f"| {scenario.title} | {ratio(ring.requests_per_s, ngx.requests_per_s):.2f} | "
+                f"{ratio(ring.cpu_us_per_req, ngx.cpu_us_per_req):.2f} | {ratio(ring.p99_ms, ngx.p99_ms):.2f} | |")
+    lines += ["", "## All points", "",
+              "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | RSS MiB | errors | notes |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for scenario in SCENARIOS:
+        row = results.get(scenario.key, {})
+        ngx = row.get("nginx")
+        for name in names:
+            p = row.get(name)
+            if p is None:
+                if scenario.key in results:
+                    lines.append(f"| {scenario.title} | {name} | n/a | | | | | | | | no equivalent handler |")
+                continue
+            if scenario.idle_memory:
+                vs = ratio(p.idle_bytes_per_conn, ngx.idle_bytes_per_conn) if ngx else float("nan")
+                lines.append(f"| {scenario.title} | {name} | | {vs:.2f} | | | | | {p.rss_mib:.1f} | {p.errors} | "
+                             f"{p.idle_bytes_per_conn:,.0f} bytes per connection ({p.requests:,} connections) |")
+                continue
+            vs = ratio(p.requests_per_s, ngx.requests_per_s) if ngx else float("nan")
+            lines.append(f"| {scenario.title} | {name} | {p.requests_per_s:,.0f} | {vs:.2f} | {p.p50_ms:.2f} | "
+                         f"{p.p99_ms:.2f} | {p.transfer_mib_s:,.1f} | {p.cpu_us_per_req:.1f} | {p.rss_mib:.1f} | "
+                         f"{p.errors} | {p.note} |")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = out_dir / f"{stamp}.md"
+    chart = out_dir / f"{stamp}.png"
+    if draw_chart(results, names, chart):
+        lines += ["", f"![requests/s relative to nginx]({chart.name})"]
+    table.write_text("\n".join(lines) + "\n")
+    return table, chart if chart.exists() else None
+
+
+def draw_chart(results, names, chart):
+    """A gnuplot bar chart of each server's requests/s relative to nginx, per scenario."""
+    if not shutil.which("gnuplot"):
+        return False
+    rows = []
+    for scenario in SCENARIOS:
+        row = results.get(scenario.key, {})
+        ngx = row.get("nginx")
+        if scenario.idle_memory or not ngx:
+            continue
+        values = [ratio(row[n].requests_per_s, ngx.requests_per_s) if row.get(n) else float("nan") for n in names]
+        rows.append((scenario.key, values))
+    if not rows:
+        return False
+    data = chart.with_suffix(".dat")
+    data.write_text("scenario " + " ".join(names) + "\n" +
+                    "".join(f"{key} " + " ".join("NaN" if v != v else f"{v:.3f}" for v in values) + "\n"
+                            for key, values in rows))
+    plot = ", ".join(f"'{data}' using {i + 2}:xtic(1) title '{n}'" for i, n in enumerate(names))
+    script = f"""
+set terminal pngcairo size 1000,500 font ',11'
+set output '{chart}'
+set title 'requests/s relative to nginx (1.0 = nginx), one server core'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key top right
+set yrange [0:*]
+set grid ytics
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dashtype 2 lc rgb '#444444'
+plot {plot}
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    data.unlink()
+    return True
+
+
+# ---------------------------------------------------------------- main
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_ringhttpd():
+    subprocess.run([str(REPO / "scripts" / "build.sh"), "release"], check=True, stdout=subprocess.DEVNULL)
+
+
+def make_files(root):
+    root.mkdir()
+    line = b"<p>ringhttpd benchmark page: the same bytes for every server.</p>\n"
+    for name, size in FILES.items():
+        (root / name).write_bytes((line * (size // len(line) + 1))[:size])
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="2 s per point, no repetition, 1,000 idle connections: checks the suite works")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--idle-connections", type=int, default=10000)
+    parser.add_argument("--only", default="", help="comma-separated scenario keys: "
+                        + ",".join(s.key for s in SCENARIOS))
+    parser.add_argument("--peers", default="nginx,h2o,lighttpd",
+                        help="peers to run when installed (nginx is required)")
+    parser.add_argument("--out", default=str(PERF / "results"), help="where the table and chart go")
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.repeat, args.warmup, args.idle_connections = 2, 1, 0, 1000
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) >= 2:
+        args.server_cpu, args.client_cpu = cpus[0], cpus[1]
+    else:
+        print("warning: fewer than 2 CPUs: server and wrk are not pinned apart", file=sys.stderr)
+        args.server_cpu = args.client_cpu = None
+    return args
+
+
+def main():
+    args = parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} is missing (apt-get install wrk nginx-light)")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # for 10,000 idle connections
+    if hard < args.idle_connections + 1000:
+        sys.exit(f"bench: RLIMIT_NOFILE hard limit {hard} is too low for {args.idle_connections} connections")
+    if not args.no_build:
+        build_ringhttpd()
+
+    wanted = set(filter(None, args.only.split(",")))
+    scenarios = [s for s in SCENARIOS if not wanted or s.key in wanted]
+    started = datetime.datetime.now(datetime.timezone.utc)
+    workdir = Path(tempfile.mkdtemp(prefix="ringhttpd-bench-"))
+    workdir.chmod(0o755)  # peers that drop privileges must still read the files
+    root = workdir / "www"
+    make_files(root)
+
+    classes = [Ringhttpd] + [cls for name, (cls, binary) in PEERS.items()
+                             if name in args.peers.split(",") and shutil.which(binary)]
+    servers = [cls(workdir, root, free_port(), args.server_cpu) for cls in classes]
+    results = {}
+    try:
+        for server in servers:
+            server.start()
+        for scenario in scenarios:
+            results[scenario.key] = {}
+            for server in servers:
+                point = measure(server, scenario, args, args.client_cpu)
+                if point is None:
+                    continue
+                results[scenario.key][server.name] = point
+                shown = (f"{point.idle_bytes_per_conn:,.0f} B/conn" if scenario.idle_memory
+                         else f"{point.requests_per_s:,.0f} req/s, p99 {point.p99_ms:.2f} ms, "
+                              f"{point.cpu_us_per_req:.1f} µs CPU/req")
+                print(f"{scenario.title:<40} {server.name:<10} {shown}, errors {point.errors}", flush=True)
+    finally:
+        for server in servers:
+            server.stop()
+
+    table, chart = write_report(results, servers, args, started, Path(args.out))
+    print(f"\nwrote {table}" + (f" and {chart}" if chart else ""))
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    failures = [(key, name, p.errors) for key, row in results.items() for name, p in row.items() if p.errors]
+    if failures:
+        for key, name, errors in failures:
+            print(f"FAILED: {name} had {errors} errors in scenario '{key}'", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
