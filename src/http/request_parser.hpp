@@ -54,7 +54,7 @@ class request_parser {
     static int on_body(llhttp_t* p, const char* at, size_t len);
     static int on_message_complete(llhttp_t* p);
 
-    int fail(int status);  // records the status and aborts parsing
+    int fail(int status);              // records the status and aborts parsing
     int count_header_bytes(size_t n);  // fails with 431 past max_header_size
     int status_for(llhttp_errno_t err) const;
 

@@ -30,6 +30,10 @@ void session::on_output_drained(io::connection_control& conn) {
     process_held_input(conn);
 }
 
+bool session::idle() const {
+    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ && !draining_;
+}
+
 bool session::on_shutdown(io::connection_control& conn) {
     draining_ = true;
     if (parser_.in_message() || !held_input_.empty()) return false;  // answer it, then close

@@ -24,6 +24,7 @@ class session final : public io::stream_handler {
     void on_receive(io::connection_control& conn, std::string_view bytes) override;
     void on_output_drained(io::connection_control& conn) override;
     bool wants_input() const override { return !paused_ && !closing_; }
+    bool idle() const override;
     bool on_shutdown(io::connection_control& conn) override;
 
   private:

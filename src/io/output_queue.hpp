@@ -4,7 +4,7 @@
 // is streamed through a bounded chunk, so a response of any size needs little memory.
 
 #include <cstddef>
-#include <deque>
+#include <list>
 #include <optional>
 #include <string>
 
@@ -38,7 +38,9 @@ class output_queue {
     void clear();
 
   private:
-    std::deque<output_segment> segments_;
+    // A list: an empty one allocates nothing (an idle connection pays only for the object), and
+    // appending never moves the segment an in-flight send points into.
+    std::list<output_segment> segments_;
     bool front_busy_ = false;
 };
 

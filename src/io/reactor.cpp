@@ -218,7 +218,7 @@ reactor::connection& reactor::open_connection(int fd) {
     c.ops_in_flight = 0;
     c.recv_armed = c.recv_cancelling = c.send_in_flight = c.read_in_flight = false;
     c.closing = c.peer_closed = c.close_after_output = false;
-    c.handler = factory_();
+    c.handler.reset();  // made when the first bytes arrive: an idle connection holds no session
     ++live_connections_;
     // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
     int one = 1;
@@ -259,7 +259,8 @@ void reactor::begin_drain() {
     for (auto& c : slots_) {
         if (c.fd < 0 || c.closing) continue;
         // A request may be sitting in the socket, not yet received: that connection is busy.
-        if (c.handler->on_shutdown(c) && !has_unread_input(c)) {
+        const bool idle = !c.handler || c.handler->on_shutdown(c);
+        if (idle && !has_unread_input(c)) {
             begin_close(c);
             finish_close_if_quiet(c);
         } else {
@@ -307,7 +308,7 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
     const int res = cqe.res;
     if (res > 0) {
         const auto buffer_id = uint16_t(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
-        if (!c.closing) c.handler->on_receive(c, buffers_->data(buffer_id, size_t(res)));
+        if (!c.closing) handler_for(c).on_receive(c, buffers_->data(buffer_id, size_t(res)));
         buffers_->recycle(buffer_id);
         if (!c.closing) after_handler(c);
         return;
@@ -334,10 +335,19 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
     begin_close(c);  // ECONNRESET and friends
 }
 
+stream_handler& reactor::handler_for(connection& c) {
+    if (!c.handler) {
+        c.handler = factory_();
+        // A connection that wakes up during a drain gets its answer, then is closed.
+        if (mode_ == stop_mode::draining) c.handler->on_shutdown(c);
+    }
+    return *c.handler;
+}
+
 void reactor::after_handler(connection& c) {
     pump_output(c);
     if (c.closing) return;
-    if (c.handler->wants_input()) {
+    if (!c.handler || c.handler->wants_input()) {
         arm_recv(c);
     } else {
         cancel_recv(c);  // backpressure: the handler holds input until its output drains
@@ -353,8 +363,14 @@ void reactor::pump_output(connection& c) {
                 begin_close(c);
                 return;
             }
+            if (!c.handler) return;
             c.handler->on_output_drained(c);
-            if (c.out.empty() && !c.close_after_output) return;
+            if (c.out.empty() && !c.close_after_output) {
+                // Between requests the handler holds nothing worth keeping: free it, so an idle
+                // keep-alive connection costs only its slot.
+                if (c.handler->idle()) c.handler.reset();
+                return;
+            }
             continue;
         }
         output_segment& seg = c.out.front();

@@ -58,7 +58,7 @@ class reactor {
         bool read_in_flight = false;
         bool closing = false;
         bool peer_closed = false;
-        std::unique_ptr<stream_handler> handler;
+        std::unique_ptr<stream_handler> handler;  // null while the connection is idle
     };
 
     io_uring_sqe* get_sqe();
@@ -82,6 +82,7 @@ class reactor {
     void on_send(connection& c, int result);
     void on_file_read(connection& c, int result);
 
+    stream_handler& handler_for(connection& c);  // creates the handler on first use
     void after_handler(connection& c);
     void pump_output(connection& c);
     void begin_close(connection& c);

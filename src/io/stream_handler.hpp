@@ -28,6 +28,9 @@ class stream_handler {
     // False while the handler holds back input (e.g. waiting for a large response to drain);
     // the reactor then stops receiving on the connection.
     virtual bool wants_input() const = 0;
+    // Nothing in progress and nothing held: the reactor may destroy the handler and make a new
+    // one when more bytes arrive.
+    virtual bool idle() const = 0;
     // Graceful shutdown: finish what is in progress, then close. Returns true when the
     // connection is idle and may be closed right away.
     virtual bool on_shutdown(connection_control& conn) = 0;
