@@ -24,6 +24,10 @@ constexpr long long accept_backoff_ns = 100'000'000;
 // While draining, the loop wakes this often to check the drain deadline.
 constexpr long long drain_tick_ns = 50'000'000;
 
+// io_uring may complete a send or receive with -EAGAIN even on a blocking socket, after it gave
+// up retrying under heavy load; such a result means "try again", not "the peer is gone".
+bool is_transient(int res) { return res == -EAGAIN || res == -EINTR; }
+
 bool is_resource_shortage(int err) {
     return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
 }
@@ -317,7 +321,7 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
         if (!c.recv_armed) parked_.push_back(c.slot);
         return;
     }
-    if (res == -ECANCELED) {  // we stopped it for backpressure; re-arm if input is wanted again
+    if (res == -ECANCELED || is_transient(res)) {  // cancelled for backpressure, or retry
         if (!c.closing) after_handler(c);
         return;
     }
@@ -405,11 +409,12 @@ void reactor::on_send(connection& c, int result) {
     --c.ops_in_flight;
     c.out.set_front_busy(false);
     if (c.closing) return;
-    if (result <= 0) {  // EPIPE, ECONNRESET: the peer is gone
+    if (result > 0) {
+        c.out.front().sent += size_t(result);
+    } else if (!is_transient(result)) {  // EPIPE, ECONNRESET: the peer is gone
         begin_close(c);
         return;
     }
-    c.out.front().sent += size_t(result);
     after_handler(c);
 }
 
@@ -419,6 +424,11 @@ void reactor::on_file_read(connection& c, int result) {
     c.out.set_front_busy(false);
     if (c.closing) return;
     output_segment& seg = c.out.front();
+    if (is_transient(result)) {
+        seg.bytes.clear();  // nothing was read: read the same range again
+        pump_output(c);
+        return;
+    }
     if (result <= 0) {
         // The file shrank or failed under us: the promised Content-Length cannot be met, so the
         // only honest signal left is to close the connection.
