@@ -1,5 +1,6 @@
 #include "io/output_queue.hpp"
 
+#include <iterator>
 #include <numeric>
 
 namespace ringhttpd::io {
@@ -21,6 +22,10 @@ bool output_queue::has_file() const {
     for (const auto& s : segments_)
         if (s.file) return true;
     return false;
+}
+
+bool output_queue::file_follows_front() const {
+    return segments_.size() > 1 && std::next(segments_.begin())->file.has_value();
 }
 
 size_t output_queue::pending_bytes() const {

@@ -1,7 +1,8 @@
 #pragma once
 // A connection's pending output, in order: runs of bytes in memory and byte ranges of files.
 // The protocol layer appends; the reactor sends from the front, one send at a time. A file range
-// is streamed through a bounded chunk, so a response of any size needs little memory.
+// goes from the page cache to the socket with sendfile, so a response of any size needs no
+// memory of its own.
 
 #include <cstddef>
 #include <list>
@@ -30,7 +31,8 @@ class output_queue {
 
     bool empty() const { return segments_.empty(); }
     bool has_file() const;
-    size_t pending_bytes() const;  // bytes held in memory, for backpressure
+    bool file_follows_front() const;  // the second segment is a file
+    size_t pending_bytes() const;     // bytes held in memory, for backpressure
 
     output_segment& front() { return segments_.front(); }
     void pop_front();

@@ -1,7 +1,10 @@
 #include "io/reactor.hpp"
 
+#include "io/file_sender.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
@@ -17,7 +20,9 @@
 namespace ringhttpd::io {
 namespace {
 
-constexpr size_t file_chunk_size = 64 * 1024;
+// One sendfile call sends at most this much, so one large download cannot hold the ring thread
+// for long while other connections wait (nginx's sendfile_max_chunk plays the same role).
+constexpr size_t sendfile_max_chunk = 512 * 1024;
 constexpr uint16_t buffer_group = 0;
 // How long accept waits before retrying after running out of descriptors or memory.
 constexpr long long accept_backoff_ns = 100'000'000;
@@ -26,7 +31,9 @@ constexpr long long drain_tick_ns = 50'000'000;
 
 // io_uring may complete a send or receive with -EAGAIN even on a blocking socket, after it gave
 // up retrying under heavy load; such a result means "try again", not "the peer is gone".
-bool is_transient(int res) { return res == -EAGAIN || res == -EINTR; }
+bool is_transient(int res) {
+    return res == -EAGAIN || res == -EINTR;
+}
 
 bool is_resource_shortage(int err) {
     return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
@@ -154,8 +161,8 @@ void reactor::on_completion(const io_uring_cqe& cqe) {
         case op_kind::send:
             on_send(*c, cqe.res);
             break;
-        case op_kind::file_read:
-            on_file_read(*c, cqe.res);
+        case op_kind::writable:
+            on_writable(*c, cqe.res);
             break;
         default:
             break;
@@ -220,7 +227,7 @@ reactor::connection& reactor::open_connection(int fd) {
     connection& c = slots_[slot];
     c.fd = fd;
     c.ops_in_flight = 0;
-    c.recv_armed = c.recv_cancelling = c.send_in_flight = c.read_in_flight = false;
+    c.recv_armed = c.recv_cancelling = c.send_in_flight = c.waiting_writable = false;
     c.closing = c.peer_closed = c.close_after_output = false;
     c.handler.reset();  // made when the first bytes arrive: an idle connection holds no session
     ++live_connections_;
@@ -361,7 +368,7 @@ void reactor::after_handler(connection& c) {
 // ---- send ----
 
 void reactor::pump_output(connection& c) {
-    while (!c.send_in_flight && !c.read_in_flight && !c.closing) {
+    while (!c.send_in_flight && !c.closing) {
         if (c.out.empty()) {
             if (c.close_after_output) {
                 begin_close(c);
@@ -378,6 +385,14 @@ void reactor::pump_output(connection& c) {
             continue;
         }
         output_segment& seg = c.out.front();
+        if (seg.unsent() > 0 && c.out.file_follows_front()) {
+            // Response headers before a file body: send them right away (MSG_MORE lets them
+            // share a packet with the file's first bytes), so the sendfile can follow in this
+            // same pass. Anything the socket does not take goes the io_uring way below.
+            ssize_t n = ::send(c.fd, seg.bytes.data() + seg.sent, seg.unsent(),
+                               MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
+            if (n > 0) seg.sent += size_t(n);
+        }
         if (seg.unsent() > 0) {
             io_uring_sqe* sqe = get_sqe();
             io_uring_prep_send(sqe, c.fd, seg.bytes.data() + seg.sent, seg.unsent(),
@@ -389,16 +404,8 @@ void reactor::pump_output(connection& c) {
             return;
         }
         if (seg.file && seg.file->length > 0) {
-            seg.bytes.resize(std::min<uint64_t>(file_chunk_size, seg.file->length));
-            seg.sent = 0;
-            io_uring_sqe* sqe = get_sqe();
-            io_uring_prep_read(sqe, seg.file->fd.get(), seg.bytes.data(),
-                               unsigned(seg.bytes.size()), uint64_t(seg.file->offset));
-            set_tag(sqe, tag_for(op_kind::file_read, c));
-            c.out.set_front_busy(true);
-            c.read_in_flight = true;
-            ++c.ops_in_flight;
-            return;
+            if (!send_file(c, *seg.file)) return;
+            continue;
         }
         c.out.pop_front();
     }
@@ -418,29 +425,37 @@ void reactor::on_send(connection& c, int result) {
     after_handler(c);
 }
 
-void reactor::on_file_read(connection& c, int result) {
-    c.read_in_flight = false;
-    --c.ops_in_flight;
-    c.out.set_front_busy(false);
-    if (c.closing) return;
-    output_segment& seg = c.out.front();
-    if (is_transient(result)) {
-        seg.bytes.clear();  // nothing was read: read the same range again
-        pump_output(c);
-        return;
+bool reactor::send_file(connection& c, file_body& file) {
+    long n = send_file_nonblocking(c.fd, file, sendfile_max_chunk);
+    if (n > 0) return true;
+    if (n == -EAGAIN) {  // the socket buffer is full: continue once it has room
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_poll_add(sqe, c.fd, POLLOUT);
+        set_tag(sqe, tag_for(op_kind::writable, c));
+        c.send_in_flight = true;
+        c.waiting_writable = true;
+        ++c.ops_in_flight;
+        return false;
     }
-    if (result <= 0) {
-        // The file shrank or failed under us: the promised Content-Length cannot be met, so the
-        // only honest signal left is to close the connection.
-        spdlog::warn("file read failed mid-response ({}); closing the connection",
-                     result == 0 ? "unexpected end of file" : strerror(-result));
+    if (n == 0) {
+        // The file shrank under us: the promised Content-Length cannot be met, so the only
+        // honest signal left is to close the connection.
+        spdlog::warn("file ended {} bytes early mid-response; closing the connection", file.length);
+    }
+    begin_close(c);  // EPIPE, ECONNRESET, or a read error
+    return false;
+}
+
+void reactor::on_writable(connection& c, int result) {
+    c.send_in_flight = false;
+    c.waiting_writable = false;
+    --c.ops_in_flight;
+    if (c.closing) return;
+    if (result < 0 && !is_transient(result)) {
         begin_close(c);
         return;
     }
-    seg.bytes.resize(size_t(result));
-    seg.file->offset += result;
-    seg.file->length -= uint64_t(result);
-    pump_output(c);
+    after_handler(c);
 }
 
 // ---- close ----
@@ -449,6 +464,11 @@ void reactor::begin_close(connection& c) {
     if (c.closing) return;
     c.closing = true;
     cancel_recv(c);
+    if (c.waiting_writable) {  // a peer that never reads would otherwise keep the slot forever
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_cancel64(sqe, tag_for(op_kind::writable, c).encode(), 0);
+        set_tag(sqe, {op_kind::ignore});
+    }
 }
 
 void reactor::finish_close_if_quiet(connection& c) {

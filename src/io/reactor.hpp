@@ -54,8 +54,8 @@ class reactor {
         unsigned ops_in_flight = 0;
         bool recv_armed = false;
         bool recv_cancelling = false;
-        bool send_in_flight = false;
-        bool read_in_flight = false;
+        bool send_in_flight = false;    // a send, or a wait for POLLOUT, is in flight
+        bool waiting_writable = false;  // the in-flight operation is the POLLOUT wait
         bool closing = false;
         bool peer_closed = false;
         std::unique_ptr<stream_handler> handler;  // null while the connection is idle
@@ -80,7 +80,9 @@ class reactor {
     void on_wake();
     void on_recv(connection& c, const io_uring_cqe& cqe);
     void on_send(connection& c, int result);
-    void on_file_read(connection& c, int result);
+    void on_writable(connection& c, int result);
+    // Sends what it can of the file; false when the connection must wait (or is closing).
+    bool send_file(connection& c, file_body& file);
 
     stream_handler& handler_for(connection& c);  // creates the handler on first use
     void after_handler(connection& c);

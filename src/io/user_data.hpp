@@ -7,7 +7,7 @@
 
 namespace ringhttpd::io {
 
-enum class op_kind : uint8_t { ignore, accept, accept_backoff, recv, send, file_read, wake };
+enum class op_kind : uint8_t { ignore, accept, accept_backoff, recv, send, writable, wake };
 
 struct op_tag {
     op_kind kind = op_kind::ignore;
