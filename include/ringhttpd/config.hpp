@@ -25,7 +25,17 @@ struct config {
     unsigned recv_buffer_size = 4096;
     unsigned listen_backlog = 4096;
 
+    // Timeouts (nginx names and defaults), in milliseconds.
+    uint64_t client_header_timeout_ms = 60'000;  // whole request head, from its first byte -> 408
+    uint64_t client_body_timeout_ms = 60'000;    // between two reads of the body -> 408
+    uint64_t send_timeout_ms = 60'000;           // no send progress -> close
+    uint64_t keepalive_timeout_ms = 75'000;      // idle between requests -> close; 0: no keep-alive
+    uint32_t keepalive_requests = 1000;          // requests per connection before Connection: close
+
     unsigned shutdown_timeout_ms = 30'000;  // graceful drain gives up after this
+
+    // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
+    bool security_headers = true;
 };
 
 }  // namespace ringhttpd

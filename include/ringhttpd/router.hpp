@@ -26,6 +26,9 @@ class router {
     // Picks the handler and runs it; answers 404, 405 (with Allow) and 500 itself.
     // Fills req.params for the matched route.
     response dispatch(request& req) const;
+    // Every method some route answers, plus GET and HEAD for files and OPTIONS: the Allow
+    // header for "OPTIONS *".
+    std::string methods() const;
 
   private:
     struct route {

@@ -35,11 +35,25 @@ void parse_listen(std::string_view text, config& cfg) {
     cfg.listen_port = uint16_t(port);
 }
 
-unsigned in_range(uint64_t n, std::string_view flag, uint64_t min, uint64_t max) {
+uint64_t in_range(uint64_t n, std::string_view flag, uint64_t min, uint64_t max) {
     if (n < min || n > max)
         throw std::invalid_argument(std::string(flag) + " must be between " + std::to_string(min) +
                                     " and " + std::to_string(max));
-    return unsigned(n);
+    return n;
+}
+
+bool parse_on_off(std::string_view text, std::string_view flag) {
+    if (text == "on") return true;
+    if (text == "off") return false;
+    throw std::invalid_argument(std::string(flag) + " takes on or off, got '" + std::string(text) +
+                                "'");
+}
+
+constexpr uint64_t max_timeout_ms = 24ull * 3600 * 1000;
+
+// A timeout of at least 1 ms and at most a day.
+uint64_t timeout_in_range(std::string_view text, std::string_view flag) {
+    return in_range(parse_duration_ms(text), flag, 1, max_timeout_ms);
 }
 
 }  // namespace
@@ -101,7 +115,16 @@ Options:
   --max-header-size SIZE        largest header section, else 431 (default 32k)
   --recv-buffers N              provided receive buffers per thread, a power of two (default 1024)
   --recv-buffer-size SIZE       size of each receive buffer (default 4k)
+  --client-header-timeout TIME  the whole request head must arrive within it, else 408 (default 60s)
+  --client-body-timeout TIME    longest wait between two reads of a body, else 408 (default 60s)
+  --send-timeout TIME           longest wait for a client to take response bytes (default 60s)
+  --keepalive-timeout TIME      idle time before a keep-alive connection closes; 0 turns
+                                keep-alive off (default 75s)
+  --keepalive-requests N        requests per connection; the last answer says
+                                Connection: close (default 1000)
   --shutdown-timeout TIME       how long SIGQUIT waits for in-flight requests (default 30s)
+  --security-headers on|off     X-Content-Type-Options: nosniff, X-Frame-Options: SAMEORIGIN,
+                                Referrer-Policy: strict-origin-when-cross-origin (default on)
   -h, --help                    show this help
   -v, --version                 show the version
 
@@ -130,11 +153,21 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             out.show_version = true;
             continue;
         }
-        static const char* const value_flags[] = {"--listen",           "--root",
-                                                  "--threads",          "--client-max-body-size",
-                                                  "--max-request-line", "--max-header-size",
-                                                  "--recv-buffers",     "--recv-buffer-size",
-                                                  "--shutdown-timeout"};
+        static const char* const value_flags[] = {"--listen",
+                                                  "--root",
+                                                  "--threads",
+                                                  "--client-max-body-size",
+                                                  "--max-request-line",
+                                                  "--max-header-size",
+                                                  "--recv-buffers",
+                                                  "--recv-buffer-size",
+                                                  "--shutdown-timeout",
+                                                  "--client-header-timeout",
+                                                  "--client-body-timeout",
+                                                  "--send-timeout",
+                                                  "--keepalive-timeout",
+                                                  "--keepalive-requests",
+                                                  "--security-headers"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
@@ -160,6 +193,19 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                 throw std::invalid_argument("--recv-buffers must be a power of two");
         } else if (flag == "--recv-buffer-size") {
             cfg.recv_buffer_size = in_range(parse_size(value), flag, 512, 1 << 20);
+        } else if (flag == "--client-header-timeout") {
+            cfg.client_header_timeout_ms = timeout_in_range(value, flag);
+        } else if (flag == "--client-body-timeout") {
+            cfg.client_body_timeout_ms = timeout_in_range(value, flag);
+        } else if (flag == "--send-timeout") {
+            cfg.send_timeout_ms = timeout_in_range(value, flag);
+        } else if (flag == "--keepalive-timeout") {
+            cfg.keepalive_timeout_ms = parse_duration_ms(value);
+            in_range(cfg.keepalive_timeout_ms, flag, 0, max_timeout_ms);
+        } else if (flag == "--keepalive-requests") {
+            cfg.keepalive_requests = in_range(parse_number(value, flag), flag, 1, 1'000'000'000);
+        } else if (flag == "--security-headers") {
+            cfg.security_headers = parse_on_off(value, flag);
         } else if (flag == "--shutdown-timeout") {
             cfg.shutdown_timeout_ms =
                 unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));

@@ -56,8 +56,14 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
     impl_->cfg = std::move(cfg);
     impl_->routes = std::move(routes);
     impl_->session_ctx.routes = &impl_->routes;
-    impl_->session_ctx.limits = {impl_->cfg.max_request_line, impl_->cfg.max_header_size,
-                                 impl_->cfg.client_max_body_size};
+    const config& c = impl_->cfg;
+    http::session_context& ctx = impl_->session_ctx;
+    ctx.limits = {c.max_request_line, c.max_header_size, c.client_max_body_size};
+    ctx.header_timeout_ms = c.client_header_timeout_ms;
+    ctx.body_timeout_ms = c.client_body_timeout_ms;
+    ctx.keepalive_requests = c.keepalive_requests;
+    ctx.keepalive = c.keepalive_timeout_ms > 0;
+    ctx.security_headers = c.security_headers;
 }
 
 server::~server() {
@@ -74,8 +80,14 @@ void server::start() {
         io::open_listeners(cfg.listen_host, cfg.listen_port, count, cfg.listen_backlog);
     impl_->port = io::bound_port(listeners.front().get());
 
-    const io::reactor_options options{cfg.ring_entries, cfg.recv_buffers, cfg.recv_buffer_size,
-                                      cfg.shutdown_timeout_ms};
+    io::reactor_options options;
+    options.ring_entries = cfg.ring_entries;
+    options.recv_buffers = cfg.recv_buffers;
+    options.recv_buffer_size = cfg.recv_buffer_size;
+    options.shutdown_timeout_ms = cfg.shutdown_timeout_ms;
+    options.first_request_timeout_ms = cfg.client_header_timeout_ms;
+    options.keepalive_timeout_ms = cfg.keepalive_timeout_ms;
+    options.send_timeout_ms = cfg.send_timeout_ms;
     const http::session_context* ctx = &impl_->session_ctx;
     auto factory = [ctx]() -> std::unique_ptr<io::stream_handler> {
         return std::make_unique<http::session>(*ctx);

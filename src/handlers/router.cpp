@@ -62,6 +62,13 @@ bool router::matches(const route& r, const std::vector<std::string>& segments, r
     return true;
 }
 
+std::string router::methods() const {
+    std::string allow = "GET, HEAD";
+    for (const route& r : routes_) append_allowed(allow, r.method);
+    append_allowed(allow, "OPTIONS");
+    return allow;
+}
+
 response router::dispatch(request& req) const {
     // Segments are decoded one by one, so an encoded '/' stays inside its segment.
     std::vector<std::string> segments = split_segments(req.path);

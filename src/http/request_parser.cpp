@@ -21,6 +21,15 @@ bool looks_like_version(std::string_view v) {
     return v.size() == 3 && v[0] >= '0' && v[0] <= '9' && v[1] == '.' && v[2] >= '0' && v[2] <= '9';
 }
 
+// RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host header; several, or none, are a
+// classic way to make a proxy and a server disagree about the target. Returns 0 or 400.
+int check_host(const request& req, int http_minor) {
+    int hosts = 0;
+    for (const auto& [name, value] : req.headers) hosts += iequals(name, "Host");
+    if (hosts > 1 || (hosts == 0 && http_minor >= 1)) return 400;
+    return 0;
+}
+
 }  // namespace
 
 request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
@@ -90,6 +99,7 @@ int request_parser::on_message_begin(llhttp_t* p) {
     s.value_.clear();
     s.header_bytes_ = 0;
     s.in_message_ = true;
+    s.in_body_ = false;
     s.expects_continue_ = false;
     return 0;
 }
@@ -146,12 +156,20 @@ int request_parser::on_headers_complete(llhttp_t* p) {
     request& req = s.request_;
     req.method = llhttp_method_name(llhttp_method_t(p->method));
     req.version_minor = p->http_minor;
-    auto parts = split_target(req.target);
-    req.path.assign(parts.path);
-    req.query.assign(parts.query);
-    if (req.path.empty() || req.path[0] != '/') {
+    // This server tunnels nothing: CONNECT is not implemented (its authority-form target is
+    // never parsed as a path).
+    if (p->method == HTTP_CONNECT) return s.fail(501);
+    if (int status = check_host(req, p->http_minor)) return s.fail(status);
+    if (req.target == "*") {
+        // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
+        if (p->method != HTTP_OPTIONS) return s.fail(400);
+        req.path = "*";
+    } else {
+        auto parts = split_target(req.target);
+        req.path.assign(parts.path);
+        req.query.assign(parts.query);
         // Only origin-form and absolute-form targets name a resource here.
-        return s.fail(400);
+        if (req.path.empty() || req.path[0] != '/') return s.fail(400);
     }
 
     const bool has_body =
@@ -163,6 +181,7 @@ int request_parser::on_headers_complete(llhttp_t* p) {
         s.expects_continue_ = expect && iequals(*expect, "100-continue");
     }
     s.keep_alive_ = llhttp_should_keep_alive(p);
+    s.in_body_ = has_body;
     return 0;
 }
 
@@ -176,6 +195,7 @@ int request_parser::on_body(llhttp_t* p, const char* at, size_t len) {
 int request_parser::on_message_complete(llhttp_t* p) {
     auto& s = self(p);
     s.in_message_ = false;
+    s.in_body_ = false;
     s.ready_ = true;
     s.keep_alive_ = llhttp_should_keep_alive(p);
     return HPE_PAUSED;  // hand the request over before parsing the next one

@@ -40,6 +40,8 @@ class request_parser {
     int error_status() const { return error_status_; }
     // Bytes of a request have arrived, but not all of it.
     bool in_message() const { return in_message_; }
+    // The head is complete and the body is being read.
+    bool in_body() const { return in_body_; }
     // The client sent "Expect: 100-continue" and waits for the go-ahead to send its body.
     bool expects_continue() const { return expects_continue_; }
 
@@ -65,6 +67,7 @@ class request_parser {
     size_t header_bytes_ = 0;
     bool field_done_ = false;
     bool in_message_ = false;
+    bool in_body_ = false;
     bool keep_alive_ = true;
     bool expects_continue_ = false;
     bool ready_ = false;

@@ -40,6 +40,12 @@ void write_response(io::output_queue& out, response&& res, const response_framin
         buf.append("\r\n");
     }
     for (const auto& [name, value] : res.headers) append_header(buf, name, value);
+    if (framing.security_headers) {
+        // X-XSS-Protection is deliberately absent: browsers dropped it, and it can add XSS.
+        buf.append(
+            "X-Content-Type-Options: nosniff\r\nX-Frame-Options: SAMEORIGIN\r\n"
+            "Referrer-Policy: strict-origin-when-cross-origin\r\n");
+    }
     if (!framing.keep_alive) {
         buf.append("Connection: close\r\n");
     } else if (framing.http10) {

@@ -12,6 +12,7 @@ struct response_framing {
     bool head_request = false;  // HEAD: the same headers as GET, no body
     bool keep_alive = true;
     bool http10 = false;  // the client spoke HTTP/1.0, so keep-alive must be said explicitly
+    bool security_headers = true;  // nosniff, SAMEORIGIN framing, a strict referrer policy
 };
 
 void write_response(io::output_queue& out, response&& res, const response_framing& framing);

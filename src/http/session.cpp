@@ -22,12 +22,31 @@ void session::on_receive(io::connection_control& conn, std::string_view bytes) {
     }
     size_t used = process(conn, bytes);
     if (used < bytes.size() && !closing_) held_input_.assign(bytes.substr(used));
+    update_deadline(conn);
+}
+
+void session::update_deadline(io::connection_control& conn) {
+    if (closing_ || !parser_.in_message()) {
+        conn.deadline_ms = 0;
+    } else if (parser_.in_body()) {
+        conn.deadline_ms = conn.now_ms + context_.body_timeout_ms;
+    } else if (conn.deadline_ms == 0) {
+        conn.deadline_ms =
+            conn.now_ms + context_.header_timeout_ms;  // dribbling does not extend it
+    }
+}
+
+void session::on_timeout(io::connection_control& conn) {
+    conn.deadline_ms = 0;
+    if (closing_ || !parser_.in_message()) return;
+    respond_error(conn, 408);
 }
 
 void session::on_output_drained(io::connection_control& conn) {
     if (!paused_) return;
     paused_ = false;
     process_held_input(conn);
+    update_deadline(conn);
 }
 
 bool session::idle() const {
@@ -79,11 +98,19 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
 
 void session::respond(io::connection_control& conn) {
     request& req = parser_.current();
-    response res = context_.routes->dispatch(req);
+    response res;
+    if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
+        res.headers.emplace_back("Allow", context_.routes->methods());
+    } else {
+        res = context_.routes->dispatch(req);
+    }
     response_framing framing;
     framing.head_request = req.method == "HEAD";
     framing.http10 = req.version_minor == 0;
-    framing.keep_alive = parser_.keep_alive() && !draining_ && !res.close_connection;
+    framing.security_headers = context_.security_headers;
+    ++conn.requests;
+    framing.keep_alive = parser_.keep_alive() && !draining_ && !res.close_connection &&
+                         context_.keepalive && conn.requests < context_.keepalive_requests;
     write_response(conn.out, std::move(res), framing);
     if (!framing.keep_alive) {
         closing_ = true;
@@ -94,9 +121,11 @@ void session::respond(io::connection_control& conn) {
 void session::respond_error(io::connection_control& conn, int status) {
     response_framing framing;
     framing.keep_alive = false;  // after malformed input the byte stream cannot be trusted
+    framing.security_headers = context_.security_headers;
     write_response(conn.out, response::error(status), framing);
     closing_ = true;
     conn.close_after_output = true;
+    conn.linger_on_close = true;  // the client may still be sending: let it read the answer
 }
 
 }  // namespace ringhttpd::http

@@ -15,6 +15,11 @@ namespace ringhttpd::http {
 struct session_context {
     const router* routes = nullptr;
     parser_limits limits;
+    uint64_t header_timeout_ms = 60'000;  // whole request head, from its first byte -> 408
+    uint64_t body_timeout_ms = 60'000;    // between two reads of the body -> 408
+    uint32_t keepalive_requests = 1000;   // the response to this request says Connection: close
+    bool keepalive = true;                // false when keepalive_timeout is 0, as in nginx
+    bool security_headers = true;
 };
 
 class session final : public io::stream_handler {
@@ -26,6 +31,7 @@ class session final : public io::stream_handler {
     bool wants_input() const override { return !paused_ && !closing_; }
     bool idle() const override;
     bool on_shutdown(io::connection_control& conn) override;
+    void on_timeout(io::connection_control& conn) override;
 
   private:
     // Parses and answers requests in `data`; returns how many bytes it consumed (less than all
@@ -34,6 +40,9 @@ class session final : public io::stream_handler {
     void process_held_input(io::connection_control& conn);
     void respond(io::connection_control& conn);
     void respond_error(io::connection_control& conn, int status);
+    // The deadline for the request in progress: the head's from its first byte, the body's from
+    // the last read.
+    void update_deadline(io::connection_control& conn);
 
     const session_context& context_;
     request_parser parser_;

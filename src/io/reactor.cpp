@@ -26,13 +26,20 @@ constexpr size_t sendfile_max_chunk = 512 * 1024;
 constexpr uint16_t buffer_group = 0;
 // How long accept waits before retrying after running out of descriptors or memory.
 constexpr long long accept_backoff_ns = 100'000'000;
-// While draining, the loop wakes this often to check the drain deadline.
-constexpr long long drain_tick_ns = 50'000'000;
+// While timers are pending or a drain runs, the loop wakes at least this often: timeouts fire
+// up to this late.
+constexpr long long timer_tick_ns = 50'000'000;
 
 // io_uring may complete a send or receive with -EAGAIN even on a blocking socket, after it gave
 // up retrying under heavy load; such a result means "try again", not "the peer is gone".
 bool is_transient(int res) {
     return res == -EAGAIN || res == -EINTR;
+}
+
+uint64_t monotonic_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1'000'000;
 }
 
 bool is_resource_shortage(int err) {
@@ -89,6 +96,8 @@ void reactor::set_tag(io_uring_sqe* sqe, op_tag tag) {
 // ---- the loop ----
 
 void reactor::run() {
+    now_ms_ = monotonic_ms();
+    timers_.expire(now_ms_);  // start the wheel at the current time
     arm_accept();
     arm_wake();
     using clock = std::chrono::steady_clock;
@@ -107,10 +116,13 @@ void reactor::run() {
                 break;
             }
         }
-        __kernel_timespec tick{0, drain_tick_ns};
+        // Wake up periodically while timers or a drain are pending; sleep otherwise.
+        __kernel_timespec tick{0, timer_tick_ns};
+        const bool need_tick = mode_ == stop_mode::draining || timers_.size() > 0;
         io_uring_cqe* cqe = nullptr;
-        int ret = io_uring_submit_and_wait_timeout(
-            &ring_, &cqe, 1, mode_ == stop_mode::draining ? &tick : nullptr, nullptr);
+        int ret =
+            io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, need_tick ? &tick : nullptr, nullptr);
+        now_ms_ = monotonic_ms();
         if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
             spdlog::error("io_uring_submit_and_wait: {}", strerror(-ret));
             break;
@@ -121,6 +133,7 @@ void reactor::run() {
             ++seen;
         }
         io_uring_cq_advance(&ring_, seen);
+        expire_timers();
 
         // Buffers consumed above are back in the ring: re-arm receives that ran out of them.
         std::vector<uint32_t> parked;
@@ -168,6 +181,7 @@ void reactor::on_completion(const io_uring_cqe& cqe) {
             break;
     }
     finish_close_if_quiet(*c);
+    if (c->fd >= 0) update_timer(*c);
 }
 
 reactor::connection* reactor::live_connection(op_tag tag) {
@@ -227,14 +241,21 @@ reactor::connection& reactor::open_connection(int fd) {
     connection& c = slots_[slot];
     c.fd = fd;
     c.ops_in_flight = 0;
-    c.recv_armed = c.recv_cancelling = c.send_in_flight = c.waiting_writable = false;
+    c.recv_armed = c.recv_cancelling = c.send_in_flight = false;
     c.closing = c.peer_closed = c.close_after_output = false;
     c.handler.reset();  // made when the first bytes arrive: an idle connection holds no session
+    c.lingering = false;
+    c.deadline_ms = 0;
+    c.requests = 0;
+    c.linger_on_close = false;
+    c.idle_since_ms = now_ms_;
+    c.timer.owner = slot;
     ++live_connections_;
     // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     arm_recv(c);
+    update_timer(c);
     return c;
 }
 
@@ -270,6 +291,7 @@ void reactor::begin_drain() {
     for (auto& c : slots_) {
         if (c.fd < 0 || c.closing) continue;
         // A request may be sitting in the socket, not yet received: that connection is busy.
+        c.now_ms = now_ms_;
         const bool idle = !c.handler || c.handler->on_shutdown(c);
         if (idle && !has_unread_input(c)) {
             begin_close(c);
@@ -319,7 +341,11 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
     const int res = cqe.res;
     if (res > 0) {
         const auto buffer_id = uint16_t(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
-        if (!c.closing) handler_for(c).on_receive(c, buffers_->data(buffer_id, size_t(res)));
+        if (!c.closing && !c.lingering) {  // lingering: discard
+            stream_handler& h = handler_for(c);
+            c.now_ms = now_ms_;
+            h.on_receive(c, buffers_->data(buffer_id, size_t(res)));
+        }
         buffers_->recycle(buffer_id);
         if (!c.closing) after_handler(c);
         return;
@@ -334,6 +360,10 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
     }
     if (res == 0) {  // the peer finished sending: answer what it asked, then close
         c.peer_closed = true;
+        if (c.lingering) {
+            begin_close(c);
+            return;
+        }
         c.close_after_output = true;
         pump_output(c);
         return;
@@ -349,6 +379,7 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
 stream_handler& reactor::handler_for(connection& c) {
     if (!c.handler) {
         c.handler = factory_();
+        c.now_ms = now_ms_;
         // A connection that wakes up during a drain gets its answer, then is closed.
         if (mode_ == stop_mode::draining) c.handler->on_shutdown(c);
     }
@@ -358,7 +389,7 @@ stream_handler& reactor::handler_for(connection& c) {
 void reactor::after_handler(connection& c) {
     pump_output(c);
     if (c.closing) return;
-    if (!c.handler || c.handler->wants_input()) {
+    if (c.lingering || !c.handler || c.handler->wants_input()) {
         arm_recv(c);
     } else {
         cancel_recv(c);  // backpressure: the handler holds input until its output drains
@@ -371,15 +402,23 @@ void reactor::pump_output(connection& c) {
     while (!c.send_in_flight && !c.closing) {
         if (c.out.empty()) {
             if (c.close_after_output) {
-                begin_close(c);
+                if (c.linger_on_close && !c.peer_closed) {
+                    start_linger(c);
+                } else {
+                    begin_close(c);
+                }
                 return;
             }
             if (!c.handler) return;
+            c.now_ms = now_ms_;
             c.handler->on_output_drained(c);
             if (c.out.empty() && !c.close_after_output) {
                 // Between requests the handler holds nothing worth keeping: free it, so an idle
                 // keep-alive connection costs only its slot.
-                if (c.handler->idle()) c.handler.reset();
+                if (c.handler->idle()) {
+                    c.handler.reset();
+                    c.idle_since_ms = now_ms_;
+                }
                 return;
             }
             continue;
@@ -400,6 +439,7 @@ void reactor::pump_output(connection& c) {
             set_tag(sqe, tag_for(op_kind::send, c));
             c.out.set_front_busy(true);
             c.send_in_flight = true;
+            c.send_progress_ms = now_ms_;
             ++c.ops_in_flight;
             return;
         }
@@ -433,7 +473,7 @@ bool reactor::send_file(connection& c, file_body& file) {
         io_uring_prep_poll_add(sqe, c.fd, POLLOUT);
         set_tag(sqe, tag_for(op_kind::writable, c));
         c.send_in_flight = true;
-        c.waiting_writable = true;
+        c.send_progress_ms = now_ms_;
         ++c.ops_in_flight;
         return false;
     }
@@ -448,7 +488,6 @@ bool reactor::send_file(connection& c, file_body& file) {
 
 void reactor::on_writable(connection& c, int result) {
     c.send_in_flight = false;
-    c.waiting_writable = false;
     --c.ops_in_flight;
     if (c.closing) return;
     if (result < 0 && !is_transient(result)) {
@@ -463,18 +502,73 @@ void reactor::on_writable(connection& c, int result) {
 void reactor::begin_close(connection& c) {
     if (c.closing) return;
     c.closing = true;
-    cancel_recv(c);
-    if (c.waiting_writable) {  // a peer that never reads would otherwise keep the slot forever
+    c.lingering = false;
+    if (c.ops_in_flight > 0) {
+        // Whatever is pending (a receive, a send to a peer that stopped reading, a POLLOUT wait)
+        // completes with -ECANCELED; the slot is released once the last one is back.
         io_uring_sqe* sqe = get_sqe();
-        io_uring_prep_cancel64(sqe, tag_for(op_kind::writable, c).encode(), 0);
+        io_uring_prep_cancel_fd(sqe, c.fd, IORING_ASYNC_CANCEL_ALL);
         set_tag(sqe, {op_kind::ignore});
     }
+}
+
+void reactor::start_linger(connection& c) {
+    if (c.lingering) return;
+    ::shutdown(c.fd, SHUT_WR);  // the response is complete: send FIN, keep reading
+    c.lingering = true;
+    c.linger_until_ms = now_ms_ + options_.linger_timeout_ms;
+    c.handler.reset();
+    arm_recv(c);
+}
+
+// ---- timers ----
+
+void reactor::update_timer(connection& c) {
+    // One timer per connection: the deadline that matters in its current state.
+    uint64_t deadline = 0;
+    if (c.lingering) {
+        deadline = c.linger_until_ms;
+    } else if (c.closing) {
+        deadline = 0;
+    } else if (c.send_in_flight) {
+        deadline = c.send_progress_ms + options_.send_timeout_ms;
+    } else if (c.handler) {
+        deadline = c.deadline_ms;
+    } else {
+        deadline = c.idle_since_ms + (c.requests > 0 ? options_.keepalive_timeout_ms
+                                                     : options_.first_request_timeout_ms);
+    }
+    if (deadline == 0) {
+        timers_.cancel(c.timer);
+    } else if (!c.timer.scheduled() || c.timer.deadline_ms != deadline) {
+        timers_.schedule(c.timer, deadline);
+    }
+}
+
+void reactor::expire_timers() {
+    for (timer_node* node : timers_.expire(now_ms_)) on_timer(slots_[node->owner]);
+}
+
+void reactor::on_timer(connection& c) {
+    if (c.fd < 0 || c.closing) return;
+    if (c.lingering || c.send_in_flight || !c.handler) {
+        // The linger is over, the peer stopped reading (send timeout), or the connection sat
+        // idle too long (keep-alive timeout): close without a response, like nginx.
+        begin_close(c);
+    } else {
+        c.now_ms = now_ms_;
+        c.handler->on_timeout(c);  // e.g. 408 for a request head that took too long
+        after_handler(c);
+    }
+    finish_close_if_quiet(c);
+    if (c.fd >= 0) update_timer(c);
 }
 
 void reactor::finish_close_if_quiet(connection& c) {
     if (!c.closing || c.ops_in_flight > 0) return;
     // No operation can touch this slot any more: release it and bump the generation so a stale
     // completion could never be taken for the next connection in it.
+    timers_.cancel(c.timer);
     ::close(c.fd);
     c.fd = -1;
     c.handler.reset();

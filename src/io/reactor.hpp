@@ -16,6 +16,7 @@
 #include "io/buffer_ring.hpp"
 #include "io/ring_setup.hpp"
 #include "io/stream_handler.hpp"
+#include "io/timer_wheel.hpp"
 #include "io/user_data.hpp"
 #include "ringhttpd/unique_fd.hpp"
 
@@ -26,6 +27,12 @@ struct reactor_options {
     unsigned recv_buffers = 1024;
     unsigned recv_buffer_size = 4096;
     unsigned shutdown_timeout_ms = 30'000;
+    // Timeouts the reactor enforces itself (nginx names); the HTTP layer sets its own deadlines
+    // for request heads and bodies through connection_control::deadline_ms.
+    uint64_t first_request_timeout_ms = 60'000;  // a new connection sends nothing: close
+    uint64_t keepalive_timeout_ms = 75'000;      // idle between requests: close, no response
+    uint64_t send_timeout_ms = 60'000;           // no send progress: close
+    uint64_t linger_timeout_ms = 5'000;          // reading and discarding after an error
 };
 
 class reactor {
@@ -54,10 +61,14 @@ class reactor {
         unsigned ops_in_flight = 0;
         bool recv_armed = false;
         bool recv_cancelling = false;
-        bool send_in_flight = false;    // a send, or a wait for POLLOUT, is in flight
-        bool waiting_writable = false;  // the in-flight operation is the POLLOUT wait
+        bool send_in_flight = false;  // a send, or a wait for POLLOUT, is in flight
         bool closing = false;
         bool peer_closed = false;
+        bool lingering = false;      // shut down for writing, discarding input until EOF or timeout
+        uint64_t idle_since_ms = 0;  // when the connection last became idle (no handler)
+        uint64_t send_progress_ms = 0;  // when the in-flight send last made progress
+        uint64_t linger_until_ms = 0;
+        timer_node timer;  // the one deadline that matters now (see update_timer)
         std::unique_ptr<stream_handler> handler;  // null while the connection is idle
     };
 
@@ -90,6 +101,10 @@ class reactor {
     void begin_close(connection& c);
     void finish_close_if_quiet(connection& c);
     void begin_drain();
+    void start_linger(connection& c);
+    void update_timer(connection& c);
+    void on_timer(connection& c);
+    void expire_timers();
     bool has_unread_input(const connection& c) const;
 
     unique_fd listener_;
@@ -103,6 +118,8 @@ class reactor {
     uint64_t wake_value_ = 0;
     __kernel_timespec backoff_{};
 
+    uint64_t now_ms_ = 0;  // monotonic, read once per loop iteration
+    timer_wheel timers_{0};
     std::deque<connection> slots_;  // a deque: references stay valid as it grows
     std::vector<uint32_t> free_slots_;
     std::vector<uint32_t> parked_;  // connections whose receive ran out of buffers

@@ -11,10 +11,16 @@
 
 namespace ringhttpd::io {
 
-// What a handler may ask of its connection.
+// What a handler may ask of its connection, and what the reactor tells it.
 struct connection_control {
     output_queue out;                 // bytes and files to send, in order
     bool close_after_output = false;  // close once `out` has been sent
+    // With close_after_output: shut down sending, then read and discard for a while before
+    // closing, so a client still sending receives the response instead of a reset.
+    bool linger_on_close = false;
+    uint64_t deadline_ms = 0;  // the handler's own deadline (0: none); on_timeout() when reached
+    uint64_t now_ms = 0;       // the ring's monotonic clock, set before every handler call
+    uint32_t requests = 0;     // requests answered on this connection, kept across handlers
 };
 
 class stream_handler {
@@ -34,6 +40,8 @@ class stream_handler {
     // Graceful shutdown: finish what is in progress, then close. Returns true when the
     // connection is idle and may be closed right away.
     virtual bool on_shutdown(connection_control& conn) = 0;
+    // conn.deadline_ms has passed.
+    virtual void on_timeout(connection_control& conn) = 0;
 };
 
 // Makes the handler for a new connection; called on the ring thread that accepted it.

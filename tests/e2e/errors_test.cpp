@@ -34,9 +34,10 @@ TEST(errors, malformed_requests_get_400_and_close) {
         {"unknown method", "FROB / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"bad version token", "GET / HTTP/x.y\r\nHost: x\r\n\r\n", 400},
         {"space in header name", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
-        {"bad content-length", "POST /api/echo HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400},
-        {"bad chunk size", "POST /api/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        {"bad content-length", "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
          400},
+        {"bad chunk size",
+         "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
         {"target not a path", "GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400},
     };
     for (const auto& tc : cases) expect_error_and_close(server.port(), tc);

@@ -30,6 +30,25 @@ TEST(cli, parses_every_flag_in_both_spellings) {
     EXPECT_EQ(o.cfg.shutdown_timeout_ms, 500u);
 }
 
+TEST(cli, timeouts_have_nginx_names_and_defaults) {
+    auto d = parse_cli({});
+    EXPECT_EQ(d.cfg.client_header_timeout_ms, 60000u);
+    EXPECT_EQ(d.cfg.client_body_timeout_ms, 60000u);
+    EXPECT_EQ(d.cfg.send_timeout_ms, 60000u);
+    EXPECT_EQ(d.cfg.keepalive_timeout_ms, 75000u);
+    EXPECT_EQ(d.cfg.keepalive_requests, 1000u);
+    auto o =
+        parse_cli({"--client-header-timeout", "500ms", "--client-body-timeout", "2s",
+                   "--send-timeout=1m", "--keepalive-timeout", "0", "--keepalive-requests", "5"});
+    EXPECT_EQ(o.cfg.client_header_timeout_ms, 500u);
+    EXPECT_EQ(o.cfg.client_body_timeout_ms, 2000u);
+    EXPECT_EQ(o.cfg.send_timeout_ms, 60000u);
+    EXPECT_EQ(o.cfg.keepalive_timeout_ms, 0u);
+    EXPECT_EQ(o.cfg.keepalive_requests, 5u);
+    EXPECT_THROW(parse_cli({"--send-timeout", "0"}), std::invalid_argument);
+    EXPECT_THROW(parse_cli({"--keepalive-requests", "0"}), std::invalid_argument);
+}
+
 TEST(cli, ipv6_listen_addresses) {
     auto o = parse_cli({"--listen", "[::1]:0"});
     EXPECT_EQ(o.cfg.listen_host, "[::1]");

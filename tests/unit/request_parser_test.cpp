@@ -61,11 +61,10 @@ TEST(request_parser, stops_after_each_pipelined_request) {
 TEST(request_parser, decodes_chunked_bodies) {
     request_parser p({});
     size_t used = 0;
-    ASSERT_EQ(
-        p.feed(
-            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
-            used),
-        result::request_ready);
+    ASSERT_EQ(p.feed("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                     "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+                     used),
+              result::request_ready);
     EXPECT_EQ(p.current().body, "abcde");
 }
 
@@ -76,8 +75,8 @@ TEST(request_parser, keep_alive_follows_version_and_connection_header) {
         EXPECT_EQ(p.feed(raw, used), result::request_ready) << raw;
         return p.keep_alive();
     };
-    EXPECT_TRUE(keep("GET / HTTP/1.1\r\n\r\n"));
-    EXPECT_FALSE(keep("GET / HTTP/1.1\r\nConnection: close\r\n\r\n"));
+    EXPECT_TRUE(keep("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_FALSE(keep("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     EXPECT_FALSE(keep("GET / HTTP/1.0\r\n\r\n"));
     EXPECT_TRUE(keep("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
 }
@@ -85,11 +84,13 @@ TEST(request_parser, keep_alive_follows_version_and_connection_header) {
 TEST(request_parser, reports_expect_continue_only_with_a_body) {
     request_parser p({});
     size_t used = 0;
-    EXPECT_EQ(p.feed("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", used),
-              result::need_more);
+    EXPECT_EQ(
+        p.feed("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+               used),
+        result::need_more);
     EXPECT_TRUE(p.expects_continue());
     request_parser q({});
-    EXPECT_EQ(q.feed("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", used),
+    EXPECT_EQ(q.feed("GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n", used),
               result::request_ready);
 }
 
@@ -101,9 +102,12 @@ TEST(request_parser, error_statuses) {
         return p.error_status();
     };
     EXPECT_EQ(status("BLAH\r\n\r\n"), 400);
-    EXPECT_EQ(status("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), 400);
-    EXPECT_EQ(status("GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+    EXPECT_EQ(status("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
               400);
+    EXPECT_EQ(
+        status(
+            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        400);
     EXPECT_EQ(status("GET / HTTP/2.0\r\n\r\n"), 505);
     EXPECT_EQ(status("GET / HTTP/1.7\r\n\r\n"), 505);
     EXPECT_EQ(status("GET / HTTP/one\r\n\r\n"), 400);
@@ -111,18 +115,21 @@ TEST(request_parser, error_statuses) {
     small.max_request_line = 10;
     small.max_header_size = 64;
     small.max_body_size = 4;
-    EXPECT_EQ(status("GET /0123456789 HTTP/1.1\r\n\r\n", small), 414);
-    EXPECT_EQ(status("GET / HTTP/1.1\r\nX: " + std::string(80, 'a') + "\r\n\r\n", small), 431);
-    EXPECT_EQ(status("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n", small), 413);
-    EXPECT_EQ(status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n", small),
-              413);
+    EXPECT_EQ(status("GET /0123456789 HTTP/1.1\r\nHost: x\r\n\r\n", small), 414);
+    EXPECT_EQ(status("GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(80, 'a') + "\r\n\r\n", small),
+              431);
+    EXPECT_EQ(status("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", small), 413);
+    EXPECT_EQ(
+        status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n",
+               small),
+        413);
 }
 
 TEST(request_parser, an_error_is_sticky) {
     request_parser p({});
     size_t used = 0;
     EXPECT_EQ(p.feed("BLAH\r\n\r\n", used), result::error);
-    EXPECT_EQ(p.feed("GET / HTTP/1.1\r\n\r\n", used), result::error);
+    EXPECT_EQ(p.feed("GET / HTTP/1.1\r\nHost: x\r\n\r\n", used), result::error);
 }
 
 TEST(request_parser, tracks_whether_a_message_is_in_progress) {
@@ -131,6 +138,21 @@ TEST(request_parser, tracks_whether_a_message_is_in_progress) {
     EXPECT_FALSE(p.in_message());
     EXPECT_EQ(p.feed("GET / HT", used), result::need_more);
     EXPECT_TRUE(p.in_message());
-    EXPECT_EQ(p.feed("TP/1.1\r\n\r\n", used), result::request_ready);
+    EXPECT_EQ(p.feed("TP/1.1\r\nHost: x\r\n\r\n", used), result::request_ready);
     EXPECT_FALSE(p.in_message());
+}
+
+TEST(request_parser, host_connect_and_asterisk_rules) {
+    auto outcome = [](const std::string& raw) {
+        request_parser p({});
+        size_t used = 0;
+        auto r = p.feed(raw, used);
+        return r == result::error ? p.error_status() : r == result::request_ready ? 200 : 0;
+    };
+    EXPECT_EQ(outcome("GET / HTTP/1.1\r\n\r\n"), 400);                        // no Host
+    EXPECT_EQ(outcome("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"), 400);  // two
+    EXPECT_EQ(outcome("GET / HTTP/1.0\r\n\r\n"), 200);
+    EXPECT_EQ(outcome("CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n"), 501);
+    EXPECT_EQ(outcome("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"), 200);
+    EXPECT_EQ(outcome("GET * HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
 }

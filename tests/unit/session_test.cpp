@@ -45,7 +45,8 @@ size_t count(const std::string& haystack, const std::string& needle) {
 
 TEST(session, answers_pipelined_requests_in_order_in_one_buffer) {
     session_fixture f;
-    f.s.on_receive(f.conn, "GET /hello/a HTTP/1.1\r\n\r\nGET /hello/b HTTP/1.1\r\n\r\n");
+    f.s.on_receive(
+        f.conn, "GET /hello/a HTTP/1.1\r\nHost: x\r\n\r\nGET /hello/b HTTP/1.1\r\nHost: x\r\n\r\n");
     std::string out = f.output();
     EXPECT_EQ(count(out, "HTTP/1.1 200 OK"), 2u);
     EXPECT_LT(out.find("Hello, a"), out.find("Hello, b"));
@@ -60,18 +61,19 @@ TEST(session, an_error_closes_after_the_response_and_ignores_later_input) {
     std::string out = f.output();
     EXPECT_EQ(out.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u);
     EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
-    f.s.on_receive(f.conn, "GET / HTTP/1.1\r\n\r\n");
+    f.s.on_receive(f.conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_TRUE(f.conn.out.empty());
 }
 
 TEST(session, holds_back_pipelined_input_while_output_is_large) {
     session_fixture f;
     std::string body(300 * 1024, 'x');
-    std::string req = "POST /api/echo HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) +
-                      "\r\n\r\n" + body;
+    std::string req =
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     // 300 KiB response > the high-water mark: the second request waits for the drain.
     http::parser_limits limits;
-    f.s.on_receive(f.conn, req + "GET /hello/after HTTP/1.1\r\n\r\n");
+    f.s.on_receive(f.conn, req + "GET /hello/after HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_FALSE(f.s.wants_input());
     std::string first = f.output();
     EXPECT_EQ(first.find("Hello, after"), std::string::npos);
@@ -85,7 +87,7 @@ TEST(session, shutdown_closes_idle_connections_and_finishes_partial_requests) {
     EXPECT_TRUE(idle.s.on_shutdown(idle.conn));
 
     session_fixture busy;
-    busy.s.on_receive(busy.conn, "GET /hello/late HTTP/1.1\r\n");
+    busy.s.on_receive(busy.conn, "GET /hello/late HTTP/1.1\r\nHost: x\r\n");
     EXPECT_FALSE(busy.s.on_shutdown(busy.conn));
     busy.s.on_receive(busy.conn, "\r\n");
     std::string out = busy.output();
@@ -96,8 +98,9 @@ TEST(session, shutdown_closes_idle_connections_and_finishes_partial_requests) {
 
 TEST(session, sends_100_continue_once_before_the_body) {
     session_fixture f;
-    f.s.on_receive(f.conn,
-                   "POST /api/echo HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+    f.s.on_receive(
+        f.conn,
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
     EXPECT_EQ(f.output(), "HTTP/1.1 100 Continue\r\n\r\n");
     f.s.on_receive(f.conn, "4");
     EXPECT_TRUE(f.conn.out.empty());
