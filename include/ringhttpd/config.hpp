@@ -36,6 +36,9 @@ struct config {
 
     // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
     bool security_headers = true;
+    // "Server: ringhttpd/<version>" instead of "Server: ringhttpd". Off by default, unlike
+    // nginx: the version helps nobody but scanners.
+    bool server_tokens = false;
 };
 
 }  // namespace ringhttpd

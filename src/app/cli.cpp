@@ -125,6 +125,7 @@ Options:
   --shutdown-timeout TIME       how long SIGQUIT waits for in-flight requests (default 30s)
   --security-headers on|off     X-Content-Type-Options: nosniff, X-Frame-Options: SAMEORIGIN,
                                 Referrer-Policy: strict-origin-when-cross-origin (default on)
+  --server-tokens on|off        put the version in the Server header (default off)
   -h, --help                    show this help
   -v, --version                 show the version
 
@@ -167,7 +168,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                                                   "--send-timeout",
                                                   "--keepalive-timeout",
                                                   "--keepalive-requests",
-                                                  "--security-headers"};
+                                                  "--security-headers",
+                                                  "--server-tokens"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
@@ -206,6 +208,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             cfg.keepalive_requests = in_range(parse_number(value, flag), flag, 1, 1'000'000'000);
         } else if (flag == "--security-headers") {
             cfg.security_headers = parse_on_off(value, flag);
+        } else if (flag == "--server-tokens") {
+            cfg.server_tokens = parse_on_off(value, flag);
         } else if (flag == "--shutdown-timeout") {
             cfg.shutdown_timeout_ms =
                 unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));

@@ -64,6 +64,7 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
     ctx.keepalive_requests = c.keepalive_requests;
     ctx.keepalive = c.keepalive_timeout_ms > 0;
     ctx.security_headers = c.security_headers;
+    ctx.server_tokens = c.server_tokens;
 }
 
 server::~server() {

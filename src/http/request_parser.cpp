@@ -30,6 +30,19 @@ int check_host(const request& req, int http_minor) {
     return 0;
 }
 
+// Transfer-Encoding is exactly "chunked" (case-insensitive, surrounding spaces allowed).
+bool only_chunked(const request& req) {
+    int count = 0;
+    for (const auto& [name, value] : req.headers) {
+        if (!iequals(name, "Transfer-Encoding")) continue;
+        std::string_view v = value;
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        if (++count > 1 || !iequals(v, "chunked")) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
@@ -55,7 +68,9 @@ request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
 request_parser::result request_parser::feed(std::string_view data, size_t& consumed) {
     consumed = 0;
     if (error_status_) return result::error;
+    feed_start_ = data.data();
     llhttp_errno_t err = llhttp_execute(&parser_, data.data(), data.size());
+    if (!data.empty()) last_byte_fed_ = data.back();
     if (err == HPE_OK) {
         consumed = data.size();
         return result::need_more;
@@ -132,6 +147,10 @@ int request_parser::on_header_field(llhttp_t* p, const char* at, size_t len) {
 
 int request_parser::on_header_value(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
+    // llhttp accepts obsolete line folding ("X: a\r\n b") and hands the continuation over as
+    // more value bytes, right after the line break. RFC 9112 §5.2: reject it.
+    const char before = at > s.feed_start_ ? at[-1] : s.last_byte_fed_;
+    if (len > 0 && before == '\n') return s.fail(400);
     if (int err = s.count_header_bytes(len)) return err;
     s.value_.append(at, len);
     return 0;
@@ -172,6 +191,10 @@ int request_parser::on_headers_complete(llhttp_t* p) {
         if (req.path.empty() || req.path[0] != '/') return s.fail(400);
     }
 
+    if ((p->flags & F_CHUNKED) && !only_chunked(req)) {
+        // A coding before "chunked" (gzip, chunked) would have to be decoded: not implemented.
+        return s.fail(501);
+    }
     const bool has_body =
         (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.limits_.max_body_size)

@@ -64,6 +64,8 @@ class request_parser {
     llhttp_t parser_{};
     request request_;
     std::string field_, value_, version_;
+    const char* feed_start_ = nullptr;  // the buffer llhttp is parsing now
+    char last_byte_fed_ = '\0';         // the last byte of the previous buffer
     size_t header_bytes_ = 0;
     bool field_done_ = false;
     bool in_message_ = false;

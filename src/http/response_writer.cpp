@@ -29,7 +29,9 @@ void write_response(io::output_queue& out, response&& res, const response_framin
     append_number(buf, uint64_t(res.status));
     buf += ' ';
     buf.append(reason_phrase(res.status));
-    buf.append("\r\nServer: ringhttpd\r\nDate: ");
+    // The version only with --server-tokens on: by default it is not advertised to scanners.
+    buf.append(framing.server_tokens ? "\r\nServer: ringhttpd/" RINGHTTPD_VERSION "\r\nDate: "
+                                     : "\r\nServer: ringhttpd\r\nDate: ");
     buf.append(http_date_now());
     buf.append("\r\n");
     if (!res.content_type.empty()) append_header(buf, "Content-Type", res.content_type);

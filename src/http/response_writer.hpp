@@ -13,6 +13,7 @@ struct response_framing {
     bool keep_alive = true;
     bool http10 = false;  // the client spoke HTTP/1.0, so keep-alive must be said explicitly
     bool security_headers = true;  // nosniff, SAMEORIGIN framing, a strict referrer policy
+    bool server_tokens = false;    // "Server: ringhttpd/<version>" instead of "Server: ringhttpd"
 };
 
 void write_response(io::output_queue& out, response&& res, const response_framing& framing);

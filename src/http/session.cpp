@@ -104,13 +104,10 @@ void session::respond(io::connection_control& conn) {
     } else {
         res = context_.routes->dispatch(req);
     }
-    response_framing framing;
-    framing.head_request = req.method == "HEAD";
-    framing.http10 = req.version_minor == 0;
-    framing.security_headers = context_.security_headers;
     ++conn.requests;
-    framing.keep_alive = parser_.keep_alive() && !draining_ && !res.close_connection &&
-                         context_.keepalive && conn.requests < context_.keepalive_requests;
+    const bool keep_alive = parser_.keep_alive() && !draining_ && !res.close_connection &&
+                            context_.keepalive && conn.requests < context_.keepalive_requests;
+    const response_framing framing = framing_for(&req, keep_alive);
     write_response(conn.out, std::move(res), framing);
     if (!framing.keep_alive) {
         closing_ = true;
@@ -118,10 +115,19 @@ void session::respond(io::connection_control& conn) {
     }
 }
 
-void session::respond_error(io::connection_control& conn, int status) {
+response_framing session::framing_for(const request* req, bool keep_alive) const {
     response_framing framing;
-    framing.keep_alive = false;  // after malformed input the byte stream cannot be trusted
+    framing.keep_alive = keep_alive;
+    framing.head_request = req && req->method == "HEAD";
+    framing.http10 = req && req->version_minor == 0;
     framing.security_headers = context_.security_headers;
+    framing.server_tokens = context_.server_tokens;
+    return framing;
+}
+
+void session::respond_error(io::connection_control& conn, int status) {
+    // After malformed input the byte stream cannot be trusted: close.
+    const response_framing framing = framing_for(nullptr, false);
     write_response(conn.out, response::error(status), framing);
     closing_ = true;
     conn.close_after_output = true;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "http/request_parser.hpp"
+#include "http/response_writer.hpp"
 #include "io/stream_handler.hpp"
 #include "ringhttpd/router.hpp"
 
@@ -20,6 +21,7 @@ struct session_context {
     uint32_t keepalive_requests = 1000;   // the response to this request says Connection: close
     bool keepalive = true;                // false when keepalive_timeout is 0, as in nginx
     bool security_headers = true;
+    bool server_tokens = false;
 };
 
 class session final : public io::stream_handler {
@@ -43,6 +45,7 @@ class session final : public io::stream_handler {
     // The deadline for the request in progress: the head's from its first byte, the body's from
     // the last read.
     void update_deadline(io::connection_control& conn);
+    response_framing framing_for(const request* req, bool keep_alive) const;
 
     const session_context& context_;
     request_parser parser_;

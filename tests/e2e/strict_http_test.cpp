@@ -111,3 +111,39 @@ TEST(strict_http, security_headers_are_on_by_default_and_can_be_turned_off) {
     EXPECT_FALSE(res->has_header("x-content-type-options"));
     EXPECT_FALSE(res->has_header("x-frame-options"));
 }
+
+TEST(strict_http, the_version_is_in_the_server_header_only_with_server_tokens_on) {
+    {
+        server_process server;
+        auto res = send_raw(server.port(), get("/api/hello"));
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->header("server"), "ringhttpd");
+    }
+    {
+        server_process server({"--server-tokens", "on"});
+        auto res = send_raw(server.port(), get("/api/hello"));
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->header("server"), std::string("ringhttpd/") + RINGHTTPD_VERSION_STRING);
+    }
+    server_process server({"--server-tokens", "off"});
+    auto res = send_raw(server.port(), get("/missing"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("server"), "ringhttpd");
+}
+
+TEST(strict_http, folded_headers_and_unknown_transfer_codings) {
+    server_process server;
+    bool closed = false;
+    auto res =
+        send_raw(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", &closed);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_TRUE(closed);
+    res = send_raw(
+        server.port(),
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+        &closed);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 501);
+    EXPECT_TRUE(closed);
+}

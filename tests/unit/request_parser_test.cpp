@@ -156,3 +156,36 @@ TEST(request_parser, host_connect_and_asterisk_rules) {
     EXPECT_EQ(outcome("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"), 200);
     EXPECT_EQ(outcome("GET * HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
 }
+
+TEST(request_parser, obsolete_line_folding_is_rejected_wherever_the_bytes_split) {
+    const std::string raw = "GET / HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n";
+    for (size_t step : {size_t(1), size_t(3), raw.size()}) {
+        request_parser p({});
+        size_t total = 0;
+        EXPECT_EQ(feed_in_steps(p, raw, step, total), result::error) << step;
+        EXPECT_EQ(p.error_status(), 400) << step;
+    }
+    const std::string empty_value = "GET / HTTP/1.1\r\nX-Empty:\r\nX-Blank: \r\nHost: x\r\n\r\n";
+    for (size_t step : {size_t(1), size_t(2), empty_value.size()}) {
+        request_parser p({});
+        size_t total = 0;
+        EXPECT_EQ(feed_in_steps(p, empty_value, step, total), result::request_ready) << step;
+    }
+}
+
+TEST(request_parser, transfer_codings_other_than_chunked_are_not_implemented) {
+    request_parser p({});
+    size_t used = 0;
+    EXPECT_EQ(
+        p.feed("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", used),
+        result::error);
+    EXPECT_EQ(p.error_status(), 501);
+    request_parser q({});
+    EXPECT_EQ(q.feed("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", used),
+              result::error);
+    EXPECT_EQ(q.error_status(), 400);
+    request_parser ok({});
+    EXPECT_EQ(
+        ok.feed("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n", used),
+        result::request_ready);
+}
