@@ -39,6 +39,12 @@ struct config {
     // "Server: ringhttpd/<version>" instead of "Server: ringhttpd". Off by default, unlike
     // nginx: the version helps nobody but scanners.
     bool server_tokens = false;
+
+    // Per-client limits (nginx limit_req / limit_conn), off when 0.
+    double limit_req_rate = 0;     // requests per second per client address
+    uint32_t limit_req_burst = 0;  // requests above the rate served at once (burst=N nodelay)
+    int limit_req_status = 429;    // 429 or 503
+    uint32_t limit_conn = 0;       // concurrent connections per client address (503 above it)
 };
 
 }  // namespace ringhttpd

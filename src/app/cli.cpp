@@ -49,6 +49,18 @@ bool parse_on_off(std::string_view text, std::string_view flag) {
                                 "'");
 }
 
+// nginx's rate syntax: "10r/s" or "600r/m".
+double parse_rate(std::string_view text) {
+    size_t r = text.find("r/");
+    if (r == std::string_view::npos || r + 3 != text.size() ||
+        (text.back() != 's' && text.back() != 'm'))
+        throw std::invalid_argument("--limit-req expects a rate like 10r/s or 600r/m, got '" +
+                                    std::string(text) + "'");
+    uint64_t n = parse_number(text.substr(0, r), "rate");
+    if (n == 0) throw std::invalid_argument("--limit-req rate must be above 0");
+    return text.back() == 's' ? double(n) : double(n) / 60.0;
+}
+
 constexpr uint64_t max_timeout_ms = 24ull * 3600 * 1000;
 
 // A timeout of at least 1 ms and at most a day.
@@ -126,6 +138,11 @@ Options:
   --security-headers on|off     X-Content-Type-Options: nosniff, X-Frame-Options: SAMEORIGIN,
                                 Referrer-Policy: strict-origin-when-cross-origin (default on)
   --server-tokens on|off        put the version in the Server header (default off)
+  --limit-req RATE              per-client request rate, e.g. 10r/s or 600r/m (default: none)
+  --limit-req-burst N           requests above the rate served at once (default 0)
+  --limit-req-status CODE       answer over the rate: 429 or 503 (default 429), with Retry-After
+  --limit-conn N                concurrent connections per client address; more get 503
+                                (default: none)
   -h, --help                    show this help
   -v, --version                 show the version
 
@@ -169,7 +186,11 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                                                   "--keepalive-timeout",
                                                   "--keepalive-requests",
                                                   "--security-headers",
-                                                  "--server-tokens"};
+                                                  "--server-tokens",
+                                                  "--limit-req",
+                                                  "--limit-req-burst",
+                                                  "--limit-req-status",
+                                                  "--limit-conn"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
@@ -208,6 +229,16 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             cfg.keepalive_requests = in_range(parse_number(value, flag), flag, 1, 1'000'000'000);
         } else if (flag == "--security-headers") {
             cfg.security_headers = parse_on_off(value, flag);
+        } else if (flag == "--limit-req") {
+            cfg.limit_req_rate = parse_rate(value);
+        } else if (flag == "--limit-req-burst") {
+            cfg.limit_req_burst = uint32_t(in_range(parse_number(value, flag), flag, 0, 1'000'000));
+        } else if (flag == "--limit-req-status") {
+            cfg.limit_req_status = int(parse_number(value, flag));
+            if (cfg.limit_req_status != 429 && cfg.limit_req_status != 503)
+                throw std::invalid_argument("--limit-req-status must be 429 or 503");
+        } else if (flag == "--limit-conn") {
+            cfg.limit_conn = uint32_t(in_range(parse_number(value, flag), flag, 1, 1'000'000));
         } else if (flag == "--server-tokens") {
             cfg.server_tokens = parse_on_off(value, flag);
         } else if (flag == "--shutdown-timeout") {

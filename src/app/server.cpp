@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "handlers/client_limits.hpp"
 #include "http/session.hpp"
 #include "io/listener.hpp"
 #include "io/reactor.hpp"
@@ -46,6 +47,7 @@ struct server::impl {
     config cfg;
     router routes;
     http::session_context session_ctx;
+    std::unique_ptr<handlers::client_limits> limits;  // shared by every ring
     std::vector<std::unique_ptr<io::reactor>> reactors;
     std::vector<std::thread> threads;
     uint16_t port = 0;
@@ -65,6 +67,15 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
     ctx.keepalive = c.keepalive_timeout_ms > 0;
     ctx.security_headers = c.security_headers;
     ctx.server_tokens = c.server_tokens;
+    if (c.limit_req_rate > 0 || c.limit_conn > 0) {
+        handlers::client_limit_config limit_cfg;
+        limit_cfg.rate_per_s = c.limit_req_rate;
+        limit_cfg.burst = c.limit_req_burst;
+        limit_cfg.max_connections = c.limit_conn;
+        impl_->limits = std::make_unique<handlers::client_limits>(limit_cfg);
+        if (c.limit_req_rate > 0) ctx.rate_limit = impl_->limits.get();
+        ctx.rate_limit_status = c.limit_req_status;
+    }
 }
 
 server::~server() {
@@ -89,6 +100,8 @@ void server::start() {
     options.first_request_timeout_ms = cfg.client_header_timeout_ms;
     options.keepalive_timeout_ms = cfg.keepalive_timeout_ms;
     options.send_timeout_ms = cfg.send_timeout_ms;
+    options.track_peers = impl_->limits != nullptr;
+    if (cfg.limit_conn > 0) options.gate = impl_->limits.get();
     const http::session_context* ctx = &impl_->session_ctx;
     auto factory = [ctx]() -> std::unique_ptr<io::stream_handler> {
         return std::make_unique<http::session>(*ctx);

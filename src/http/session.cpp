@@ -99,7 +99,9 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
 void session::respond(io::connection_control& conn) {
     request& req = parser_.current();
     response res;
-    if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
+    if (auto refusal = refuse_over_limit(conn)) {
+        res = std::move(*refusal);
+    } else if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
         res.headers.emplace_back("Allow", context_.routes->methods());
     } else {
         res = context_.routes->dispatch(req);
@@ -113,6 +115,23 @@ void session::respond(io::connection_control& conn) {
         closing_ = true;
         conn.close_after_output = true;
     }
+}
+
+std::optional<response> session::refuse_over_limit(io::connection_control& conn) {
+    uint32_t retry_after = 0;
+    int status = 0;
+    if (conn.over_connection_limit) {
+        status = 503;  // nginx's limit_conn_status; the connection closes after the answer
+        retry_after = 1;
+    } else if (context_.rate_limit) {
+        retry_after = context_.rate_limit->check_request(conn.peer, conn.now_ms);
+        status = context_.rate_limit_status;
+    }
+    if (retry_after == 0) return std::nullopt;
+    response res = response::error(status);
+    res.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    res.close_connection = conn.over_connection_limit;
+    return res;
 }
 
 response_framing session::framing_for(const request* req, bool keep_alive) const {

@@ -4,6 +4,7 @@
 // pipelined requests while a large response drains (backpressure). Lives on one ring thread.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/request_parser.hpp"
@@ -12,6 +13,14 @@
 #include "ringhttpd/router.hpp"
 
 namespace ringhttpd::http {
+
+// A per-request policy such as a rate limit. Shared by every ring: thread-safe.
+class request_gate {
+  public:
+    virtual ~request_gate() = default;
+    // 0 when the request may go ahead, else the seconds to wait (sent as Retry-After).
+    virtual uint32_t check_request(const io::client_address& client, uint64_t now_ms) = 0;
+};
 
 struct session_context {
     const router* routes = nullptr;
@@ -22,6 +31,8 @@ struct session_context {
     bool keepalive = true;                // false when keepalive_timeout is 0, as in nginx
     bool security_headers = true;
     bool server_tokens = false;
+    request_gate* rate_limit = nullptr;  // per-client request rate, if limited
+    int rate_limit_status = 429;         // the answer to a request over the rate
 };
 
 class session final : public io::stream_handler {
@@ -41,6 +52,8 @@ class session final : public io::stream_handler {
     size_t process(io::connection_control& conn, std::string_view data);
     void process_held_input(io::connection_control& conn);
     void respond(io::connection_control& conn);
+    // The answer when a client is over its limits, or nullopt when it is not.
+    std::optional<response> refuse_over_limit(io::connection_control& conn);
     void respond_error(io::connection_control& conn, int status);
     // The deadline for the request in progress: the head's from its first byte, the body's from
     // the last read.

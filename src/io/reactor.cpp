@@ -250,6 +250,9 @@ reactor::connection& reactor::open_connection(int fd) {
     c.linger_on_close = false;
     c.idle_since_ms = now_ms_;
     c.timer.owner = slot;
+    if (options_.track_peers) c.peer = client_address::of_peer(fd);
+    c.counted_by_gate = options_.gate && options_.gate->admit(c.peer);
+    c.over_connection_limit = options_.gate && !c.counted_by_gate;
     ++live_connections_;
     // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
     int one = 1;
@@ -569,6 +572,8 @@ void reactor::finish_close_if_quiet(connection& c) {
     // No operation can touch this slot any more: release it and bump the generation so a stale
     // completion could never be taken for the next connection in it.
     timers_.cancel(c.timer);
+    if (c.counted_by_gate) options_.gate->release(c.peer);
+    c.counted_by_gate = false;
     ::close(c.fd);
     c.fd = -1;
     c.handler.reset();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "io/buffer_ring.hpp"
+#include "io/connection_gate.hpp"
 #include "io/ring_setup.hpp"
 #include "io/stream_handler.hpp"
 #include "io/timer_wheel.hpp"
@@ -33,6 +34,8 @@ struct reactor_options {
     uint64_t keepalive_timeout_ms = 75'000;      // idle between requests: close, no response
     uint64_t send_timeout_ms = 60'000;           // no send progress: close
     uint64_t linger_timeout_ms = 5'000;          // reading and discarding after an error
+    connection_gate* gate = nullptr;  // per-client connection limit, if any (shared, thread-safe)
+    bool track_peers = false;         // read each connection's client address (getpeername)
 };
 
 class reactor {
@@ -64,8 +67,11 @@ class reactor {
         bool send_in_flight = false;  // a send, or a wait for POLLOUT, is in flight
         bool closing = false;
         bool peer_closed = false;
-        bool lingering = false;      // shut down for writing, discarding input until EOF or timeout
-        uint64_t idle_since_ms = 0;  // when the connection last became idle (no handler)
+        bool lingering = false;
+        bool counted_by_gate =
+            false;  // admitted by options_.gate: release it on close      // shut down for writing,
+                    // discarding input until EOF or timeout
+        uint64_t idle_since_ms = 0;     // when the connection last became idle (no handler)
         uint64_t send_progress_ms = 0;  // when the in-flight send last made progress
         uint64_t linger_until_ms = 0;
         timer_node timer;  // the one deadline that matters now (see update_timer)

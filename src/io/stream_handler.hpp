@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "io/client_address.hpp"
 #include "io/output_queue.hpp"
 
 namespace ringhttpd::io {
@@ -21,6 +22,8 @@ struct connection_control {
     uint64_t deadline_ms = 0;  // the handler's own deadline (0: none); on_timeout() when reached
     uint64_t now_ms = 0;       // the ring's monotonic clock, set before every handler call
     uint32_t requests = 0;     // requests answered on this connection, kept across handlers
+    client_address peer;       // the client, when per-client limits need it
+    bool over_connection_limit = false;  // the client has too many connections open
 };
 
 class stream_handler {

@@ -168,8 +168,15 @@ long resident_kib(pid_t pid) {
     return -1;
 }
 
-client::client(uint16_t port, const char* address) {
+client::client(uint16_t port, const char* address, const char* source) {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (source) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        inet_pton(AF_INET, source, &local.sin_addr);
+        if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+            throw std::runtime_error(std::string("bind ") + source + ": " + strerror(errno));
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

@@ -71,7 +71,8 @@ struct http_response {
 // A client connection with a receive timeout, speaking raw bytes.
 class client {
   public:
-    explicit client(uint16_t port, const char* address = "127.0.0.1");
+    // `source`: the local address to connect from (127.0.0.2 is a second client on loopback).
+    explicit client(uint16_t port, const char* address = "127.0.0.1", const char* source = nullptr);
     ~client();
     client(const client&) = delete;
     client& operator=(const client&) = delete;

@@ -1,0 +1,62 @@
+#pragma once
+// Per-client limits with nginx's semantics: limit_req (a leaky bucket of `rate` requests per
+// second, `burst` extra requests served at once, like nginx's "burst=N nodelay") and limit_conn
+// (concurrent connections per address). Shared by every ring, because SO_REUSEPORT spreads one
+// client's connections over all of them; sharded locks keep the rings from contending. Memory
+// is bounded: at most `max_clients` addresses are tracked, least recently seen evicted first.
+
+#include <array>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+#include "http/session.hpp"
+#include "io/connection_gate.hpp"
+
+namespace ringhttpd::handlers {
+
+struct client_limit_config {
+    double rate_per_s = 0;  // 0: no request limit
+    uint32_t burst = 0;
+    uint32_t max_connections = 0;  // 0: no connection limit
+    size_t max_clients = 65536;
+};
+
+class client_limits final : public io::connection_gate, public http::request_gate {
+  public:
+    explicit client_limits(client_limit_config config);
+
+    bool admit(const io::client_address& client) override;
+    void release(const io::client_address& client) override;
+    // 0 when the request may go ahead, else the seconds to wait (for Retry-After).
+    uint32_t check_request(const io::client_address& client, uint64_t now_ms) override;
+
+    size_t tracked_clients();  // for tests
+
+  private:
+    struct entry {
+        uint64_t last_ms = 0;
+        uint64_t excess_milli = 0;  // requests above the rate, in thousandths (nginx's unit)
+        uint32_t connections = 0;
+        bool seen_request = false;
+        std::list<io::client_address>::iterator lru;
+    };
+    struct shard {
+        std::mutex mutex;
+        std::unordered_map<io::client_address, entry, io::client_address_hash> clients;
+        std::list<io::client_address> lru;  // most recent first
+    };
+    static constexpr size_t shard_count = 16;
+
+    shard& shard_for(const io::client_address& client);
+    // The entry for `client`, created if needed; nullptr when the shard is full of clients that
+    // hold connections (then the client is not limited rather than forgetting someone's count).
+    entry* touch(shard& s, const io::client_address& client);
+
+    client_limit_config config_;
+    size_t per_shard_capacity_;
+    std::array<shard, shard_count> shards_;
+};
+
+}  // namespace ringhttpd::handlers

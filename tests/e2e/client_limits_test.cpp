@@ -1,0 +1,72 @@
+// Per-client limits against the real server; 127.0.0.2 is a second client on loopback.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace e2e;
+
+TEST(client_limits, limit_req_refuses_with_retry_after_and_spares_other_clients) {
+    server_process server({"--limit-req", "1r/s", "--limit-req-burst", "2"});
+    client c(server.port());
+    int ok = 0, refused = 0;
+    std::string retry_after;
+    for (int i = 0; i < 6; ++i) {
+        auto res = c.roundtrip(get("/api/hello"));
+        ASSERT_TRUE(res) << i;
+        if (res->status == 200) ++ok;
+        if (res->status == 429) {
+            ++refused;
+            retry_after = res->header("retry-after");
+        }
+    }
+    EXPECT_EQ(ok, 3);  // one at the rate plus a burst of two
+    EXPECT_EQ(refused, 3);
+    EXPECT_EQ(retry_after, "1");
+    // The same client on another connection (maybe another ring) is limited too...
+    client again(server.port());
+    auto res = again.roundtrip(get("/api/hello"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 429);
+    // ...but another address is not.
+    client other(server.port(), "127.0.0.1", "127.0.0.2");
+    res = other.roundtrip(get("/api/hello"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(client_limits, limit_req_status_can_be_503) {
+    server_process server({"--limit-req", "1r/m", "--limit-req-status", "503"});
+    client c(server.port());
+    ASSERT_EQ(c.roundtrip(get("/api/hello"))->status, 200);
+    auto res = c.roundtrip(get("/api/hello"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 503);
+    EXPECT_EQ(res->header("retry-after"), "60");
+}
+
+TEST(client_limits, limit_conn_caps_concurrent_connections_per_address) {
+    server_process server({"--limit-conn", "2"});
+    auto a = std::make_unique<client>(server.port());
+    client b(server.port());
+    ASSERT_EQ(a->roundtrip(get("/api/hello"))->status, 200);
+    ASSERT_EQ(b.roundtrip(get("/api/hello"))->status, 200);
+    {
+        client third(server.port());
+        auto res = third.roundtrip(get("/api/hello"));
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 503);
+        EXPECT_FALSE(res->header("retry-after").empty());
+        EXPECT_TRUE(third.closed_by_peer());
+    }
+    client other(server.port(), "127.0.0.1", "127.0.0.2");
+    EXPECT_EQ(other.roundtrip(get("/api/hello"))->status, 200);
+    // Closing one frees a place once the server has seen the close.
+    a.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    client fourth(server.port());
+    EXPECT_EQ(fourth.roundtrip(get("/api/hello"))->status, 200);
+}
