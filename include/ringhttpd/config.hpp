@@ -24,6 +24,9 @@ struct config {
     unsigned recv_buffers = 1024;  // provided buffers, a power of two
     unsigned recv_buffer_size = 4096;
     unsigned listen_backlog = 4096;
+    // Open connections per process; 0: the open-file limit (raised to its hard limit at startup)
+    // less 64 descriptors kept for files and listeners.
+    size_t max_connections = 0;
 
     // Timeouts (nginx names and defaults), in milliseconds.
     uint64_t client_header_timeout_ms = 60'000;  // whole request head, from its first byte -> 408

@@ -125,6 +125,8 @@ Options:
   --client-max-body-size SIZE   largest request body, else 413 (default 1m)
   --max-request-line SIZE       longest request target, else 414 (default 8k)
   --max-header-size SIZE        largest header section, else 431 (default 32k)
+  --max-connections N           open connections per process; at the limit new clients wait in
+                                the listen backlog (default: the open-file limit less 64)
   --recv-buffers N              provided receive buffers per thread, a power of two (default 1024)
   --recv-buffer-size SIZE       size of each receive buffer (default 4k)
   --client-header-timeout TIME  the whole request head must arrive within it, else 408 (default 60s)
@@ -190,7 +192,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                                                   "--limit-req",
                                                   "--limit-req-burst",
                                                   "--limit-req-status",
-                                                  "--limit-conn"};
+                                                  "--limit-conn",
+                                                  "--max-connections"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
@@ -239,6 +242,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                 throw std::invalid_argument("--limit-req-status must be 429 or 503");
         } else if (flag == "--limit-conn") {
             cfg.limit_conn = uint32_t(in_range(parse_number(value, flag), flag, 1, 1'000'000));
+        } else if (flag == "--max-connections") {
+            cfg.max_connections = in_range(parse_number(value, flag), flag, 1, 100'000'000);
         } else if (flag == "--server-tokens") {
             cfg.server_tokens = parse_on_off(value, flag);
         } else if (flag == "--shutdown-timeout") {

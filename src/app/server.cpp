@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <exception>
@@ -33,6 +34,13 @@ std::vector<int> allowed_cpus() {
     return cpus;
 }
 
+// Every connection is a descriptor, and serving a file briefly takes another: leave some room.
+size_t default_max_connections() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return 1'000'000;
+    return lim.rlim_cur > 80 ? size_t(lim.rlim_cur) - 64 : 16;
+}
+
 void pin_current_thread(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -48,6 +56,8 @@ struct server::impl {
     router routes;
     http::session_context session_ctx;
     std::unique_ptr<handlers::client_limits> limits;  // shared by every ring
+    std::atomic<size_t> open_connections{0};          // shared by every ring
+    size_t max_connections = 0;
     std::vector<std::unique_ptr<io::reactor>> reactors;
     std::vector<std::thread> threads;
     uint16_t port = 0;
@@ -101,6 +111,9 @@ void server::start() {
     options.keepalive_timeout_ms = cfg.keepalive_timeout_ms;
     options.send_timeout_ms = cfg.send_timeout_ms;
     options.track_peers = impl_->limits != nullptr;
+    impl_->max_connections = cfg.max_connections ? cfg.max_connections : default_max_connections();
+    options.open_connections = &impl_->open_connections;
+    options.max_connections = impl_->max_connections;
     if (cfg.limit_conn > 0) options.gate = impl_->limits.get();
     const http::session_context* ctx = &impl_->session_ctx;
     auto factory = [ctx]() -> std::unique_ptr<io::stream_handler> {
@@ -154,10 +167,11 @@ std::string server::describe() const {
                            ? "[" + cfg.listen_host + "]"
                            : cfg.listen_host;
     return fmt::format(
-        "listening on http://{}:{} threads={} ring_flags={} buffer_ring={}x{}B "
+        "listening on http://{}:{} threads={} max_connections={} ring_flags={} buffer_ring={}x{}B "
         "io_uring_features={} root={}",
-        host, impl_->port, impl_->reactors.size(), io::describe_flags(impl_->ring.flags),
-        cfg.recv_buffers, cfg.recv_buffer_size, io::describe_features(impl_->ring), cfg.root);
+        host, impl_->port, impl_->reactors.size(), impl_->max_connections,
+        io::describe_flags(impl_->ring.flags), cfg.recv_buffers, cfg.recv_buffer_size,
+        io::describe_features(impl_->ring), cfg.root);
 }
 
 void server::stop() {

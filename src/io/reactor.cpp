@@ -49,7 +49,9 @@ bool is_resource_shortage(int err) {
 }  // namespace
 
 reactor::reactor(unique_fd listener, reactor_options options, stream_handler_factory factory)
-    : listener_(std::move(listener)), options_(options), factory_(std::move(factory)) {}
+    : listener_(std::move(listener)), options_(options), factory_(std::move(factory)) {
+    if (!options_.open_connections) options_.open_connections = &own_open_connections_;
+}
 
 reactor::~reactor() {
     // Tearing the ring down cancels whatever is still in flight; only then close the sockets.
@@ -118,7 +120,8 @@ void reactor::run() {
         }
         // Wake up periodically while timers or a drain are pending; sleep otherwise.
         __kernel_timespec tick{0, timer_tick_ns};
-        const bool need_tick = mode_ == stop_mode::draining || timers_.size() > 0;
+        const bool need_tick =
+            mode_ == stop_mode::draining || timers_.size() > 0 || accept_paused_ || !held_.empty();
         io_uring_cqe* cqe = nullptr;
         int ret =
             io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, need_tick ? &tick : nullptr, nullptr);
@@ -134,6 +137,7 @@ void reactor::run() {
         }
         io_uring_cq_advance(&ring_, seen);
         expire_timers();
+        resume_accept_if_room();  // connections may have closed here or on other rings
 
         // Buffers consumed above are back in the ring: re-arm receives that ran out of them.
         std::vector<uint32_t> parked;
@@ -214,6 +218,7 @@ void reactor::on_accept(int result, bool more) {
             ::close(result);
         } else {
             open_connection(result);
+            pause_accept_if_full();
         }
     } else if (is_resource_shortage(-result)) {
         // Out of descriptors or memory: keep serving the connections we have and retry later
@@ -225,7 +230,35 @@ void reactor::on_accept(int result, bool more) {
             return;
         }
     }
-    if (!accept_armed_ && mode_ == stop_mode::running) arm_accept();
+    if (!accept_armed_ && !accept_paused_ && mode_ == stop_mode::running) arm_accept();
+}
+
+void reactor::pause_accept_if_full() {
+    if (accept_paused_ || options_.open_connections->load() < options_.max_connections) return;
+    spdlog::warn("{} connections open (--max-connections): not accepting until some close",
+                 options_.open_connections->load());
+    accept_paused_ = true;
+    if (accept_armed_) {
+        io_uring_sqe* sqe = get_sqe();
+        io_uring_prep_cancel64(sqe, op_tag{op_kind::accept}.encode(), 0);
+        set_tag(sqe, {op_kind::ignore});
+    }
+}
+
+void reactor::resume_accept_if_room() {
+    if ((!accept_paused_ && held_.empty()) || mode_ != stop_mode::running) return;
+    const size_t open_now = options_.open_connections->load();
+    if (!held_.empty() && open_now <= options_.max_connections) {
+        for (uint32_t slot : held_) {
+            connection& c = slots_[slot];
+            if (c.fd >= 0 && !c.closing) arm_recv(c);
+        }
+        held_.clear();
+    }
+    if (accept_paused_ && open_now < options_.max_connections) {
+        accept_paused_ = false;
+        arm_accept();
+    }
 }
 
 reactor::connection& reactor::open_connection(int fd) {
@@ -254,10 +287,17 @@ reactor::connection& reactor::open_connection(int fd) {
     c.counted_by_gate = options_.gate && options_.gate->admit(c.peer);
     c.over_connection_limit = options_.gate && !c.counted_by_gate;
     ++live_connections_;
+    const size_t open_now = options_.open_connections->fetch_add(1) + 1;
     // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    arm_recv(c);
+    if (open_now > options_.max_connections) {
+        // Accepted by a ring that had not paused yet: hold it unread, as if still in the
+        // backlog, until the process is back under its limit.
+        held_.push_back(slot);
+    } else {
+        arm_recv(c);
+    }
     update_timer(c);
     return c;
 }
@@ -291,6 +331,10 @@ void reactor::begin_drain() {
     }
     io_uring_submit(&ring_);
     listener_.reset();
+    // Connections held over --max-connections were accepted: they are in flight too.
+    for (uint32_t slot : held_)
+        if (slots_[slot].fd >= 0) arm_recv(slots_[slot]);
+    held_.clear();
     for (auto& c : slots_) {
         if (c.fd < 0 || c.closing) continue;
         // A request may be sitting in the socket, not yet received: that connection is busy.
@@ -581,6 +625,7 @@ void reactor::finish_close_if_quiet(connection& c) {
     ++c.generation;
     free_slots_.push_back(c.slot);
     --live_connections_;
+    options_.open_connections->fetch_sub(1);
 }
 
 }  // namespace ringhttpd::io

@@ -36,6 +36,10 @@ struct reactor_options {
     uint64_t linger_timeout_ms = 5'000;          // reading and discarding after an error
     connection_gate* gate = nullptr;  // per-client connection limit, if any (shared, thread-safe)
     bool track_peers = false;         // read each connection's client address (getpeername)
+    // Open connections of the whole process (shared by every ring) and the most it may have;
+    // at the limit rings stop accepting, so new clients wait in the backlog instead of failing.
+    std::atomic<size_t>* open_connections = nullptr;
+    size_t max_connections = SIZE_MAX;
 };
 
 class reactor {
@@ -86,6 +90,8 @@ class reactor {
 
     void arm_accept();
     void arm_accept_backoff();
+    void pause_accept_if_full();
+    void resume_accept_if_room();
     void arm_wake();
     void arm_recv(connection& c);
     void cancel_recv(connection& c);
@@ -129,9 +135,12 @@ class reactor {
     std::deque<connection> slots_;  // a deque: references stay valid as it grows
     std::vector<uint32_t> free_slots_;
     std::vector<uint32_t> parked_;  // connections whose receive ran out of buffers
+    std::vector<uint32_t> held_;    // accepted over max_connections: not read until there is room
     size_t live_connections_ = 0;
     bool accept_armed_ = false;
+    bool accept_paused_ = false;  // at max_connections: resumes once connections close
 
+    std::atomic<size_t> own_open_connections_{0};  // when options_ shares no counter
     std::atomic<stop_mode> requested_{stop_mode::running};
     stop_mode mode_ = stop_mode::running;
 };

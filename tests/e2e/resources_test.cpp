@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,7 +17,9 @@ using namespace std::chrono_literals;
 TEST(resources, out_of_descriptors_keeps_serving_and_recovers) {
     process_limits limits;
     limits.max_open_files = 64;
-    server_process server({"--threads", "1"}, RINGHTTPD_STATIC_DIR, limits);
+    // A connection limit above the descriptor limit, so accept itself runs into EMFILE.
+    server_process server({"--threads", "1", "--max-connections", "1000"}, RINGHTTPD_STATIC_DIR,
+                          limits);
     client first(server.port());
     ASSERT_TRUE(first.roundtrip(get("/api/hello")));
 
@@ -88,4 +91,26 @@ TEST(resources, io_uring_blocked_by_seccomp_is_a_clear_startup_error) {
         EXPECT_NE(out.find("io_uring is unavailable"), std::string::npos) << out;
         EXPECT_NE(out.find(err == EPERM ? "seccomp" : "gVisor"), std::string::npos) << out;
     }
+}
+
+TEST(resources, at_max_connections_new_clients_wait_and_are_served_when_room_frees) {
+    server_process server({"--max-connections", "10"});
+    EXPECT_NE(server.log().find("max_connections=10"), std::string::npos) << server.log();
+    std::vector<std::unique_ptr<client>> first;
+    for (int i = 0; i < 10; ++i) {
+        first.push_back(std::make_unique<client>(server.port()));
+        ASSERT_TRUE(first.back()->roundtrip(get("/api/hello"))) << i;
+    }
+    // The 11th connects (the kernel queues it) but is not served while 10 are open...
+    client waiting(server.port());
+    waiting.send(get("/hello/waiting"));
+    pollfd p{waiting.fd(), POLLIN, 0};
+    EXPECT_EQ(poll(&p, 1, 300), 0) << "served although the server is at --max-connections";
+    // ...while the open ones keep working...
+    ASSERT_TRUE(first[0]->roundtrip(get("/hello/still")));
+    // ...and once one closes, the waiting client gets its answer.
+    first.pop_back();
+    auto res = waiting.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "Hello, waiting");
 }
