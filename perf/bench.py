@@ -416,8 +416,7 @@ def draw_chart(results, names, chart):
     if not rows:
         return False
     data = chart.with_suffix(".dat")
-    data.write_text("scenario " + " ".join(names) + "\n" +
-                    "".join(f"{key} " + " ".join("NaN" if v != v else f"{v:.3f}" for v in values) + "\n"
+    data.write_text("".join(f"{key} " + " ".join("NaN" if v != v else f"{v:.3f}" for v in values) + "\n"
                             for key, values in rows))
     plot = ", ".join(f"'{data}' using {i + 2}:xtic(1) title '{n}'" for i, n in enumerate(names))
     script = f"""

@@ -7,7 +7,7 @@ namespace {
 
 // Stop parsing pipelined requests once this much output is waiting, or a file is streaming, so a
 // client that pipelines without reading cannot make the server buffer without bound.
-constexpr size_t output_high_water = 256 * 1024;
+constexpr size_t output_high_water = 64 * 1024;
 
 }  // namespace
 

@@ -114,3 +114,31 @@ TEST(resources, at_max_connections_new_clients_wait_and_are_served_when_room_fre
     ASSERT_TRUE(res);
     EXPECT_EQ(res->body, "Hello, waiting");
 }
+
+TEST(resources, clients_that_never_read_cannot_grow_the_server_without_bound) {
+    server_process server({"--threads", "1"});
+    const long before = resident_kib(server.pid());
+    // Each client pipelines ~3 MiB worth of responses and never reads a byte of them.
+    std::string batch;
+    for (int i = 0; i < 1500; ++i) batch += get("/index.html");
+    std::vector<std::unique_ptr<client>> clients;
+    for (int i = 0; i < 1000; ++i) {
+        clients.push_back(std::make_unique<client>(server.port()));
+        int small = 4096;
+        setsockopt(clients.back()->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        // Non-blocking: the server stops reading once its output backs up, so the send fills.
+        ::send(clients.back()->fd(), batch.data(), batch.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
+    std::this_thread::sleep_for(1s);
+    const long after = resident_kib(server.pid());
+    // About 64 KiB of held output per client; ASan's quarantine keeps freed memory resident.
+#ifdef RINGHTTPD_SANITIZE_BUILD
+    const long bound_kib = 640 * 1024;
+#else
+    const long bound_kib = 160 * 1024;
+#endif
+    EXPECT_LT(after - before, bound_kib) << "RSS grew from " << before << " to " << after << " KiB";
+    // And it still answers someone who reads.
+    client reader(server.port());
+    ASSERT_TRUE(reader.roundtrip(get("/api/hello")));
+}
