@@ -8,8 +8,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
+#include "handlers/file_cache.hpp"
 #include "handlers/mime.hpp"
 #include "http/url.hpp"
 
@@ -17,8 +19,26 @@ namespace ringhttpd::handlers {
 namespace {
 
 // Files up to this size are read into the response (one copy is cheaper than the extra
-// syscalls); larger ones are sent from the page cache with sendfile.
-constexpr off_t inline_file_limit = 16 * 1024;
+// syscalls) and kept in the per-thread cache; larger ones are sent from the page cache with
+// sendfile.
+constexpr off_t inline_file_limit = file_cache::max_file_size;
+
+// One cache per thread: each ring thread serves from its own, without locks.
+file_cache& thread_cache(const static_files* owner) {
+    thread_local const static_files* cache_owner = nullptr;
+    thread_local file_cache cache;
+    if (cache_owner != owner) {  // another document root: start afresh
+        cache = file_cache{};
+        cache_owner = owner;
+    }
+    return cache;
+}
+
+std::time_t now_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    return ts.tv_sec;
+}
 
 // Opens `relative` beneath `dir`. RESOLVE_BENEATH makes the kernel refuse "..", absolute paths
 // and symlinks that would leave `dir` (EXDEV); O_NONBLOCK keeps a FIFO from blocking the open.
@@ -64,6 +84,14 @@ response static_files::serve(const request& req) const {
     auto relative = http::normalize_path(*decoded);
     if (!relative) return response::error(400);  // ".." above the root
 
+    file_cache& cache = thread_cache(this);
+    if (const file_cache::file* hit = cache.find(root_fd_.get(), *relative, now_seconds())) {
+        response res;
+        res.content_type = hit->content_type;
+        res.body = hit->content;
+        return res;
+    }
+
     unique_fd fd(open_beneath(root_fd_.get(), *relative));
     if (!fd) return error_for_open_failure(errno);
     struct stat st {};
@@ -84,13 +112,13 @@ response static_files::serve(const request& req) const {
         fd.reset(open_beneath(root_fd_.get(), index));
         if (!fd) return errno == ENOENT ? response::error(403) : error_for_open_failure(errno);
         if (fstat(fd.get(), &st) != 0) return response::error(500);
-        return serve_file(std::move(fd), st, index, head);
+        return serve_file(std::move(fd), st, index, head, *relative);
     }
-    return serve_file(std::move(fd), st, *relative, head);
+    return serve_file(std::move(fd), st, *relative, head, *relative);
 }
 
-response static_files::serve_file(unique_fd fd, const struct stat& st, std::string_view name,
-                                  bool head) const {
+response static_files::serve_file(unique_fd fd, const struct stat& st, const std::string& name,
+                                  bool head, const std::string& cache_key) const {
     if (!S_ISREG(st.st_mode)) return response::error(404);  // FIFOs, sockets, devices
     response res;
     res.content_type = std::string(mime_type_for(name));
@@ -107,6 +135,7 @@ response static_files::serve_file(unique_fd fd, const struct stat& st, std::stri
         if (n <= 0) return response::error(500);  // the file shrank or failed while reading
         done += size_t(n);
     }
+    thread_cache(this).store(cache_key, {res.body, res.content_type, name, st, now_seconds()});
     return res;
 }
 

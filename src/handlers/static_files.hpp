@@ -21,8 +21,9 @@ class static_files {
     response serve(const request& req) const;
 
   private:
-    response serve_file(unique_fd fd, const struct stat& st, std::string_view name,
-                        bool head) const;
+    // `name`: the path opened (relative to the root); `cache_key`: the request's path.
+    response serve_file(unique_fd fd, const struct stat& st, const std::string& name, bool head,
+                        const std::string& cache_key) const;
 
     unique_fd root_fd_;
 };

@@ -168,6 +168,14 @@ long resident_kib(pid_t pid) {
     return -1;
 }
 
+size_t open_descriptors(pid_t pid) {
+    size_t n = 0;
+    for ([[maybe_unused]] auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+        ++n;
+    return n;
+}
+
 client::client(uint16_t port, const char* address, const char* source) {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (source) {

@@ -55,6 +55,8 @@ std::pair<int, std::string> run_binary(const std::vector<std::string>& args,
 
 // Resident memory of a process, in KiB (VmRSS).
 long resident_kib(pid_t pid);
+// How many descriptors a process has open.
+size_t open_descriptors(pid_t pid);
 
 struct http_response {
     int status = 0;

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -126,4 +128,35 @@ TEST(static_files, a_10_mb_file_arrives_byte_exact_and_head_reports_its_size) {
     auto after = c.roundtrip(get("/big.bin"));
     ASSERT_TRUE(after);
     EXPECT_TRUE(after->body == data);
+}
+
+TEST(static_files, cached_files_that_change_or_disappear_are_noticed_within_a_second) {
+    temp_dir root;
+    root.write("page.html", "version one");
+    server_process server({}, root.path());
+    client c(server.port());
+    auto body = [&] {
+        auto res = c.roundtrip(get("/page.html"));
+        return res ? std::to_string(res->status) + " " + res->body : std::string("no response");
+    };
+    EXPECT_EQ(body(), "200 version one");
+    EXPECT_EQ(body(), "200 version one");  // now from the cache
+    const auto pause = std::chrono::milliseconds(1100);
+
+    root.write("page.html", "version two, longer");  // rewritten in place
+    std::this_thread::sleep_for(pause);
+    EXPECT_EQ(body(), "200 version two, longer");
+
+    root.write("page.html", "VERSION TWO, LONGER");  // same size, new mtime
+    std::this_thread::sleep_for(pause);
+    EXPECT_EQ(body(), "200 VERSION TWO, LONGER");
+
+    root.write("next.html", "replacement");  // renamed over the old one: a new inode
+    std::rename((root.path() + "/next.html").c_str(), (root.path() + "/page.html").c_str());
+    std::this_thread::sleep_for(pause);
+    EXPECT_EQ(body(), "200 replacement");
+
+    std::remove((root.path() + "/page.html").c_str());
+    std::this_thread::sleep_for(pause);
+    EXPECT_EQ(body().substr(0, 3), "404");
 }

@@ -1,0 +1,37 @@
+#include "handlers/file_cache.hpp"
+
+#include <fcntl.h>
+
+namespace ringhttpd::handlers {
+namespace {
+
+bool same_file(const struct stat& a, const struct stat& b) {
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+           a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+const file_cache::file* file_cache::find(int root_fd, const std::string& key, std::time_t now_s) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    file& f = it->second;
+    if (f.checked_s != now_s) {
+        // By path, not by the old descriptor: a file renamed away or replaced must be noticed.
+        // Only metadata is compared here; content always comes from an openat2(RESOLVE_BENEATH).
+        struct stat now {};
+        if (fstatat(root_fd, f.path.c_str(), &now, 0) != 0 || !same_file(now, f.st)) {
+            entries_.erase(it);
+            return nullptr;
+        }
+        f.checked_s = now_s;
+    }
+    return &f;
+}
+
+void file_cache::store(const std::string& key, file f) {
+    if (entries_.size() >= max_entries && !entries_.count(key)) entries_.erase(entries_.begin());
+    entries_.insert_or_assign(key, std::move(f));
+}
+
+}  // namespace ringhttpd::handlers
