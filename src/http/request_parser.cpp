@@ -119,18 +119,21 @@ int request_parser::on_message_begin(llhttp_t* p) {
     return 0;
 }
 
+int request_parser::append_limited(std::string& into, const char* at, size_t len, size_t limit,
+                                   int status) {
+    if (into.size() + len > limit) return fail(status);
+    into.append(at, len);
+    return 0;
+}
+
 int request_parser::on_url(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    if (s.request_.target.size() + len > s.limits_.max_request_line) return s.fail(414);
-    s.request_.target.append(at, len);
-    return 0;
+    return s.append_limited(s.request_.target, at, len, s.limits_.max_request_line, 414);
 }
 
 int request_parser::on_version(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    if (s.version_.size() + len > 16) return s.fail(400);
-    s.version_.append(at, len);
-    return 0;
+    return s.append_limited(s.version_, at, len, 16, 400);
 }
 
 int request_parser::count_header_bytes(size_t n) {
@@ -210,9 +213,7 @@ int request_parser::on_headers_complete(llhttp_t* p) {
 
 int request_parser::on_body(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    if (s.request_.body.size() + len > s.limits_.max_body_size) return s.fail(413);
-    s.request_.body.append(at, len);
-    return 0;
+    return s.append_limited(s.request_.body, at, len, s.limits_.max_body_size, 413);
 }
 
 int request_parser::on_message_complete(llhttp_t* p) {

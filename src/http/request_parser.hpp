@@ -58,6 +58,8 @@ class request_parser {
 
     int fail(int status);              // records the status and aborts parsing
     int count_header_bytes(size_t n);  // fails with 431 past max_header_size
+    // Appends a span to `into`, or fails with `status` when that would pass `limit` bytes.
+    int append_limited(std::string& into, const char* at, size_t len, size_t limit, int status);
     int status_for(llhttp_errno_t err) const;
 
     parser_limits limits_;
@@ -67,7 +69,6 @@ class request_parser {
     const char* feed_start_ = nullptr;  // the buffer llhttp is parsing now
     char last_byte_fed_ = '\0';         // the last byte of the previous buffer
     size_t header_bytes_ = 0;
-    bool field_done_ = false;
     bool in_message_ = false;
     bool in_body_ = false;
     bool keep_alive_ = true;
