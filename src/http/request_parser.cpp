@@ -185,7 +185,7 @@ int request_parser::on_headers_complete(llhttp_t* p) {
     if (req.target == "*") {
         // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
         if (p->method != HTTP_OPTIONS) return s.fail(400);
-        req.path = "*";
+        req.path.assign(1, '*');  // not = "*": GCC 12 warns falsely (PR105651)
     } else {
         auto parts = split_target(req.target);
         req.path.assign(parts.path);
