@@ -18,10 +18,10 @@ void session::on_receive(io::connection_control& conn, std::string_view bytes) {
     if (paused_ || !held_input_.empty()) {
         held_input_.append(bytes);
         if (!paused_) process_held_input(conn);
-        return;
+    } else {
+        size_t used = process(conn, bytes);
+        if (used < bytes.size() && !closing_) held_input_.assign(bytes.substr(used));
     }
-    size_t used = process(conn, bytes);
-    if (used < bytes.size() && !closing_) held_input_.assign(bytes.substr(used));
     update_deadline(conn);
 }
 
@@ -30,9 +30,8 @@ void session::update_deadline(io::connection_control& conn) {
         conn.deadline_ms = 0;
     } else if (parser_.in_body()) {
         conn.deadline_ms = conn.now_ms + context_.body_timeout_ms;
-    } else if (conn.deadline_ms == 0) {
-        conn.deadline_ms =
-            conn.now_ms + context_.header_timeout_ms;  // dribbling does not extend it
+    } else if (conn.deadline_ms == 0) {  // set once per head: dribbling does not extend it
+        conn.deadline_ms = conn.now_ms + context_.header_timeout_ms;
     }
 }
 
