@@ -8,6 +8,13 @@
 
 namespace ringhttpd {
 
+// How a worker wakes the ring it hands finished work to (see src/io/reactor.cpp).
+enum class worker_wake {
+    automatic,  // MSG_RING on kernels with the ring-less form (6.13+), else eventfd
+    msg_ring,
+    eventfd,
+};
+
 struct config {
     std::string listen_host = "127.0.0.1";
     uint16_t listen_port = 8080;
@@ -36,6 +43,13 @@ struct config {
     uint32_t keepalive_requests = 1000;          // requests per connection before Connection: close
 
     unsigned shutdown_timeout_ms = 30'000;  // graceful drain gives up after this
+
+    // The worker pool for blocking work (files not in a ring's cache, blocking handlers).
+    unsigned workers = 0;        // 0: twice the CPUs this process may run on, 4 to 64
+    size_t worker_queue = 1024;  // jobs waiting for a worker; beyond it requests get 503
+    worker_wake wake = worker_wake::automatic;
+    // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
+    bool debug_routes = false;
 
     // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
     bool security_headers = true;

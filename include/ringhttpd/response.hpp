@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,7 +16,9 @@
 namespace ringhttpd {
 
 struct file_body {
-    unique_fd fd;
+    // Shared: one cached open file can be the body of many responses at once (each sends its
+    // own range; the file position is never used).
+    std::shared_ptr<const unique_fd> fd;
     off_t offset = 0;
     uint64_t length = 0;
 };

@@ -61,6 +61,14 @@ double parse_rate(std::string_view text) {
     return text.back() == 's' ? double(n) : double(n) / 60.0;
 }
 
+worker_wake parse_wake(std::string_view text) {
+    if (text == "auto") return worker_wake::automatic;
+    if (text == "msg-ring") return worker_wake::msg_ring;
+    if (text == "eventfd") return worker_wake::eventfd;
+    throw std::invalid_argument("--worker-wake takes auto, msg-ring or eventfd, got '" +
+                                std::string(text) + "'");
+}
+
 constexpr uint64_t max_timeout_ms = 24ull * 3600 * 1000;
 
 // A timeout of at least 1 ms and at most a day.
@@ -137,6 +145,18 @@ Options:
   --keepalive-requests N        requests per connection; the last answer says
                                 Connection: close (default 1000)
   --shutdown-timeout TIME       how long SIGQUIT waits for in-flight requests (default 30s)
+  --workers N                   worker threads for blocking work: opening and reading files
+                                not in a ring's cache, blocking handlers (default: twice the
+                                CPUs this process may run on, at least 4, at most 64)
+  --worker-queue N              jobs that may wait for a worker; more get 503 with
+                                Retry-After (default 1024)
+  --worker-wake auto|msg-ring|eventfd
+                                how workers wake a ring: MSG_RING needs Linux 6.13+
+                                (default auto: MSG_RING where available)
+  --debug-routes                add GET /debug/delay?ms=N and /debug/spin?ms=N (blocking
+                                handlers that sleep or burn CPU on a worker, N <= 10000) and
+                                /debug/inline, /debug/pooled: for tests and benchmarks only,
+                                never in production
   --security-headers on|off     X-Content-Type-Options: nosniff, X-Frame-Options: SAMEORIGIN,
                                 Referrer-Policy: strict-origin-when-cross-origin (default on)
   --server-tokens on|off        put the version in the Server header (default off)
@@ -173,6 +193,10 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             out.show_version = true;
             continue;
         }
+        if (flag == "--debug-routes") {
+            cfg.debug_routes = true;
+            continue;
+        }
         static const char* const value_flags[] = {"--listen",
                                                   "--root",
                                                   "--threads",
@@ -193,7 +217,10 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                                                   "--limit-req-burst",
                                                   "--limit-req-status",
                                                   "--limit-conn",
-                                                  "--max-connections"};
+                                                  "--max-connections",
+                                                  "--workers",
+                                                  "--worker-queue",
+                                                  "--worker-wake"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
@@ -246,6 +273,12 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             cfg.max_connections = in_range(parse_number(value, flag), flag, 1, 100'000'000);
         } else if (flag == "--server-tokens") {
             cfg.server_tokens = parse_on_off(value, flag);
+        } else if (flag == "--workers") {
+            cfg.workers = unsigned(in_range(parse_number(value, flag), flag, 1, 1024));
+        } else if (flag == "--worker-queue") {
+            cfg.worker_queue = in_range(parse_number(value, flag), flag, 1, 10'000'000);
+        } else if (flag == "--worker-wake") {
+            cfg.wake = parse_wake(value);
         } else if (flag == "--shutdown-timeout") {
             cfg.shutdown_timeout_ms =
                 unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));

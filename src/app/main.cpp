@@ -21,6 +21,7 @@
 
 #include "app/cli.hpp"
 #include "handlers/api.hpp"
+#include "handlers/debug.hpp"
 #include "handlers/static_files.hpp"
 #include "ringhttpd/server.hpp"
 
@@ -67,6 +68,11 @@ sigset_t handled_signals() {
 router build_routes(const config& cfg) {
     router routes;
     handlers::add_builtin_routes(routes);
+    if (cfg.debug_routes) {
+        spdlog::warn(
+            "--debug-routes: /debug/* lets any client tie up workers; never in production");
+        handlers::add_debug_routes(routes);
+    }
     auto files = std::make_shared<handlers::static_files>(cfg.root);
     routes.set_fallback([files](const request& req) { return files->serve(req); });
     return routes;

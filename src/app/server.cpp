@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <future>
@@ -18,6 +19,7 @@
 #include "io/listener.hpp"
 #include "io/reactor.hpp"
 #include "io/ring_setup.hpp"
+#include "io/worker_pool.hpp"
 
 namespace ringhttpd {
 namespace {
@@ -41,6 +43,12 @@ size_t default_max_connections() {
     return lim.rlim_cur > 80 ? size_t(lim.rlim_cur) - 64 : 16;
 }
 
+// Blocking work mostly waits (disk, sleeps, other services), so twice the cores keeps the CPUs
+// busy while some workers wait; the cap keeps a large machine from starting hundreds.
+unsigned default_workers(size_t cpus) {
+    return unsigned(std::clamp<size_t>(2 * cpus, 4, 64));
+}
+
 void pin_current_thread(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -60,6 +68,8 @@ struct server::impl {
     size_t max_connections = 0;
     std::vector<std::unique_ptr<io::reactor>> reactors;
     std::vector<std::thread> threads;
+    // Declared after the reactors, so destroyed before them: workers post into their inboxes.
+    std::unique_ptr<io::worker_pool> pool;
     uint16_t port = 0;
     io::ring_info ring;
 };
@@ -102,7 +112,12 @@ void server::start() {
         io::open_listeners(cfg.listen_host, cfg.listen_port, count, cfg.listen_backlog);
     impl_->port = io::bound_port(listeners.front().get());
 
+    impl_->pool = std::make_unique<io::worker_pool>(
+        cfg.workers ? cfg.workers : default_workers(cpus.size()), cfg.worker_queue);
+
     io::reactor_options options;
+    options.pool = impl_->pool.get();
+    options.wake = cfg.wake;
     options.ring_entries = cfg.ring_entries;
     options.recv_buffers = cfg.recv_buffers;
     options.recv_buffer_size = cfg.recv_buffer_size;
@@ -167,15 +182,18 @@ std::string server::describe() const {
                            ? "[" + cfg.listen_host + "]"
                            : cfg.listen_host;
     return fmt::format(
-        "listening on http://{}:{} threads={} max_connections={} ring_flags={} buffer_ring={}x{}B "
-        "io_uring_features={} root={}",
-        host, impl_->port, impl_->reactors.size(), impl_->max_connections,
-        io::describe_flags(impl_->ring.flags), cfg.recv_buffers, cfg.recv_buffer_size,
-        io::describe_features(impl_->ring), cfg.root);
+        "listening on http://{}:{} threads={} workers={} worker_queue={} worker_wake={} "
+        "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={} root={}",
+        host, impl_->port, impl_->reactors.size(), impl_->pool->threads(),
+        impl_->pool->queue_capacity(),
+        impl_->reactors.front()->wakes_by_msg_ring() ? "msg_ring" : "eventfd",
+        impl_->max_connections, io::describe_flags(impl_->ring.flags), cfg.recv_buffers,
+        cfg.recv_buffer_size, io::describe_features(impl_->ring), cfg.root);
 }
 
 void server::stop() {
     for (auto& r : impl_->reactors) r->request_stop();
+    if (impl_->pool) impl_->pool->abandon();  // queued work is dropped, sleeps are cut short
 }
 
 void server::drain() {
@@ -185,6 +203,8 @@ void server::drain() {
 void server::wait() {
     for (auto& t : impl_->threads)
         if (t.joinable()) t.join();
+    // The rings are done (a drain waited for every pending result): nothing is queued now.
+    if (impl_->pool) impl_->pool->finish();
 }
 
 }  // namespace ringhttpd

@@ -12,26 +12,29 @@ bool same_file(const struct stat& a, const struct stat& b) {
 
 }  // namespace
 
-const file_cache::file* file_cache::find(int root_fd, const std::string& key, std::time_t now_s) {
+file_cache::entry file_cache::find(int root_fd, const std::string& key, std::time_t now_s) {
+    std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     if (it == entries_.end()) return nullptr;
-    file& f = it->second;
-    if (f.checked_s != now_s) {
+    slot& s = it->second;
+    if (s.checked_s != now_s) {
         // By path, not by the old descriptor: a file renamed away or replaced must be noticed.
         // Only metadata is compared here; content always comes from an openat2(RESOLVE_BENEATH).
+        // A stat of a path just resolved is served from the dentry and inode caches.
         struct stat now {};
-        if (fstatat(root_fd, f.path.c_str(), &now, 0) != 0 || !same_file(now, f.st)) {
+        if (fstatat(root_fd, s.file->path.c_str(), &now, 0) != 0 || !same_file(now, s.file->st)) {
             entries_.erase(it);
             return nullptr;
         }
-        f.checked_s = now_s;
+        s.checked_s = now_s;
     }
-    return &f;
+    return s.file;
 }
 
-void file_cache::store(const std::string& key, file f) {
+void file_cache::store(const std::string& key, entry file, std::time_t now_s) {
+    std::lock_guard lock(mutex_);
     if (entries_.size() >= max_entries && !entries_.count(key)) entries_.erase(entries_.begin());
-    entries_.insert_or_assign(key, std::move(f));
+    entries_.insert_or_assign(key, slot{std::move(file), now_s});
 }
 
 }  // namespace ringhttpd::handlers

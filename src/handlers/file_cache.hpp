@@ -1,38 +1,54 @@
 #pragma once
-// Small files kept in memory, one cache per thread (so per ring, and never locked): a hot 1 KB
-// page is served without a single syscall. Each entry is revalidated by path at most once a
-// second (device, inode, size and mtime), so a file changed, replaced or deleted is never served
-// stale for more than a second. Bounded in entries and, through the size limit on what is
-// cached, in bytes.
+// The open-file cache, one per ring (nginx's open_file_cache, plus the content of small files):
+// a hot file is served without opening, stat-ing or reading anything. Each entry is revalidated
+// by path at most once a second (device, inode, size and mtime), so a file changed, replaced or
+// deleted is never served stale for more than a second. Bounded in entries, hence in open
+// descriptors and, through the size limit on what is kept in memory, in bytes.
+//
+// Lookups run on the ring thread; entries are added by workers (a miss is opened on the pool),
+// hence the lock, which the ring only ever shares with the few workers filling its misses.
 
 #include <sys/stat.h>
 
 #include <ctime>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include "ringhttpd/unique_fd.hpp"
+
 namespace ringhttpd::handlers {
+
+// A regular file as opened: immutable once made, shared by the cache and responses in flight.
+struct cached_file {
+    std::string path;  // relative to the root, as opened (a directory's index.html included)
+    struct stat st {};
+    std::string content_type;
+    std::string content;                  // the whole file, when small
+    std::shared_ptr<const unique_fd> fd;  // else the open file, to stream from
+};
 
 class file_cache {
   public:
-    struct file {
-        std::string content;
-        std::string content_type;
-        std::string path;  // relative to the root, as opened (a directory's index included)
-        struct stat st {};
+    using entry = std::shared_ptr<const cached_file>;
+
+    static constexpr size_t max_entries = 512;
+    static constexpr off_t max_content_size = 16 * 1024;  // larger files keep a descriptor
+
+    // The file cached for `key` (a normalised request path), or null when it is not cached or
+    // no longer matches the file under `root_fd` (then it is dropped).
+    entry find(int root_fd, const std::string& key, std::time_t now_s);
+    void store(const std::string& key, entry file, std::time_t now_s);
+
+  private:
+    struct slot {
+        entry file;
         std::time_t checked_s = 0;  // last revalidation
     };
 
-    static constexpr size_t max_entries = 512;
-    static constexpr off_t max_file_size = 16 * 1024;
-
-    // The cached file for `key` (a normalised request path), or nullptr when it is not cached
-    // or no longer matches the file under `root_fd` (then it is dropped).
-    const file* find(int root_fd, const std::string& key, std::time_t now_s);
-    void store(const std::string& key, file f);
-
-  private:
-    std::unordered_map<std::string, file> entries_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, slot> entries_;
 };
 
 }  // namespace ringhttpd::handlers

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <memory>
 
 #include "http/url.hpp"
 
@@ -25,15 +26,28 @@ bool is_parameter(std::string_view segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-response run_handler(const handler& fn, const request& req) {
+// Runs `fn`; an exception becomes a logged 500.
+template <typename Fn>
+auto guarded(std::string_view method, std::string_view path, Fn&& fn) -> decltype(fn()) {
     try {
-        return fn(req);
+        return fn();
     } catch (const std::exception& e) {
-        spdlog::error("handler for {} {} threw: {}", req.method, req.path, e.what());
+        spdlog::error("handler for {} {} threw: {}", method, path, e.what());
     } catch (...) {
-        spdlog::error("handler for {} {} threw a non-exception", req.method, req.path);
+        spdlog::error("handler for {} {} threw a non-exception", method, path);
     }
     return response::error(500);
+}
+
+route_result run_handler(const staged_handler& fn, const request& req) {
+    route_result result = guarded(req.method, req.path, [&] { return fn(req); });
+    if (auto* work = std::get_if<blocking_work>(&result)) {
+        // The request is gone when the work runs: keep what the log line needs.
+        return blocking_work([work = std::move(*work), method = req.method, path = req.path] {
+            return guarded(method, path, work);
+        });
+    }
+    return result;
 }
 
 void append_allowed(std::string& allow, std::string_view method) {
@@ -44,8 +58,22 @@ void append_allowed(std::string& allow, std::string_view method) {
 
 }  // namespace
 
-void router::add(std::string_view method, std::string_view pattern, handler h) {
-    routes_.push_back({std::string(method), split_segments(pattern), std::move(h)});
+response finish_here(route_result result) {
+    if (auto* work = std::get_if<blocking_work>(&result)) return (*work)();
+    return std::move(std::get<response>(result));
+}
+
+void router::add(std::string_view method, std::string_view pattern, handler h, runs_on where) {
+    auto shared = std::make_shared<const handler>(std::move(h));
+    staged_handler fn;
+    if (where == runs_on::ring) {
+        fn = [shared](const request& req) -> route_result { return (*shared)(req); };
+    } else {
+        fn = [shared](const request& req) -> route_result {
+            return blocking_work([shared, req] { return (*shared)(req); });
+        };
+    }
+    routes_.push_back({std::string(method), split_segments(pattern), std::move(fn)});
 }
 
 bool router::matches(const route& r, const std::vector<std::string>& segments, request* req) {
@@ -69,7 +97,7 @@ std::string router::methods() const {
     return allow;
 }
 
-response router::dispatch(request& req) const {
+route_result router::dispatch(request& req) const {
     // Segments are decoded one by one, so an encoded '/' stays inside its segment.
     std::vector<std::string> segments = split_segments(req.path);
     for (auto& seg : segments) {

@@ -6,33 +6,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
 
-#include "handlers/file_cache.hpp"
 #include "handlers/mime.hpp"
 #include "http/url.hpp"
 
 namespace ringhttpd::handlers {
 namespace {
 
-// Files up to this size are read into the response (one copy is cheaper than the extra
-// syscalls) and kept in the per-thread cache; larger ones are sent from the page cache with
-// sendfile.
-constexpr off_t inline_file_limit = file_cache::max_file_size;
-
-// One cache per thread: each ring thread serves from its own, without locks.
-file_cache& thread_cache(const static_files* owner) {
-    thread_local const static_files* cache_owner = nullptr;
-    thread_local file_cache cache;
-    if (cache_owner != owner) {  // another document root: start afresh
-        cache = file_cache{};
-        cache_owner = owner;
-    }
-    return cache;
-}
+std::atomic<uint64_t> next_instance_id{1};
 
 std::time_t now_seconds() {
     timespec ts{};
@@ -69,74 +55,107 @@ response error_for_open_failure(int err) {
     }
 }
 
+bool read_whole(int fd, std::string& out, size_t size) {
+    out.resize(size);
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = pread(fd, out.data() + done, size - done, off_t(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;  // the file shrank or failed while reading
+        done += size_t(n);
+    }
+    return true;
+}
+
+response respond_with(const cached_file& file) {
+    response res;
+    res.content_type = file.content_type;
+    if (file.fd) {
+        res.file = file_body{file.fd, 0, uint64_t(file.st.st_size)};
+    } else {
+        res.body = file.content;
+    }
+    return res;
+}
+
 }  // namespace
 
-static_files::static_files(const std::string& root) {
+static_files::static_files(const std::string& root) : id_(next_instance_id++) {
     root_fd_.reset(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd_)
         throw std::runtime_error("cannot open document root '" + root + "': " + strerror(errno) +
                                  " (pass an existing directory with --root DIR)");
 }
 
-response static_files::serve(const request& req) const {
+file_cache& static_files::ring_cache() const {
+    thread_local uint64_t cache_owner = 0;
+    thread_local file_cache* cache = nullptr;
+    if (cache_owner != id_) {
+        std::lock_guard lock(caches_mutex_);
+        cache = &caches_.emplace_back();
+        cache_owner = id_;
+    }
+    return *cache;
+}
+
+route_result static_files::serve(const request& req) const {
     auto decoded = http::percent_decode(req.path);
     if (!decoded || decoded->find('\0') != std::string::npos) return response::error(400);
     auto relative = http::normalize_path(*decoded);
     if (!relative) return response::error(400);  // ".." above the root
 
-    file_cache& cache = thread_cache(this);
-    if (const file_cache::file* hit = cache.find(root_fd_.get(), *relative, now_seconds())) {
-        response res;
-        res.content_type = hit->content_type;
-        res.body = hit->content;
-        return res;
-    }
+    file_cache& cache = ring_cache();
+    if (file_cache::entry hit = cache.find(root_fd_.get(), *relative, now_seconds()))
+        return respond_with(*hit);
+    return blocking_work([this, req, relative = std::move(*relative), &cache] {
+        return open_and_serve(req, relative, cache);
+    });
+}
 
-    unique_fd fd(open_beneath(root_fd_.get(), *relative));
+response static_files::open_and_serve(const request& req, const std::string& relative,
+                                      file_cache& cache) const {
+    unique_fd fd(open_beneath(root_fd_.get(), relative));
     if (!fd) return error_for_open_failure(errno);
     struct stat st {};
     if (fstat(fd.get(), &st) != 0) return response::error(500);
-    const bool head = req.method == "HEAD";
+    std::string path = relative;
 
     if (S_ISDIR(st.st_mode)) {
-        if (!relative->empty() && relative->back() != '/') {
+        if (!relative.empty() && relative.back() != '/') {
             // Like nginx: a directory is addressed with a trailing slash. The Location is built
             // from the normalised path, percent-encoded, so nothing raw is reflected.
             response res = response::error(301);
-            std::string location = http::percent_encode_path("/" + *relative + "/");
+            std::string location = http::percent_encode_path("/" + relative + "/");
             if (!req.query.empty()) location += "?" + req.query;
             res.headers.emplace_back("Location", std::move(location));
             return res;
         }
-        std::string index = *relative + "index.html";
-        fd.reset(open_beneath(root_fd_.get(), index));
+        path = relative + "index.html";
+        fd.reset(open_beneath(root_fd_.get(), path));
         if (!fd) return errno == ENOENT ? response::error(403) : error_for_open_failure(errno);
         if (fstat(fd.get(), &st) != 0) return response::error(500);
-        return serve_file(std::move(fd), st, index, head, *relative);
     }
-    return serve_file(std::move(fd), st, *relative, head, *relative);
+    if (!S_ISREG(st.st_mode)) return response::error(404);  // FIFOs, sockets, devices
+    file_cache::entry file = load(path, st, std::move(fd));
+    if (!file) return response::error(500);
+    cache.store(relative, file, now_seconds());
+    return respond_with(*file);
 }
 
-response static_files::serve_file(unique_fd fd, const struct stat& st, const std::string& name,
-                                  bool head, const std::string& cache_key) const {
-    if (!S_ISREG(st.st_mode)) return response::error(404);  // FIFOs, sockets, devices
-    response res;
-    res.content_type = std::string(mime_type_for(name));
-    if (head || st.st_size > inline_file_limit) {
-        // HEAD only needs the length; large files go from the page cache with sendfile.
-        res.file = file_body{std::move(fd), 0, uint64_t(st.st_size)};
-        return res;
+file_cache::entry static_files::load(const std::string& path, const struct stat& st,
+                                     unique_fd fd) const {
+    auto file = std::make_shared<cached_file>();
+    file->path = path;
+    file->st = st;
+    file->content_type = std::string(mime_type_for(path));
+    if (st.st_size <= file_cache::max_content_size) {
+        // Small files are kept in memory: one copy is cheaper than the syscalls of a sendfile.
+        if (!read_whole(fd.get(), file->content, size_t(st.st_size))) return nullptr;
+    } else {
+        // Larger ones keep their descriptor and go from the page cache with sendfile.
+        file->fd = std::make_shared<const unique_fd>(std::move(fd));
     }
-    res.body.resize(size_t(st.st_size));
-    size_t done = 0;
-    while (done < res.body.size()) {
-        ssize_t n = pread(fd.get(), res.body.data() + done, res.body.size() - done, off_t(done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return response::error(500);  // the file shrank or failed while reading
-        done += size_t(n);
-    }
-    thread_cache(this).store(cache_key, {res.body, res.content_type, name, st, now_seconds()});
-    return res;
+    return file;
 }
 
 }  // namespace ringhttpd::handlers

@@ -9,15 +9,19 @@ namespace {
 // client that pipelines without reading cannot make the server buffer without bound.
 constexpr size_t output_high_water = 64 * 1024;
 
+bool output_backed_up(const io::connection_control& conn) {
+    return conn.out.has_file() || conn.out.pending_bytes() >= output_high_water;
+}
+
 }  // namespace
 
 session::session(const session_context& context) : context_(context), parser_(context.limits) {}
 
 void session::on_receive(io::connection_control& conn, std::string_view bytes) {
     if (closing_) return;  // the answer is final; whatever else arrives is discarded
-    if (paused_ || !held_input_.empty()) {
+    if (paused_ || awaiting_work_ || !held_input_.empty()) {
         held_input_.append(bytes);
-        if (!paused_) process_held_input(conn);
+        if (!paused_ && !awaiting_work_) process_held_input(conn);
     } else {
         size_t used = process(conn, bytes);
         if (used < bytes.size() && !closing_) held_input_.assign(bytes.substr(used));
@@ -49,12 +53,14 @@ void session::on_output_drained(io::connection_control& conn) {
 }
 
 bool session::idle() const {
-    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ && !draining_;
+    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ && !draining_ &&
+           !awaiting_work_;
 }
 
 bool session::on_shutdown(io::connection_control& conn) {
     draining_ = true;
-    if (parser_.in_message() || !held_input_.empty()) return false;  // answer it, then close
+    if (awaiting_work_ || parser_.in_message() || !held_input_.empty())
+        return false;  // answer it, then close
     if (conn.out.empty()) return true;
     closing_ = true;
     conn.close_after_output = true;
@@ -69,7 +75,7 @@ void session::process_held_input(io::connection_control& conn) {
 
 size_t session::process(io::connection_control& conn, std::string_view data) {
     size_t pos = 0;
-    while (pos < data.size() && !paused_ && !closing_) {
+    while (pos < data.size() && !paused_ && !closing_ && !awaiting_work_) {
         size_t consumed = 0;
         auto result = parser_.feed(data.substr(pos), consumed);
         pos += consumed;
@@ -84,8 +90,7 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
                 respond(conn);
                 parser_.next();
                 continue_sent_ = false;
-                if (conn.out.has_file() || conn.out.pending_bytes() >= output_high_water)
-                    paused_ = true;
+                if (output_backed_up(conn)) paused_ = true;
                 break;
             case request_parser::result::error:
                 respond_error(conn, parser_.error_status());
@@ -97,23 +102,68 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
 
 void session::respond(io::connection_control& conn) {
     request& req = parser_.current();
-    response res;
-    if (auto refusal = refuse_over_limit(conn)) {
-        res = std::move(*refusal);
-    } else if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
-        res.headers.emplace_back("Allow", context_.routes->methods());
-    } else {
-        res = context_.routes->dispatch(req);
-    }
     ++conn.requests;
-    const bool keep_alive = parser_.keep_alive() && !draining_ && !res.close_connection &&
-                            context_.keepalive && conn.requests < context_.keepalive_requests;
-    const response_framing framing = framing_for(&req, keep_alive);
+    // Keep-alive as the request allows; the response may still say close (see send).
+    const response_framing framing =
+        framing_for(&req, parser_.keep_alive() && context_.keepalive &&
+                              conn.requests < context_.keepalive_requests);
+    if (auto refusal = refuse_over_limit(conn)) return send(conn, std::move(*refusal), framing);
+    if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
+        response res;
+        res.headers.emplace_back("Allow", context_.routes->methods());
+        return send(conn, std::move(res), framing);
+    }
+    route_result result = context_.routes->dispatch(req);
+    if (auto* work = std::get_if<blocking_work>(&result))
+        return hand_to_pool(conn, std::move(*work), framing);
+    send(conn, std::move(std::get<response>(result)), framing);
+}
+
+void session::send(io::connection_control& conn, response res, response_framing framing) {
+    framing.keep_alive = framing.keep_alive && !draining_ && !res.close_connection;
     write_response(conn.out, std::move(res), framing);
     if (!framing.keep_alive) {
         closing_ = true;
         conn.close_after_output = true;
     }
+}
+
+namespace {
+
+struct pool_answer final : io::work_result {
+    explicit pool_answer(response r) : res(std::move(r)) {}
+    response res;
+};
+
+}  // namespace
+
+void session::hand_to_pool(io::connection_control& conn, blocking_work work,
+                           response_framing framing) {
+    if (!conn.worker) return send(conn, work(), framing);
+    const bool queued = conn.worker->run_work(
+        conn, [work = std::move(work)] { return std::make_unique<pool_answer>(work()); });
+    if (!queued) {
+        // Every worker is busy and the queue is full: refuse this request, keep the connection
+        // and the ring serving everything else.
+        response busy = response::error(503);
+        busy.headers.emplace_back("Retry-After", "1");
+        return send(conn, std::move(busy), framing);
+    }
+    awaiting_work_ = true;
+    awaited_framing_ = framing;
+}
+
+void session::on_work_done(io::connection_control& conn, std::unique_ptr<io::work_result> result) {
+    awaiting_work_ = false;
+    auto* answer = dynamic_cast<pool_answer*>(result.get());
+    send(conn, answer ? std::move(answer->res) : response::error(500), awaited_framing_);
+    if (closing_) return;
+    if (output_backed_up(conn)) {
+        paused_ = true;
+        return;
+    }
+    process_held_input(conn);
+    update_deadline(conn);
 }
 
 std::optional<response> session::refuse_over_limit(io::connection_control& conn) {

@@ -1,7 +1,8 @@
 #pragma once
 // One HTTP/1.1 connection: bytes in, responses out, strictly in request order. Parses inline on
 // the ring thread, dispatches each complete request through the router, and holds back further
-// pipelined requests while a large response drains (backpressure). Lives on one ring thread.
+// pipelined requests while a large response drains (backpressure) or while the answer is being
+// worked out on the worker pool. Lives on one ring thread.
 
 #include <memory>
 #include <optional>
@@ -41,10 +42,16 @@ class session final : public io::stream_handler {
 
     void on_receive(io::connection_control& conn, std::string_view bytes) override;
     void on_output_drained(io::connection_control& conn) override;
-    bool wants_input() const override { return !paused_ && !closing_; }
+    // While waiting for the pool, input is still read (so a client that goes away is noticed)
+    // but only up to a bound.
+    bool wants_input() const override {
+        return !paused_ && !closing_ && held_input_.size() < max_held_input;
+    }
     bool idle() const override;
     bool on_shutdown(io::connection_control& conn) override;
     void on_timeout(io::connection_control& conn) override;
+    void on_work_done(io::connection_control& conn,
+                      std::unique_ptr<io::work_result> result) override;
 
   private:
     // Parses and answers requests in `data`; returns how many bytes it consumed (less than all
@@ -52,6 +59,11 @@ class session final : public io::stream_handler {
     size_t process(io::connection_control& conn, std::string_view data);
     void process_held_input(io::connection_control& conn);
     void respond(io::connection_control& conn);
+    // Sends `res` as the answer to the request whose framing is `framing`.
+    void send(io::connection_control& conn, response res, response_framing framing);
+    // Queues `work` on the pool (or runs it here when there is no pool); the response follows in
+    // on_work_done. Answers 503 when the pool's queue is full.
+    void hand_to_pool(io::connection_control& conn, blocking_work work, response_framing framing);
     // The answer when a client is over its limits, or nullopt when it is not.
     std::optional<response> refuse_over_limit(io::connection_control& conn);
     void respond_error(io::connection_control& conn, int status);
@@ -60,6 +72,8 @@ class session final : public io::stream_handler {
     void update_deadline(io::connection_control& conn);
     response_framing framing_for(const request* req, bool keep_alive) const;
 
+    static constexpr size_t max_held_input = 64 * 1024;
+
     const session_context& context_;
     request_parser parser_;
     std::string held_input_;  // received, not yet parsed: kept while paused
@@ -67,6 +81,8 @@ class session final : public io::stream_handler {
     bool closing_ = false;    // the last response is queued; the connection closes after it
     bool draining_ = false;   // graceful shutdown: close after the request in progress
     bool continue_sent_ = false;
+    bool awaiting_work_ = false;  // the current answer is being made on the worker pool
+    response_framing awaited_framing_;
 };
 
 }  // namespace ringhttpd::http

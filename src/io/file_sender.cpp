@@ -15,7 +15,7 @@ long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes) {
     const size_t want = size_t(std::min<uint64_t>(file.length, max_bytes));
     ssize_t n;
     do {
-        n = sendfile(socket_fd, file.fd.get(), &file.offset, want);
+        n = sendfile(socket_fd, file.fd->get(), &file.offset, want);
     } while (n < 0 && errno == EINTR);
     const int err = errno;
     fcntl(socket_fd, F_SETFL, flags);

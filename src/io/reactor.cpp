@@ -1,6 +1,7 @@
 #include "io/reactor.hpp"
 
 #include "io/file_sender.hpp"
+#include "io/ring_message.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -67,6 +68,15 @@ void reactor::init() {
     buffers_.emplace(ring_, buffer_group, options_.recv_buffers, options_.recv_buffer_size);
     wake_fd_.reset(eventfd(0, EFD_CLOEXEC));
     if (!wake_fd_) throw std::runtime_error("eventfd: " + std::string(strerror(errno)));
+    if (options_.pool && options_.wake != worker_wake::eventfd) {
+        // Probe with a completion this ring ignores.
+        int err = post_to_ring(ring_.ring_fd, op_tag{op_kind::ignore}.encode());
+        wake_by_msg_ring_ = err == 0;
+        if (!wake_by_msg_ring_ && options_.wake == worker_wake::msg_ring)
+            throw std::runtime_error(
+                "--worker-wake msg-ring: this kernel has no ring-less MSG_RING (Linux 6.13+): " +
+                std::string(strerror(-err)) + "; use --worker-wake eventfd or auto");
+    }
 }
 
 void reactor::request_stop() {
@@ -165,6 +175,9 @@ void reactor::on_completion(const io_uring_cqe& cqe) {
             return;
         case op_kind::wake:
             on_wake();
+            return;
+        case op_kind::work_done:
+            deliver_finished_work();
             return;
         default:
             break;
@@ -278,6 +291,8 @@ reactor::connection& reactor::open_connection(int fd) {
     c.closing = c.peer_closed = c.close_after_output = false;
     c.handler.reset();  // made when the first bytes arrive: an idle connection holds no session
     c.lingering = false;
+    c.work_pending = false;
+    c.worker = options_.pool ? this : nullptr;
     c.deadline_ms = 0;
     c.requests = 0;
     c.linger_on_close = false;
@@ -311,6 +326,7 @@ void reactor::arm_wake() {
 }
 
 void reactor::on_wake() {
+    if (!wake_by_msg_ring_) deliver_finished_work();
     stop_mode requested = requested_.load();
     if (requested == stop_mode::stopping) {
         mode_ = stop_mode::stopping;
@@ -318,6 +334,50 @@ void reactor::on_wake() {
     }
     if (requested == stop_mode::draining && mode_ == stop_mode::running) begin_drain();
     arm_wake();
+}
+
+// ---- work on the pool ----
+
+bool reactor::run_work(connection_control& control, work w) {
+    auto& c = static_cast<connection&>(control);
+    // The job carries the slot and generation, never a pointer to the connection: if it closes
+    // meanwhile, the result finds a newer generation (or a free slot) and is dropped.
+    bool queued = options_.pool->try_submit(
+        [this, slot = c.slot, generation = c.generation, w = std::move(w)] {
+            std::unique_ptr<work_result> result;
+            try {
+                result = w();
+            } catch (const std::exception& e) {
+                spdlog::error("work on the pool threw: {}", e.what());
+            } catch (...) {
+                spdlog::error("work on the pool threw a non-exception");
+            }
+            if (inbox_.post({slot, generation, std::move(result)})) wake_for_work();
+        });
+    c.work_pending = queued;
+    return queued;
+}
+
+void reactor::wake_for_work() {
+    // MSG_RING puts the wake-up CQE straight into the ring: one syscall here, no eventfd read to
+    // complete and re-arm on the ring (perf/README.md, "pool wake-up", has the numbers).
+    if (wake_by_msg_ring_ && post_to_ring(ring_.ring_fd, op_tag{op_kind::work_done}.encode()) == 0)
+        return;
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
+void reactor::deliver_finished_work() {
+    for (work_inbox::item& finished : inbox_.take_all()) {
+        connection* c = live_connection({op_kind::work_done, finished.slot, finished.generation});
+        if (!c || !c->work_pending || c->closing || !c->handler) continue;  // gone: drop it
+        c->work_pending = false;
+        c->now_ms = now_ms_;
+        c->handler->on_work_done(*c, std::move(finished.result));
+        after_handler(*c);
+        finish_close_if_quiet(*c);
+        if (c->fd >= 0) update_timer(*c);
+    }
 }
 
 void reactor::begin_drain() {

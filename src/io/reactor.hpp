@@ -19,6 +19,9 @@
 #include "io/stream_handler.hpp"
 #include "io/timer_wheel.hpp"
 #include "io/user_data.hpp"
+#include "io/work_inbox.hpp"
+#include "io/worker_pool.hpp"
+#include "ringhttpd/config.hpp"
 #include "ringhttpd/unique_fd.hpp"
 
 namespace ringhttpd::io {
@@ -40,9 +43,11 @@ struct reactor_options {
     // at the limit rings stop accepting, so new clients wait in the backlog instead of failing.
     std::atomic<size_t>* open_connections = nullptr;
     size_t max_connections = SIZE_MAX;
+    worker_pool* pool = nullptr;  // shared by every ring; null: handlers run all work inline
+    worker_wake wake = worker_wake::automatic;  // how workers wake this ring
 };
 
-class reactor {
+class reactor final : private work_runner {
   public:
     reactor(unique_fd listener, reactor_options options, stream_handler_factory factory);
     ~reactor();
@@ -53,6 +58,7 @@ class reactor {
     // ring is single-issuer. Throws std::runtime_error with an actionable message.
     void init();
     const ring_info& info() const { return info_; }
+    bool wakes_by_msg_ring() const { return wake_by_msg_ring_; }
     void run();  // returns after request_stop, or once a drain has finished
 
     void request_stop();   // thread-safe: close everything now
@@ -72,6 +78,7 @@ class reactor {
         bool closing = false;
         bool peer_closed = false;
         bool lingering = false;
+        bool work_pending = false;  // its handler waits for work on the pool
         bool counted_by_gate =
             false;  // admitted by options_.gate: release it on close      // shut down for writing,
                     // discarding input until EOF or timeout
@@ -101,6 +108,9 @@ class reactor {
     connection& open_connection(int fd);
     void on_accept(int result, bool more);
     void on_wake();
+    bool run_work(connection_control& conn, work w) override;  // on the ring thread
+    void wake_for_work();                                      // on a worker thread
+    void deliver_finished_work();
     void on_recv(connection& c, const io_uring_cqe& cqe);
     void on_send(connection& c, int result);
     void on_writable(connection& c, int result);
@@ -128,6 +138,8 @@ class reactor {
     std::optional<buffer_ring> buffers_;
     unique_fd wake_fd_;
     uint64_t wake_value_ = 0;
+    bool wake_by_msg_ring_ = false;
+    work_inbox inbox_;
     __kernel_timespec backoff_{};
 
     uint64_t now_ms_ = 0;  // monotonic, read once per loop iteration

@@ -12,6 +12,27 @@
 
 namespace ringhttpd::io {
 
+struct connection_control;
+
+// The result of work run on the worker pool, handed back to the handler on its ring thread.
+struct work_result {
+    virtual ~work_result() = default;
+};
+// Work that may block. It runs on a worker thread, so it must not touch the connection or the
+// handler: everything it needs is captured by value.
+using work = std::function<std::unique_ptr<work_result>()>;
+
+class work_runner {
+  public:
+    // Queues `w` on the worker pool. Its result comes back through stream_handler::on_work_done
+    // on this connection's ring thread (null if the work threw), or is dropped if the connection
+    // closed meanwhile. False when the pool's queue is full.
+    virtual bool run_work(connection_control& conn, work w) = 0;
+
+  protected:
+    ~work_runner() = default;
+};
+
 // What a handler may ask of its connection, and what the reactor tells it.
 struct connection_control {
     output_queue out;                 // bytes and files to send, in order
@@ -24,6 +45,7 @@ struct connection_control {
     uint32_t requests = 0;     // requests answered on this connection, kept across handlers
     client_address peer;       // the client, when per-client limits need it
     bool over_connection_limit = false;  // the client has too many connections open
+    work_runner* worker = nullptr;       // the worker pool; null when there is none
 };
 
 class stream_handler {
@@ -45,6 +67,8 @@ class stream_handler {
     virtual bool on_shutdown(connection_control& conn) = 0;
     // conn.deadline_ms has passed.
     virtual void on_timeout(connection_control& conn) = 0;
+    // Work queued through conn.worker has finished; `result` is null when it threw.
+    virtual void on_work_done(connection_control& conn, std::unique_ptr<work_result> result) = 0;
 };
 
 // Makes the handler for a new connection; called on the ring thread that accepted it.

@@ -7,7 +7,16 @@
 
 namespace ringhttpd::io {
 
-enum class op_kind : uint8_t { ignore, accept, accept_backoff, recv, send, writable, wake };
+enum class op_kind : uint8_t {
+    ignore,
+    accept,
+    accept_backoff,
+    recv,
+    send,
+    writable,
+    wake,       // the eventfd read: stop, drain, or (without MSG_RING) finished work
+    work_done,  // posted by a worker through MSG_RING: finished work is in the inbox
+};
 
 struct op_tag {
     op_kind kind = op_kind::ignore;

@@ -91,3 +91,21 @@ TEST(cli, sizes_and_durations_use_nginx_syntax) {
     EXPECT_THROW(parse_size("99999999999999999999k"), std::invalid_argument);
     EXPECT_THROW(parse_duration_ms("soon"), std::invalid_argument);
 }
+
+TEST(cli, worker_pool_flags) {
+    auto d = parse_cli({});
+    EXPECT_EQ(d.cfg.workers, 0u);  // automatic
+    EXPECT_EQ(d.cfg.worker_queue, 1024u);
+    EXPECT_EQ(d.cfg.wake, ringhttpd::worker_wake::automatic);
+    EXPECT_FALSE(d.cfg.debug_routes);
+    auto o = parse_cli(
+        {"--workers", "3", "--worker-queue=10", "--worker-wake", "eventfd", "--debug-routes"});
+    EXPECT_EQ(o.cfg.workers, 3u);
+    EXPECT_EQ(o.cfg.worker_queue, 10u);
+    EXPECT_EQ(o.cfg.wake, ringhttpd::worker_wake::eventfd);
+    EXPECT_TRUE(o.cfg.debug_routes);
+    EXPECT_EQ(parse_cli({"--worker-wake", "msg-ring"}).cfg.wake, ringhttpd::worker_wake::msg_ring);
+    EXPECT_THROW(parse_cli({"--workers", "0"}), std::invalid_argument);
+    EXPECT_THROW(parse_cli({"--worker-queue", "0"}), std::invalid_argument);
+    EXPECT_THROW(parse_cli({"--worker-wake", "poll"}), std::invalid_argument);
+}

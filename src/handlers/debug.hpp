@@ -1,0 +1,15 @@
+#pragma once
+// Handlers for tests and benchmarks, added only with --debug-routes (never in production: they
+// let any client tie up workers):
+//   GET /debug/delay?ms=N  sleeps N ms on a worker (a blocking handler), N <= 10000
+//   GET /debug/spin?ms=N   burns N ms of CPU on a worker, N <= 10000
+//   GET /debug/inline      a tiny answer made on the ring thread...
+//   GET /debug/pooled      ...and the same answer made on the worker pool: the pool's round trip
+
+#include "ringhttpd/router.hpp"
+
+namespace ringhttpd::handlers {
+
+void add_debug_routes(router& routes);
+
+}  // namespace ringhttpd::handlers

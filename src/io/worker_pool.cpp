@@ -1,0 +1,98 @@
+#include "io/worker_pool.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace ringhttpd::io {
+namespace {
+
+// The pool whose worker is the current thread, for sleep_unless_stopping and stopping.
+thread_local worker_pool* current_pool = nullptr;
+
+}  // namespace
+
+worker_pool::worker_pool(unsigned threads, size_t queue_capacity) : capacity_(queue_capacity) {
+    threads_.reserve(threads);
+    for (unsigned i = 0; i < threads; ++i)
+        threads_.emplace_back([this] {
+            current_pool = this;
+            work();
+        });
+}
+
+worker_pool::~worker_pool() {
+    abandon();
+}
+
+bool worker_pool::try_submit(job j) {
+    {
+        std::lock_guard lock(mutex_);
+        if (finishing_ || abandoning_ || queue_.size() >= capacity_) return false;
+        queue_.push_back(std::move(j));
+    }
+    has_work_.notify_one();
+    return true;
+}
+
+void worker_pool::work() {
+    while (true) {
+        job next;
+        {
+            std::unique_lock lock(mutex_);
+            has_work_.wait(lock,
+                           [this] { return !queue_.empty() || finishing_ || abandoning_.load(); });
+            if (abandoning_ || queue_.empty()) return;  // finishing: only once the queue is empty
+            next = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        try {
+            next();
+        } catch (const std::exception& e) {  // jobs report their own errors; this is a last guard
+            spdlog::error("worker job threw: {}", e.what());
+        } catch (...) {
+            spdlog::error("worker job threw a non-exception");
+        }
+    }
+}
+
+void worker_pool::finish() {
+    stop_threads(false);
+}
+
+void worker_pool::abandon() {
+    stop_threads(true);
+}
+
+void worker_pool::stop_threads(bool drop_queued) {
+    std::deque<job> dropped;  // destroyed outside the lock: a job's captures may be large
+    {
+        std::lock_guard lock(mutex_);
+        finishing_ = true;
+        if (drop_queued) {
+            abandoning_ = true;
+            dropped.swap(queue_);
+        }
+    }
+    has_work_.notify_all();
+    abandoned_.notify_all();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+}
+
+bool worker_pool::sleep_unless_stopping(std::chrono::milliseconds duration) {
+    worker_pool* pool = current_pool;
+    if (!pool) {
+        std::this_thread::sleep_for(duration);
+        return true;
+    }
+    std::unique_lock lock(pool->mutex_);
+    return !pool->abandoned_.wait_for(lock, duration, [pool] { return pool->abandoning_.load(); });
+}
+
+bool worker_pool::stopping() {
+    worker_pool* pool = current_pool;
+    return pool && pool->abandoning_.load(std::memory_order_relaxed);
+}
+
+}  // namespace ringhttpd::io
