@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite: first the Release build,
-# then the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer.
-# scripts/test.sh --quick skips the sanitizer pass.
+# then the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer, then built with
+# ThreadSanitizer (the rings and the worker pool share inboxes, caches and limits).
+# scripts/test.sh --quick skips the sanitizer passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -17,4 +18,8 @@ if [ "${1:-}" != "--quick" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-sanitize && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+
+  scripts/build.sh tsan
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  (cd build-tsan && ctest --output-on-failure -j "$(nproc)" --timeout 300)
 fi

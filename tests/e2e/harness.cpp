@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -127,6 +129,11 @@ server_process::~server_process() {
         waitpid(pid_, nullptr, 0);
     }
     if (log_reader_.joinable()) log_reader_.join();
+    // In sanitizer builds a report in the server's output fails the test that ran it, even when
+    // the server carried on.
+    for (const char* report : {"ThreadSanitizer", "AddressSanitizer", "runtime error:"})
+        if (log_.find(report) != std::string::npos)
+            ADD_FAILURE() << "sanitizer report from the server:\n" << log_;
 }
 
 void server_process::signal(int sig) const {
