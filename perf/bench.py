@@ -33,6 +33,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # The files every server serves, by name and size.
 FILES = {"index.html": 1024, "4k.html": 4096, "64k.bin": 64 * 1024, "1m.bin": 1024 * 1024}
+# many/f00000.html ... : distinct 4 KB files for the cold open-file cache scenario.
+MANY_FILES = 10000
 
 
 @dataclass
@@ -55,6 +57,8 @@ SCENARIOS = [
     Scenario("pipe", "pipelined x16, tiny dynamic", "@dynamic", lua="wrk-pipeline.lua"),
     Scenario("c1000", "1 KB file, 1,000 connections", "/index.html", connections=1000),
     Scenario("close", "1 KB file, Connection: close", "/index.html", headers=["Connection: close"]),
+    Scenario("cold", "4 KB files, open-file cache cold (10,000 files)", "/many/f00000.html",
+             lua="wrk-many-files.lua"),
     Scenario("idle", "memory per idle keep-alive connection", "/index.html", idle_memory=True),
 ]
 
@@ -455,6 +459,10 @@ def make_files(root):
     line = b"<p>ringhttpd benchmark page: the same bytes for every server.</p>\n"
     for name, size in FILES.items():
         (root / name).write_bytes((line * (size // len(line) + 1))[:size])
+    (root / "many").mkdir()
+    page = (line * (4096 // len(line) + 1))[:4096]
+    for i in range(MANY_FILES):
+        (root / "many" / f"f{i:05d}.html").write_bytes(page)
 
 
 def parse_args():

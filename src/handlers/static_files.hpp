@@ -4,11 +4,13 @@
 // itself refuses any path or symlink that leads outside the root.
 //
 // Staged (see router.hpp): on the ring thread a request is answered from that ring's open-file
-// cache; anything else (opening, stat-ing and reading files, redirects, errors) is work for the
-// pool, which also fills the cache. Thread-safe.
+// cache, or else from a first attempt that cannot block (openat2 RESOLVE_CACHED, preadv2
+// RWF_NOWAIT: only what the dentry and page caches hold). What would have to wait for a disk is
+// work for the pool. Both fill the cache. Thread-safe.
 
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "handlers/file_cache.hpp"
@@ -19,6 +21,9 @@
 
 namespace ringhttpd::handlers {
 
+// How reading a file went; would_block: only without may_block, the page cache lacked some of it.
+enum class read_result { done, failed, would_block };
+
 class static_files {
   public:
     // Throws std::runtime_error when `root` is not a readable directory.
@@ -27,11 +32,13 @@ class static_files {
     route_result serve(const request& req) const;
 
   private:
-    // May block: resolves `relative` (a normalised path) to a file, fills `cache`, answers.
-    response open_and_serve(const request& req, const std::string& relative,
-                            file_cache& cache) const;
-    // May block: the open regular file at `path` as a cache entry; null when it cannot be read.
-    file_cache::entry load(const std::string& path, const struct stat& st, unique_fd fd) const;
+    // Resolves `relative` (a normalised path) to a file, fills `cache` and answers. Unless
+    // `may_block`, it gives up (nullopt) as soon as it would have to wait for a disk.
+    std::optional<response> open_and_serve(const request& req, const std::string& relative,
+                                           file_cache& cache, bool may_block) const;
+    // The open regular file at `path` as a cache entry, in `out` when done.
+    read_result load(const std::string& path, const struct stat& st, unique_fd fd, bool may_block,
+                     file_cache::entry& out) const;
     file_cache& ring_cache() const;  // the calling thread's cache, made on first use
 
     unique_fd root_fd_;
