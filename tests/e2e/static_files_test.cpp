@@ -160,3 +160,30 @@ TEST(static_files, cached_files_that_change_or_disappear_are_noticed_within_a_se
     std::this_thread::sleep_for(pause);
     EXPECT_EQ(body().substr(0, 3), "404");
 }
+
+TEST(static_files, files_not_in_the_dentry_or_page_cache_are_opened_and_read_on_the_pool) {
+    // Dropping the kernel's caches makes the ring's non-blocking first try (RESOLVE_CACHED,
+    // RWF_NOWAIT) fail, so the files are opened and read by a worker.
+    FILE* drop = std::fopen("/proc/sys/vm/drop_caches", "w");
+    if (!drop) GTEST_SKIP() << "needs root to drop the kernel's caches";
+    temp_dir root;
+    std::string big(100 * 1024, 'b');
+    root.write("deep/er/small.txt", "small file\n");
+    root.write("deep/er/big.bin", big);
+    server_process server({"--threads", "1", "--workers", "2"}, root.path());
+    sync();
+    std::fputs("3\n", drop);
+    std::fclose(drop);
+    client c(server.port());
+    auto small = c.roundtrip(get("/deep/er/small.txt"));
+    ASSERT_TRUE(small);
+    EXPECT_EQ(small->status, 200);
+    EXPECT_EQ(small->body, "small file\n");
+    auto large = c.roundtrip(get("/deep/er/big.bin"));
+    ASSERT_TRUE(large);
+    EXPECT_EQ(large->status, 200);
+    EXPECT_EQ(large->body, big);
+    auto missing = c.roundtrip(get("/deep/nothing/here"));
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+}
