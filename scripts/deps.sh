@@ -9,7 +9,7 @@ if [ "${1:-}" = "perf" ]; then
 else
 packages=(
   cmake g++ make pkg-config
-  liburing-dev libmimalloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  liburing-dev libmimalloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
   libgtest-dev curl python3
 )

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace ringhttpd {
@@ -50,6 +51,13 @@ struct config {
     worker_wake wake = worker_wake::automatic;
     // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
     bool debug_routes = false;
+
+    // Static files.
+    bool autoindex = false;     // list directories without index.html (nginx autoindex)
+    bool precompressed = true;  // file.br / file.gz for clients that accept them (gzip_static)
+    bool gzip = true;           // compress compressible files over 1 KB on the fly, once
+    // nginx `expires`: unset: no Cache-Control; seconds > 0: max-age; 0: no-cache; < 0: epoch.
+    std::optional<int64_t> expires_s;
 
     // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
     bool security_headers = true;

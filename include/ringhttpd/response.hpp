@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ringhttpd/request.hpp"
 #include "ringhttpd/unique_fd.hpp"
@@ -23,15 +24,22 @@ struct file_body {
     uint64_t length = 0;
 };
 
+// One piece of a body made of several (multipart/byteranges): bytes, or a range of a file.
+struct body_part {
+    std::string bytes;
+    std::optional<file_body> file;  // when set, the piece is this file range
+};
+
 struct response {
     int status = 200;
     std::string content_type;
     header_list headers;  // extra headers; names and values must be free of CR/LF
     std::string body;
     std::optional<file_body> file;  // when set, it is the body and `body` is ignored
+    std::vector<body_part> parts;   // when not empty, the body is these pieces in order
     bool close_connection = false;  // answer with "Connection: close" and close afterwards
 
-    uint64_t content_length() const { return file ? file->length : body.size(); }
+    uint64_t content_length() const;
 
     static response text(int status, std::string body,
                          std::string content_type = "text/plain; charset=utf-8");

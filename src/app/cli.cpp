@@ -69,6 +69,18 @@ worker_wake parse_wake(std::string_view text) {
                                 std::string(text) + "'");
 }
 
+// nginx's `expires`: off, epoch, max, or a time (0 allowed).
+std::optional<int64_t> parse_expires(std::string_view text) {
+    if (text == "off") return std::nullopt;
+    if (text == "epoch") return -1;
+    if (text == "max") return 315'360'000;  // ten years, as nginx
+    uint64_t ms = parse_duration_ms(text);
+    if (ms > 315'360'000'000ull)
+        throw std::invalid_argument("--expires is at most ten years ('max'), got '" +
+                                    std::string(text) + "'");
+    return int64_t(ms / 1000);
+}
+
 constexpr uint64_t max_timeout_ms = 24ull * 3600 * 1000;
 
 // A timeout of at least 1 ms and at most a day.
@@ -153,6 +165,14 @@ Options:
   --worker-wake auto|msg-ring|eventfd
                                 how workers wake a ring: MSG_RING needs Linux 6.13+
                                 (default auto: MSG_RING where available)
+  --autoindex on|off            list directories that have no index.html (default off)
+  --precompressed on|off        serve file.br / file.gz to clients that accept them
+                                (default on)
+  --gzip on|off                 gzip compressible files over 1 KB on the fly for clients that
+                                accept it, once per file (default on)
+  --expires off|epoch|max|TIME  Cache-Control/Expires on static files, as nginx's expires:
+                                TIME > 0 gives max-age, 0 and epoch give no-cache
+                                (default off: no such headers)
   --debug-routes                add GET /debug/delay?ms=N and /debug/spin?ms=N (blocking
                                 handlers that sleep or burn CPU on a worker, N <= 10000) and
                                 /debug/inline, /debug/pooled: for tests and benchmarks only,
@@ -220,7 +240,11 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                                                   "--max-connections",
                                                   "--workers",
                                                   "--worker-queue",
-                                                  "--worker-wake"};
+                                                  "--worker-wake",
+                                                  "--autoindex",
+                                                  "--precompressed",
+                                                  "--gzip",
+                                                  "--expires"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
             throw std::invalid_argument("unknown option '" + flag + "'");
@@ -279,6 +303,14 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             cfg.worker_queue = in_range(parse_number(value, flag), flag, 1, 10'000'000);
         } else if (flag == "--worker-wake") {
             cfg.wake = parse_wake(value);
+        } else if (flag == "--autoindex") {
+            cfg.autoindex = parse_on_off(value, flag);
+        } else if (flag == "--precompressed") {
+            cfg.precompressed = parse_on_off(value, flag);
+        } else if (flag == "--gzip") {
+            cfg.gzip = parse_on_off(value, flag);
+        } else if (flag == "--expires") {
+            cfg.expires_s = parse_expires(value);
         } else if (flag == "--shutdown-timeout") {
             cfg.shutdown_timeout_ms =
                 unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));

@@ -73,7 +73,12 @@ router build_routes(const config& cfg) {
             "--debug-routes: /debug/* lets any client tie up workers; never in production");
         handlers::add_debug_routes(routes);
     }
-    auto files = std::make_shared<handlers::static_files>(cfg.root);
+    handlers::static_options file_options;
+    file_options.autoindex = cfg.autoindex;
+    file_options.precompressed = cfg.precompressed;
+    file_options.gzip = cfg.gzip;
+    file_options.response.expires_s = cfg.expires_s;
+    auto files = std::make_shared<handlers::static_files>(cfg.root, file_options);
     routes.set_fallback([files](const request& req) { return files->serve(req); });
     return routes;
 }

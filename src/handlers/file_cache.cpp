@@ -22,8 +22,9 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
         // Only metadata is compared here; content always comes from an openat2(RESOLVE_BENEATH).
         // A stat of a path just resolved is served from the dentry and inode caches.
         struct stat now {};
-        if (fstatat(root_fd, s.file->path.c_str(), &now, 0) != 0 || !same_file(now, s.file->st)) {
-            entries_.erase(it);
+        const bool found = fstatat(root_fd, s.file->path.c_str(), &now, 0) == 0;
+        if (s.file->exists ? !found || !same_file(now, s.file->st) : found) {
+            erase(it);
             return nullptr;
         }
         s.checked_s = now_s;
@@ -33,8 +34,18 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
 
 void file_cache::store(const std::string& key, entry file, std::time_t now_s) {
     std::lock_guard lock(mutex_);
-    if (entries_.size() >= max_entries && !entries_.count(key)) entries_.erase(entries_.begin());
-    entries_.insert_or_assign(key, slot{std::move(file), now_s});
+    if (auto old = entries_.find(key); old != entries_.end()) erase(old);
+    const size_t size = file->content.size();
+    if (size > max_bytes) return;
+    while (!entries_.empty() && (entries_.size() >= max_entries || bytes_ + size > max_bytes))
+        erase(entries_.begin());  // any entry: hot ones come back on their next request
+    bytes_ += size;
+    entries_.emplace(key, slot{std::move(file), now_s});
+}
+
+void file_cache::erase(std::unordered_map<std::string, slot>::iterator it) {
+    bytes_ -= it->second.file->content.size();
+    entries_.erase(it);
 }
 
 }  // namespace ringhttpd::handlers

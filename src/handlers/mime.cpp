@@ -109,4 +109,16 @@ std::string_view mime_type_for(std::string_view path) {
     return (it != table.end() && it->first == ext) ? it->second : fallback;
 }
 
+bool is_compressible(std::string_view content_type) {
+    std::string_view type = content_type.substr(0, content_type.find(';'));
+    if (type.substr(0, 5) == "text/") return true;
+    for (std::string_view marker : {"json", "xml", "javascript"})
+        if (type.find(marker) != std::string_view::npos) return true;
+    for (std::string_view t :
+         {"application/wasm", "font/ttf", "font/otf", "application/vnd.ms-fontobject",
+          "image/x-icon", "image/vnd.microsoft.icon", "image/bmp", "image/x-ms-bmp"})
+        if (type == t) return true;
+    return false;
+}
+
 }  // namespace ringhttpd::handlers

@@ -8,4 +8,8 @@ namespace ringhttpd::handlers {
 
 std::string_view mime_type_for(std::string_view path);
 
+// Whether compressing a body of this Content-Type pays off: text, JSON, XML, JavaScript, SVG,
+// WebAssembly, uncompressed fonts and icons; not images, audio, video or archives.
+bool is_compressible(std::string_view content_type);
+
 }  // namespace ringhttpd::handlers

@@ -12,8 +12,13 @@
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
+#include <utility>
 
+#include "handlers/autoindex.hpp"
+#include "handlers/gzip.hpp"
 #include "handlers/mime.hpp"
+#include "handlers/validators.hpp"
+#include "http/date_cache.hpp"
 #include "http/url.hpp"
 
 namespace ringhttpd::handlers {
@@ -86,20 +91,25 @@ read_result read_whole(int fd, std::string& out, size_t size, bool may_block) {
     return read_result::done;
 }
 
-response respond_with(const cached_file& file) {
-    response res;
-    res.content_type = file.content_type;
-    if (file.fd) {
-        res.file = file_body{file.fd, 0, uint64_t(file.st.st_size)};
-    } else {
-        res.body = file.content;
-    }
-    return res;
+// Sidecar and compressed-copy entries live in the same cache under keys no request path can
+// produce (normalised paths never contain control characters).
+std::string sidecar_key(const cached_file& original, std::string_view suffix) {
+    return "\x01" + original.path + std::string(suffix);
+}
+
+std::string gzipped_key(const cached_file& original) {
+    return "\x02" + original.path;
+}
+
+bool worth_gzipping(const cached_file& file) {
+    return is_compressible(file.content_type) && file.size() > 1024 &&
+           file.size() <= static_files::gzip_max_size;
 }
 
 }  // namespace
 
-static_files::static_files(const std::string& root) : id_(next_instance_id++) {
+static_files::static_files(const std::string& root, static_options options)
+    : options_(std::move(options)), id_(next_instance_id++) {
     root_fd_.reset(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd_)
         throw std::runtime_error("cannot open document root '" + root + "': " + strerror(errno) +
@@ -123,20 +133,67 @@ route_result static_files::serve(const request& req) const {
     auto relative = http::normalize_path(*decoded);
     if (!relative) return response::error(400);  // ".." above the root
 
+    // From the cache, or else a first try without blocking (all of it in the dentry and page
+    // caches); only what would have to wait goes to the pool.
     file_cache& cache = ring_cache();
-    if (file_cache::entry hit = cache.find(root_fd_.get(), *relative, now_seconds()))
-        return respond_with(*hit);
-    // Not cached: try once more without blocking (all of it in the dentry and page caches),
-    // and only what would have to wait goes to the pool.
-    if (auto res = open_and_serve(req, *relative, cache, false)) return std::move(*res);
+    if (auto res = resolve(req, *relative, cache, false)) return std::move(*res);
     return blocking_work([this, req, relative = std::move(*relative), &cache] {
-        return *open_and_serve(req, relative, cache, true);
+        return *resolve(req, relative, cache, true);
     });
 }
 
-std::optional<response> static_files::open_and_serve(const request& req,
-                                                     const std::string& relative, file_cache& cache,
-                                                     bool may_block) const {
+std::optional<response> static_files::resolve(const request& req, const std::string& relative,
+                                              file_cache& cache, bool may_block) const {
+    auto found = find_file(req, relative, cache, may_block);
+    if (!found) return std::nullopt;
+    if (auto* answer = std::get_if<response>(&*found)) return std::move(*answer);
+    const cached_file& original = *std::get<file_cache::entry>(*found);
+
+    // Which bytes: a precompressed sidecar or a compressed copy for clients that accept one,
+    // except for range requests, which are served from the file itself.
+    auto accept = req.header("Accept-Encoding");
+    if (!accept || req.header("Range") || (!options_.precompressed && !options_.gzip))
+        return file_response(req, original, original, coding::identity, options_.response);
+    const bool can_gzip = options_.gzip && worth_gzipping(original);
+    auto wanted =
+        choose_coding(accept, {options_.precompressed, options_.precompressed || can_gzip});
+    if (wanted == coding::br) {
+        auto br = find_sidecar(original, ".br", cache, may_block);
+        if (!br) return std::nullopt;
+        if ((*br)->exists) return file_response(req, original, **br, coding::br, options_.response);
+        wanted = choose_coding(accept, {false, options_.precompressed || can_gzip});
+    }
+    if (wanted == coding::gzip && options_.precompressed) {
+        auto gz = find_sidecar(original, ".gz", cache, may_block);
+        if (!gz) return std::nullopt;
+        if ((*gz)->exists)
+            return file_response(req, original, **gz, coding::gzip, options_.response);
+    }
+    if (wanted == coding::gzip && can_gzip) {
+        auto gzipped = find_gzipped(original, cache, may_block);
+        if (!gzipped) return std::nullopt;
+        if (*gzipped)
+            return file_response(req, original, **gzipped, coding::gzip, options_.response);
+    }
+    return file_response(req, original, original, coding::identity, options_.response);
+}
+
+std::optional<static_files::file_or_answer> static_files::find_file(const request& req,
+                                                                    const std::string& relative,
+                                                                    file_cache& cache,
+                                                                    bool may_block) const {
+    if (file_cache::entry hit = cache.find(root_fd_.get(), relative, now_seconds())) return hit;
+    auto opened = open_file(req, relative, may_block);
+    if (opened) {
+        if (auto* file = std::get_if<file_cache::entry>(&*opened))
+            cache.store(relative, *file, now_seconds());
+    }
+    return opened;
+}
+
+std::optional<static_files::file_or_answer> static_files::open_file(const request& req,
+                                                                    const std::string& relative,
+                                                                    bool may_block) const {
     unique_fd fd(open_beneath(root_fd_.get(), relative, may_block));
     if (!fd) {
         if (!may_block && would_block(errno)) return std::nullopt;
@@ -149,7 +206,8 @@ std::optional<response> static_files::open_and_serve(const request& req,
     if (S_ISDIR(st.st_mode)) {
         if (!relative.empty() && relative.back() != '/') {
             // Like nginx: a directory is addressed with a trailing slash. The Location is built
-            // from the normalised path, percent-encoded, so nothing raw is reflected.
+            // from the normalised path, percent-encoded, so nothing raw (no CR or LF) is
+            // reflected.
             response res = response::error(301);
             std::string location = http::percent_encode_path("/" + relative + "/");
             if (!req.query.empty()) location += "?" + req.query;
@@ -157,9 +215,15 @@ std::optional<response> static_files::open_and_serve(const request& req,
             return res;
         }
         path = relative + "index.html";
-        fd.reset(open_beneath(root_fd_.get(), path, may_block));
-        if (!fd && !may_block && would_block(errno)) return std::nullopt;
-        if (!fd) return errno == ENOENT ? response::error(403) : error_for_open_failure(errno);
+        unique_fd index(open_beneath(root_fd_.get(), path, may_block));
+        if (!index && !may_block && would_block(errno)) return std::nullopt;
+        if (!index && errno == ENOENT && options_.autoindex) {
+            if (!may_block) return std::nullopt;  // reading a directory may wait: on the pool
+            return response::text(200, directory_listing(fd.get(), "/" + relative),
+                                  "text/html; charset=utf-8");
+        }
+        if (!index) return errno == ENOENT ? response::error(403) : error_for_open_failure(errno);
+        fd = std::move(index);
         if (fstat(fd.get(), &st) != 0) return response::error(500);
     }
     if (!S_ISREG(st.st_mode)) return response::error(404);  // FIFOs, sockets, devices
@@ -172,8 +236,54 @@ std::optional<response> static_files::open_and_serve(const request& req,
         case read_result::done:
             break;
     }
-    cache.store(relative, file, now_seconds());
-    return respond_with(*file);
+    return file;
+}
+
+std::optional<file_cache::entry> static_files::find_sidecar(const cached_file& original,
+                                                            std::string_view suffix,
+                                                            file_cache& cache,
+                                                            bool may_block) const {
+    const std::string key = sidecar_key(original, suffix);
+    if (file_cache::entry hit = cache.find(root_fd_.get(), key, now_seconds())) return hit;
+    const std::string path = original.path + std::string(suffix);
+    unique_fd fd(open_beneath(root_fd_.get(), path, may_block));
+    if (!fd && !may_block && would_block(errno)) return std::nullopt;
+    struct stat st {};
+    file_cache::entry sidecar;
+    if (fd && fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
+        if (load(path, st, std::move(fd), may_block, sidecar) == read_result::would_block)
+            return std::nullopt;
+    }
+    if (!sidecar) {  // none (or unreadable): remember that, revalidated like any entry
+        auto absent = std::make_shared<cached_file>();
+        absent->path = path;
+        absent->exists = false;
+        sidecar = std::move(absent);
+    }
+    cache.store(key, sidecar, now_seconds());
+    return sidecar;
+}
+
+std::optional<file_cache::entry> static_files::find_gzipped(const cached_file& original,
+                                                            file_cache& cache,
+                                                            bool may_block) const {
+    const std::string key = gzipped_key(original);
+    if (file_cache::entry hit = cache.find(root_fd_.get(), key, now_seconds())) return hit;
+    if (!may_block) return std::nullopt;  // compressing takes a while: on the pool
+    std::string identity;
+    if (original.fd) {
+        if (read_whole(original.fd->get(), identity, original.size(), true) != read_result::done)
+            return file_cache::entry{};
+    }
+    auto compressed = gzip_compress(original.fd ? identity : original.content);
+    if (!compressed) return file_cache::entry{};
+    auto gzipped = std::make_shared<cached_file>();
+    gzipped->path = original.path;  // revalidated against the original file
+    gzipped->st = original.st;
+    gzipped->content = std::move(*compressed);
+    gzipped->etag = make_etag(original.st, "gzip");
+    cache.store(key, gzipped, now_seconds());
+    return gzipped;
 }
 
 read_result static_files::load(const std::string& path, const struct stat& st, unique_fd fd,
@@ -182,6 +292,9 @@ read_result static_files::load(const std::string& path, const struct stat& st, u
     file->path = path;
     file->st = st;
     file->content_type = std::string(mime_type_for(path));
+    file->etag = make_etag(st);
+    char date[32];
+    file->last_modified = std::string(http::format_http_date(st.st_mtim.tv_sec, date));
     if (st.st_size <= file_cache::max_content_size) {
         // Small files are kept in memory: one copy is cheaper than the syscalls of a sendfile.
         read_result r = read_whole(fd.get(), file->content, size_t(st.st_size), may_block);

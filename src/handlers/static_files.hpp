@@ -1,19 +1,24 @@
 #pragma once
-// Serves files under a root directory for GET and HEAD. The path is percent-decoded and
-// normalised, then opened with openat2(RESOLVE_BENEATH) relative to the root, so the kernel
-// itself refuses any path or symlink that leads outside the root.
+// Serves files under a root directory for GET and HEAD, with what nginx and Caddy users expect:
+// validators and conditional requests, byte ranges, precompressed sidecars (file.br, file.gz)
+// and on-the-fly gzip (compressed once, then cached), optional directory listings and caching
+// headers. The path is percent-decoded and normalised, then opened with
+// openat2(RESOLVE_BENEATH) relative to the root, so the kernel itself refuses any path or
+// symlink that leads outside the root.
 //
 // Staged (see router.hpp): on the ring thread a request is answered from that ring's open-file
 // cache, or else from a first attempt that cannot block (openat2 RESOLVE_CACHED, preadv2
-// RWF_NOWAIT: only what the dentry and page caches hold). What would have to wait for a disk is
-// work for the pool. Both fill the cache. Thread-safe.
+// RWF_NOWAIT: only what the dentry and page caches hold). What would have to wait for a disk,
+// listing a directory and compressing are work for the pool. Both fill the cache. Thread-safe.
 
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "handlers/file_cache.hpp"
+#include "handlers/file_response.hpp"
 #include "ringhttpd/request.hpp"
 #include "ringhttpd/response.hpp"
 #include "ringhttpd/router.hpp"
@@ -21,27 +26,52 @@
 
 namespace ringhttpd::handlers {
 
+struct static_options {
+    bool autoindex = false;     // list directories that have no index.html (else 403)
+    bool precompressed = true;  // serve file.br / file.gz to clients that accept them
+    bool gzip = true;           // compress compressible files over 1 KB on the fly
+    file_response_options response;
+};
+
 // How reading a file went; would_block: only without may_block, the page cache lacked some of it.
 enum class read_result { done, failed, would_block };
 
 class static_files {
   public:
     // Throws std::runtime_error when `root` is not a readable directory.
-    explicit static_files(const std::string& root);
+    explicit static_files(const std::string& root, static_options options = {});
 
     route_result serve(const request& req) const;
 
+    // Files larger than this are not compressed on the fly (they would crowd out the cache).
+    static constexpr uint64_t gzip_max_size = 16 * 1024 * 1024;
+
   private:
-    // Resolves `relative` (a normalised path) to a file, fills `cache` and answers. Unless
-    // `may_block`, it gives up (nullopt) as soon as it would have to wait for a disk.
-    std::optional<response> open_and_serve(const request& req, const std::string& relative,
-                                           file_cache& cache, bool may_block) const;
+    // The steps below do only what cannot block unless `may_block`; nullopt means "would block:
+    // do it again on the pool".
+    std::optional<response> resolve(const request& req, const std::string& relative,
+                                    file_cache& cache, bool may_block) const;
+    // The file a request path names (a directory's index.html), or the answer instead of a file
+    // (redirect, 403, 404, directory listing).
+    using file_or_answer = std::variant<file_cache::entry, response>;
+    std::optional<file_or_answer> find_file(const request& req, const std::string& relative,
+                                            file_cache& cache, bool may_block) const;
+    std::optional<file_or_answer> open_file(const request& req, const std::string& relative,
+                                            bool may_block) const;
+    // `original` + suffix (".br", ".gz"): an entry that exists or remembers the absence.
+    std::optional<file_cache::entry> find_sidecar(const cached_file& original,
+                                                  std::string_view suffix, file_cache& cache,
+                                                  bool may_block) const;
+    // The gzip-compressed copy of `original`; a null entry if compressing failed.
+    std::optional<file_cache::entry> find_gzipped(const cached_file& original, file_cache& cache,
+                                                  bool may_block) const;
     // The open regular file at `path` as a cache entry, in `out` when done.
     read_result load(const std::string& path, const struct stat& st, unique_fd fd, bool may_block,
                      file_cache::entry& out) const;
     file_cache& ring_cache() const;  // the calling thread's cache, made on first use
 
     unique_fd root_fd_;
+    const static_options options_;
     const uint64_t id_;  // tells this instance's thread caches from an earlier one's
     mutable std::mutex caches_mutex_;
     mutable std::deque<file_cache> caches_;  // one per ring thread; outlives pool work for it

@@ -4,6 +4,14 @@
 
 namespace ringhttpd {
 
+uint64_t response::content_length() const {
+    if (file) return file->length;
+    if (parts.empty()) return body.size();
+    uint64_t total = 0;
+    for (const body_part& part : parts) total += part.file ? part.file->length : part.bytes.size();
+    return total;
+}
+
 response response::text(int status, std::string body, std::string content_type) {
     response r;
     r.status = status;

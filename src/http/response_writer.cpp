@@ -57,6 +57,14 @@ void write_response(io::output_queue& out, response&& res, const response_framin
     if (framing.head_request || bodiless) return;
     if (res.file) {
         out.push_file(std::move(*res.file));
+    } else if (!res.parts.empty()) {
+        for (body_part& part : res.parts) {
+            if (part.file) {
+                out.push_file(std::move(*part.file));
+            } else {
+                out.buffer().append(part.bytes);  // not `buf`: a file may have been queued since
+            }
+        }
     } else {
         buf.append(res.body);
     }

@@ -1,0 +1,137 @@
+#include "handlers/file_response.hpp"
+
+#include <atomic>
+#include <ctime>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "handlers/byte_ranges.hpp"
+#include "handlers/validators.hpp"
+#include "http/date_cache.hpp"
+
+namespace ringhttpd::handlers {
+namespace {
+
+// nginx's `expires max`.
+constexpr int64_t expires_max_s = 315'360'000;
+
+void add_caching_headers(response& res, const file_response_options& options) {
+    if (!options.expires_s) return;
+    const int64_t seconds = *options.expires_s;
+    char date[32];
+    if (seconds < 0) {
+        res.headers.emplace_back("Expires", "Thu, 01 Jan 1970 00:00:01 GMT");
+        res.headers.emplace_back("Cache-Control", "no-cache");
+        return;
+    }
+    res.headers.emplace_back(
+        "Expires", std::string(http::format_http_date(std::time(nullptr) + seconds, date)));
+    res.headers.emplace_back("Cache-Control",
+                             seconds == 0
+                                 ? std::string("no-cache")
+                                 : "max-age=" + std::to_string(std::min(seconds, expires_max_s)));
+}
+
+body_part slice(const cached_file& bytes, uint64_t first, uint64_t length) {
+    body_part part;
+    if (bytes.fd) {
+        part.file = file_body{bytes.fd, off_t(first), length};
+    } else {
+        part.bytes = bytes.content.substr(first, length);
+    }
+    return part;
+}
+
+void set_body(response& res, body_part part) {
+    if (part.file) {
+        res.file = std::move(part.file);
+    } else {
+        res.body = std::move(part.bytes);
+    }
+}
+
+std::string content_range(const byte_range& r, uint64_t size) {
+    return fmt::format("bytes {}-{}/{}", r.first, r.last, size);
+}
+
+// A boundary that cannot occur in the parts' headers and is vanishingly unlikely in the file.
+std::string next_boundary() {
+    static std::atomic<uint64_t> counter{0};
+    return fmt::format("{:016x}{:08x}", uint64_t(std::time(nullptr)) ^ 0x5ca1ab1e5eedULL,
+                       uint32_t(++counter));
+}
+
+void set_ranges(response& res, const cached_file& bytes, const std::vector<byte_range>& ranges,
+                const std::string& content_type) {
+    const uint64_t size = bytes.size();
+    res.status = 206;
+    if (ranges.size() == 1) {
+        res.headers.emplace_back("Content-Range", content_range(ranges[0], size));
+        set_body(res, slice(bytes, ranges[0].first, ranges[0].length()));
+        return;
+    }
+    const std::string boundary = next_boundary();
+    res.content_type = "multipart/byteranges; boundary=" + boundary;
+    for (const byte_range& r : ranges) {
+        body_part head;
+        head.bytes = "\r\n--" + boundary + "\r\n";
+        if (!content_type.empty()) head.bytes += "Content-Type: " + content_type + "\r\n";
+        head.bytes += "Content-Range: " + content_range(r, size) + "\r\n\r\n";
+        res.parts.push_back(std::move(head));
+        res.parts.push_back(slice(bytes, r.first, r.length()));
+    }
+    body_part end;
+    end.bytes = "\r\n--" + boundary + "--\r\n";
+    res.parts.push_back(std::move(end));
+}
+
+}  // namespace
+
+response file_response(const request& req, const cached_file& original, const cached_file& bytes,
+                       coding encoding, const file_response_options& options) {
+    response res;
+    res.headers.emplace_back("ETag", bytes.etag);
+    res.headers.emplace_back("Last-Modified", original.last_modified);
+    add_caching_headers(res, options);
+    if (options.vary) res.headers.emplace_back("Vary", "Accept-Encoding");
+
+    switch (evaluate_preconditions(req, bytes.etag, original.st.st_mtim.tv_sec)) {
+        case precondition::not_modified:
+            res.status = 304;  // validators and caching headers only: no body, no type
+            return res;
+        case precondition::failed: {
+            response failed = response::error(412);
+            failed.headers = std::move(res.headers);
+            return failed;
+        }
+        case precondition::proceed:
+            break;
+    }
+
+    res.content_type = original.content_type;
+    if (encoding != coding::identity) {
+        res.headers.emplace_back("Content-Encoding", std::string(coding_name(encoding)));
+        set_body(res, slice(bytes, 0, bytes.size()));
+        return res;
+    }
+    res.headers.emplace_back("Accept-Ranges", "bytes");
+    auto range = req.header("Range");
+    if (range && if_range_allows(req, bytes.etag, original.st.st_mtim.tv_sec)) {
+        range_request ranges = parse_range(*range, bytes.size());
+        if (ranges.result == range_request::kind::unsatisfiable) {
+            response refused = response::error(416);
+            refused.headers = std::move(res.headers);
+            refused.headers.emplace_back("Content-Range", fmt::format("bytes */{}", bytes.size()));
+            return refused;
+        }
+        if (ranges.result == range_request::kind::satisfiable) {
+            set_ranges(res, bytes, ranges.ranges, original.content_type);
+            return res;
+        }
+    }
+    set_body(res, slice(bytes, 0, bytes.size()));
+    return res;
+}
+
+}  // namespace ringhttpd::handlers

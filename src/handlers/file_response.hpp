@@ -1,0 +1,27 @@
+#pragma once
+// The response for a static file once its bytes are chosen: validators, conditional requests
+// (304/412), byte ranges (206, multipart/byteranges, 416) and caching headers. Pure: no I/O.
+
+#include <cstdint>
+#include <optional>
+
+#include "handlers/content_coding.hpp"
+#include "handlers/file_cache.hpp"
+#include "ringhttpd/request.hpp"
+#include "ringhttpd/response.hpp"
+
+namespace ringhttpd::handlers {
+
+struct file_response_options {
+    // nginx's `expires`: unset sends no Cache-Control or Expires; N > 0 seconds sends max-age=N;
+    // 0 sends no-cache and Expires now; a negative value is nginx's `epoch`.
+    std::optional<int64_t> expires_s;
+    bool vary = true;  // Vary: Accept-Encoding (off only when no coding is ever offered)
+};
+
+// `original`: the file as named (type, Last-Modified); `bytes`: what is sent for it, in
+// `encoding` (the original itself for identity).
+response file_response(const request& req, const cached_file& original, const cached_file& bytes,
+                       coding encoding, const file_response_options& options);
+
+}  // namespace ringhttpd::handlers
