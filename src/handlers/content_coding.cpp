@@ -82,8 +82,9 @@ std::optional<coding> choose_coding(std::optional<std::string_view> accept_encod
                                     available_codings available) {
     if (!accept_encoding) return coding::identity;
     const qualities q = parse(*accept_encoding);
-    // identity is acceptable unless excluded by name or by "*;q=0" without naming it.
-    const double identity = effective(q.identity, q.any, 1.0);
+    // identity is acceptable unless excluded, but when not named it ranks below every coding the
+    // client lists: naming gzip says "I would rather have it compressed".
+    const double identity = effective(q.identity, q.any, 0.001);
     const double br = available.br ? effective(q.br, q.any, 0) : 0;
     const double gzip = available.gzip ? effective(q.gzip, q.any, 0) : 0;
     if (br > 0 && br >= gzip && br >= identity) return coding::br;
