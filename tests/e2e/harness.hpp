@@ -109,6 +109,8 @@ class temp_dir {
 };
 
 std::string read_file(const std::string& path);
+// Runs a shell command (curl, gzip...) and returns what it wrote to stdout.
+std::string capture(const std::string& command);
 // "GET /path HTTP/1.1" with a Host header and optional extra header lines.
 std::string get(const std::string& path, const std::string& extra_headers = "");
 

@@ -8,21 +8,6 @@
 
 using namespace e2e;
 
-namespace {
-
-std::string capture(const std::string& command) {
-    std::string out;
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-    return out;
-}
-
-}  // namespace
-
 TEST(real_clients, curl_reuses_one_connection_for_several_urls) {
     server_process server;
     std::string base = "http://127.0.0.1:" + std::to_string(server.port());

@@ -143,3 +143,42 @@ TEST(resources, clients_that_never_read_cannot_grow_the_server_without_bound) {
     client reader(server.port());
     ASSERT_TRUE(reader.roundtrip(get("/api/hello")));
 }
+
+TEST(resources, a_thousand_slow_readers_of_a_1_gb_file_keep_memory_bounded) {
+    temp_dir root;
+    const std::string path = root.path() + "/1g.bin";
+    int fd = open(path.c_str(), O_CREAT | O_WRONLY, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(ftruncate(fd, 1LL << 30), 0);  // 1 GiB, sparse
+    close(fd);
+    server_process server({"--threads", "1"}, root.path());
+    client warm(server.port());
+    warm.send(get("/1g.bin", "Range: bytes=0-0\r\n"));
+    ASSERT_TRUE(warm.read_response());
+    const long before = resident_kib(server.pid());
+    std::vector<std::unique_ptr<client>> readers;
+    for (int i = 0; i < 1000; ++i) {
+        readers.push_back(std::make_unique<client>(server.port()));
+        int small = 4096;
+        setsockopt(readers.back()->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        readers.back()->send(get("/1g.bin"));
+    }
+    // Each reads a little now and then: slow downloads, all in flight at once.
+    char buf[16384];
+    for (int round = 0; round < 5; ++round) {
+        for (auto& r : readers) ::recv(r->fd(), buf, sizeof buf, MSG_DONTWAIT);
+        std::this_thread::sleep_for(200ms);
+    }
+    const long after = resident_kib(server.pid());
+#ifdef RINGHTTPD_SANITIZE_BUILD
+    const long bound_kib = 256 * 1024;
+#else
+    const long bound_kib = 64 * 1024;
+#endif
+    EXPECT_LT(after - before, bound_kib) << "RSS " << before << " -> " << after << " KiB";
+    client other(server.port());
+    auto res = other.roundtrip(get("/1g.bin", "Range: bytes=-4\r\n"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 206);
+    EXPECT_EQ(res->body, std::string(4, '\0'));
+}
