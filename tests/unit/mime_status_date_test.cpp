@@ -15,6 +15,23 @@ TEST(mime, maps_extensions_case_insensitively) {
     EXPECT_EQ(handlers::mime_type_for("x.json"), "application/json");
 }
 
+TEST(mime, covers_the_extensions_of_nginx_mime_types) {
+    for (const char* name : {"a.3gp", "a.avi", "a.crt", "a.deb", "a.eps", "a.kml", "a.mml",
+                             "a.shtml", "a.xspf", "a.wmv", "a.jnlp", "a.wasm", "a.avif"})
+        EXPECT_NE(handlers::mime_type_for(name), "application/octet-stream") << name;
+    EXPECT_EQ(handlers::mime_type_for("a.shtml"), "text/html; charset=utf-8");
+    EXPECT_EQ(handlers::mime_type_for("a.kml"), "application/vnd.google-earth.kml+xml");
+}
+
+TEST(mime, compressible_types) {
+    for (const char* type : {"text/html; charset=utf-8", "application/json", "image/svg+xml",
+                             "application/wasm", "text/javascript; charset=utf-8"})
+        EXPECT_TRUE(handlers::is_compressible(type)) << type;
+    for (const char* type :
+         {"image/png", "video/mp4", "application/gzip", "font/woff2", "application/octet-stream"})
+        EXPECT_FALSE(handlers::is_compressible(type)) << type;
+}
+
 TEST(mime, falls_back_to_octet_stream) {
     EXPECT_EQ(handlers::mime_type_for("README"), "application/octet-stream");
     EXPECT_EQ(handlers::mime_type_for("x.unknown"), "application/octet-stream");
