@@ -20,4 +20,13 @@ namespace ringhttpd::io {
 // because io_uring work for this socket runs only on this thread, never concurrently with it.
 long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes);
 
+// Whether the next `max_bytes` of `file` are all in the page cache, so sendfile cannot wait for
+// a disk (cachestat, Linux 6.5+). True where the kernel cannot tell: then the ring sends as
+// before.
+bool file_chunk_resident(const file_body& file, size_t max_bytes);
+
+// For a worker: reads the next `max_bytes` of `file` (without advancing it), which brings them
+// into the page cache. Blocks on the disk; that is the point.
+void warm_file_chunk(const file_body& file, size_t max_bytes);
+
 }  // namespace ringhttpd::io

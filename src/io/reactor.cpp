@@ -292,6 +292,7 @@ reactor::connection& reactor::open_connection(int fd) {
     c.handler.reset();  // made when the first bytes arrive: an idle connection holds no session
     c.lingering = false;
     c.work_pending = false;
+    c.file_warming = false;
     c.worker = options_.pool ? this : nullptr;
     c.deadline_ms = 0;
     c.requests = 0;
@@ -370,6 +371,13 @@ void reactor::wake_for_work() {
 void reactor::deliver_finished_work() {
     for (work_inbox::item& finished : inbox_.take_all()) {
         connection* c = live_connection({op_kind::work_done, finished.slot, finished.generation});
+        if (c && finished.file_warmed && c->file_warming) {
+            c->file_warming = false;
+            if (!c->closing) after_handler(*c);
+            finish_close_if_quiet(*c);
+            if (c->fd >= 0) update_timer(*c);
+            continue;
+        }
         if (!c || !c->work_pending || c->closing || !c->handler) continue;  // gone: drop it
         c->work_pending = false;
         c->now_ms = now_ms_;
@@ -506,7 +514,7 @@ void reactor::after_handler(connection& c) {
 // ---- send ----
 
 void reactor::pump_output(connection& c) {
-    while (!c.send_in_flight && !c.closing) {
+    while (!c.send_in_flight && !c.file_warming && !c.closing) {
         if (c.out.empty()) {
             if (c.close_after_output) {
                 if (c.linger_on_close && !c.peer_closed) {
@@ -551,6 +559,7 @@ void reactor::pump_output(connection& c) {
             return;
         }
         if (seg.file && seg.file->length > 0) {
+            if (warm_file_if_cold(c, *seg.file)) return;
             if (!send_file(c, *seg.file)) return;
             continue;
         }
@@ -570,6 +579,21 @@ void reactor::on_send(connection& c, int result) {
         return;
     }
     after_handler(c);
+}
+
+bool reactor::warm_file_if_cold(connection& c, const file_body& file) {
+    if (!options_.pool || file_chunk_resident(file, sendfile_max_chunk)) return false;
+    const bool queued =
+        options_.pool->try_submit([this, slot = c.slot, generation = c.generation,
+                                   file = file_body{file.fd, file.offset, file.length}] {
+            warm_file_chunk(file, sendfile_max_chunk);
+            work_inbox::item warmed{slot, generation, nullptr, true};
+            if (inbox_.post(std::move(warmed))) wake_for_work();
+        });
+    if (!queued) return false;  // the pool is saturated: send from the ring after all
+    c.file_warming = true;
+    c.send_progress_ms = now_ms_;
+    return true;
 }
 
 bool reactor::send_file(connection& c, file_body& file) {
@@ -637,7 +661,7 @@ void reactor::update_timer(connection& c) {
         deadline = c.linger_until_ms;
     } else if (c.closing) {
         deadline = 0;
-    } else if (c.send_in_flight) {
+    } else if (c.send_in_flight || c.file_warming) {
         deadline = c.send_progress_ms + options_.send_timeout_ms;
     } else if (c.handler) {
         deadline = c.deadline_ms;
@@ -658,7 +682,7 @@ void reactor::expire_timers() {
 
 void reactor::on_timer(connection& c) {
     if (c.fd < 0 || c.closing) return;
-    if (c.lingering || c.send_in_flight || !c.handler) {
+    if (c.lingering || c.send_in_flight || c.file_warming || !c.handler) {
         // The linger is over, the peer stopped reading (send timeout), or the connection sat
         // idle too long (keep-alive timeout): close without a response, like nginx.
         begin_close(c);

@@ -79,6 +79,7 @@ class reactor final : private work_runner {
         bool peer_closed = false;
         bool lingering = false;
         bool work_pending = false;  // its handler waits for work on the pool
+        bool file_warming = false;  // a worker reads the next file chunk into the page cache
         bool counted_by_gate =
             false;  // admitted by options_.gate: release it on close      // shut down for writing,
                     // discarding input until EOF or timeout
@@ -116,6 +117,9 @@ class reactor final : private work_runner {
     void on_writable(connection& c, int result);
     // Sends what it can of the file; false when the connection must wait (or is closing).
     bool send_file(connection& c, file_body& file);
+    // Has a worker read the file's next chunk from disk when it is not all in the page cache,
+    // so sendfile never waits for a disk on the ring thread. False when nothing was needed.
+    bool warm_file_if_cold(connection& c, const file_body& file);
 
     stream_handler& handler_for(connection& c);  // creates the handler on first use
     void after_handler(connection& c);

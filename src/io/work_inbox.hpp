@@ -16,9 +16,10 @@ namespace ringhttpd::io {
 class work_inbox {
   public:
     struct item {
-        uint32_t slot = 0;        // the connection the work was for...
-        uint32_t generation = 0;  // ...if the slot still holds that connection
-        std::unique_ptr<work_result> result;
+        uint32_t slot = 0;                    // the connection the work was for...
+        uint32_t generation = 0;              // ...if the slot still holds that connection
+        std::unique_ptr<work_result> result;  // a handler's work; null when it threw
+        bool file_warmed = false;             // not a handler's: file pages read in for the reactor
     };
 
     // True when the inbox was empty before: the caller must wake the ring.
