@@ -90,6 +90,22 @@ request_parser::result request_parser::feed(std::string_view data, size_t& consu
     return result::error;
 }
 
+void request_parser::reset() {
+    // The callback table set by the constructor (one static table for every parser).
+    const auto* settings = static_cast<const llhttp_settings_t*>(parser_.settings);
+    llhttp_init(&parser_, HTTP_REQUEST, settings);
+    parser_.data = this;
+    next();
+    field_.clear();
+    value_.clear();
+    version_.clear();
+    last_byte_fed_ = '\0';
+    header_bytes_ = 0;
+    in_message_ = in_body_ = false;
+    keep_alive_ = true;
+    error_status_ = 0;
+}
+
 void request_parser::next() {
     request_.clear();
     ready_ = false;

@@ -33,7 +33,8 @@ class request_parser {
     request_parser& operator=(const request_parser&) = delete;
 
     result feed(std::string_view data, size_t& consumed);
-    void next();  // after request_ready: forget the request and parse the next one
+    void next();   // after request_ready: forget the request and parse the next one
+    void reset();  // as if new (for another connection), keeping buffer capacity
 
     request& current() { return request_; }
     bool keep_alive() const { return keep_alive_; }

@@ -57,6 +57,12 @@ bool session::idle() const {
            !awaiting_work_;
 }
 
+void session::recycle() {
+    parser_.reset();
+    held_input_.clear();
+    paused_ = closing_ = draining_ = continue_sent_ = awaiting_work_ = false;
+}
+
 bool session::on_shutdown(io::connection_control& conn) {
     draining_ = true;
     if (awaiting_work_ || parser_.in_message() || !held_input_.empty())

@@ -50,6 +50,7 @@ class session final : public io::stream_handler {
     bool idle() const override;
     bool on_shutdown(io::connection_control& conn) override;
     void on_timeout(io::connection_control& conn) override;
+    void recycle() override;
     void on_work_done(io::connection_control& conn,
                       std::unique_ptr<io::work_result> result) override;
 

@@ -122,6 +122,7 @@ class reactor final : private work_runner {
     bool warm_file_if_cold(connection& c, const file_body& file);
 
     stream_handler& handler_for(connection& c);  // creates the handler on first use
+    void release_handler(connection& c);         // keeps an idle handler for reuse
     void after_handler(connection& c);
     void pump_output(connection& c);
     void begin_close(connection& c);
@@ -150,6 +151,9 @@ class reactor final : private work_runner {
     timer_wheel timers_{0};
     std::deque<connection> slots_;  // a deque: references stay valid as it grows
     std::vector<uint32_t> free_slots_;
+    // Idle handlers kept for the next request on any connection of this ring: a keep-alive
+    // request then allocates no session, parser or request buffers.
+    std::vector<std::unique_ptr<stream_handler>> spare_handlers_;
     std::vector<uint32_t> parked_;  // connections whose receive ran out of buffers
     std::vector<uint32_t> held_;    // accepted over max_connections: not read until there is room
     size_t live_connections_ = 0;

@@ -67,6 +67,9 @@ class stream_handler {
     virtual bool on_shutdown(connection_control& conn) = 0;
     // conn.deadline_ms has passed.
     virtual void on_timeout(connection_control& conn) = 0;
+    // Back to the state of a new handler, keeping its buffers: the reactor reuses idle handlers
+    // (idle() is true when this is called) rather than allocating one per request.
+    virtual void recycle() = 0;
     // Work queued through conn.worker has finished; `result` is null when it threw.
     virtual void on_work_done(connection_control& conn, std::unique_ptr<work_result> result) = 0;
 };

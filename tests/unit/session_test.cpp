@@ -107,3 +107,21 @@ TEST(session, sends_100_continue_once_before_the_body) {
     f.s.on_receive(f.conn, "2");
     EXPECT_NE(f.output().find(R"({"echo":42})"), std::string::npos);
 }
+
+TEST(session, a_recycled_session_serves_a_new_connection_like_a_fresh_one) {
+    session_fixture f;
+    f.s.on_receive(f.conn, "GET /hello/one HTTP/1.0\r\n\r\n");  // HTTP/1.0: keep-alive off
+    EXPECT_NE(f.output().find("Hello, one"), std::string::npos);
+    f.s.recycle();
+    io::connection_control next;  // another connection
+    f.s.on_receive(next, "GET /hello/two HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string out;
+    while (!next.out.empty()) {
+        out += next.out.front().bytes;
+        next.out.pop_front();
+    }
+    EXPECT_NE(out.find("Hello, two"), std::string::npos);
+    EXPECT_EQ(out.find("Connection: close"), std::string::npos);
+    EXPECT_FALSE(next.close_after_output);
+    EXPECT_TRUE(f.s.idle());
+}
