@@ -363,8 +363,9 @@ bool reactor::run_work(connection_control& control, work w) {
 void reactor::wake_for_work() {
     // MSG_RING puts the wake-up CQE straight into the ring: one syscall here, no eventfd read to
     // complete and re-arm on the ring. Measured with perf/pool.py (one core, 64 connections,
-    // /debug/pooled): 76,703 requests/s with MSG_RING against 64,704 with the eventfd, p99
-    // 1.70 ms against 2.65 ms. So MSG_RING where the kernel has the ring-less form, else eventfd.
+    // /debug/pooled): 76,703 requests/s with MSG_RING against 64,704 with the eventfd (p99 1.70
+    // against 2.65 ms); 17.7 against 22.6 us of CPU per request in perf/results/*-pool.md. So
+    // MSG_RING where the kernel has the ring-less form, else the eventfd.
     if (wake_by_msg_ring_ && post_to_ring(ring_.ring_fd, op_tag{op_kind::work_done}.encode()) == 0)
         return;
     uint64_t one = 1;
