@@ -4,14 +4,10 @@
 #include <charconv>
 #include <optional>
 
+#include "http/text.hpp"
+
 namespace ringhttpd::handlers {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 std::optional<uint64_t> number(std::string_view text) {
     uint64_t n = 0;
@@ -19,12 +15,6 @@ std::optional<uint64_t> number(std::string_view text) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return n;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
 }
 
 // Sorts and merges overlapping or adjacent ranges.
@@ -53,22 +43,24 @@ bool overlapping(const std::vector<byte_range>& ranges) {
 
 range_request parse_range(std::string_view header, uint64_t size) {
     range_request out;
-    header = trim(header);
+    header = http::trim_ows(header);
     size_t eq = header.find('=');
-    if (eq == std::string_view::npos || !iequals(trim(header.substr(0, eq)), "bytes")) return out;
+    if (eq == std::string_view::npos ||
+        !http::iequals(http::trim_ows(header.substr(0, eq)), "bytes"))
+        return out;
     std::string_view specs = header.substr(eq + 1);
     std::vector<byte_range> satisfiable;
     size_t seen = 0;
     for (size_t pos = 0; pos <= specs.size();) {
         size_t comma = std::min(specs.find(',', pos), specs.size());
-        std::string_view spec = trim(specs.substr(pos, comma - pos));
+        std::string_view spec = http::trim_ows(specs.substr(pos, comma - pos));
         pos = comma + 1;
         if (spec.empty()) continue;  // empty list elements are allowed ("bytes=0-1,,2-3")
         if (++seen > 4 * max_ranges) return out;  // absurd: ignore the header
         size_t dash = spec.find('-');
         if (dash == std::string_view::npos) return out;
-        std::string_view left = trim(spec.substr(0, dash));
-        std::string_view right = trim(spec.substr(dash + 1));
+        std::string_view left = http::trim_ows(spec.substr(0, dash));
+        std::string_view right = http::trim_ows(spec.substr(dash + 1));
         if (left.empty()) {  // "-N": the last N bytes
             auto suffix = number(right);
             if (!suffix) return out;

@@ -5,30 +5,20 @@
 #include <cstdlib>
 #include <string>
 
+#include "http/text.hpp"
+
 namespace ringhttpd::handlers {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
-}
 
 // "q=0.5" -> 0.5; a missing or malformed weight counts as 1 (the default) or 0 (malformed).
 double parse_quality(std::string_view params) {
     double q = 1.0;
     while (!params.empty()) {
         size_t semi = params.find(';');
-        std::string_view param = trim(params.substr(0, semi));
+        std::string_view param = http::trim_ows(params.substr(0, semi));
         params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
         if (param.size() < 2 || (param[0] | 0x20) != 'q' || param[1] != '=') continue;
-        std::string value(trim(param.substr(2)));
+        std::string value(http::trim_ows(param.substr(2)));
         char* end = nullptr;
         q = std::strtod(value.c_str(), &end);
         if (value.empty() || *end != '\0' || q < 0 || q > 1) q = 0;  // malformed: not acceptable
@@ -47,14 +37,14 @@ qualities parse(std::string_view header) {
         std::string_view item = header.substr(0, comma);
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         size_t semi = item.find(';');
-        std::string_view name = trim(item.substr(0, semi));
+        std::string_view name = http::trim_ows(item.substr(0, semi));
         double weight = parse_quality(semi == std::string_view::npos ? std::string_view{}
                                                                      : item.substr(semi + 1));
-        double* slot = iequals(name, "br")                                ? &q.br
-                       : iequals(name, "gzip") || iequals(name, "x-gzip") ? &q.gzip
-                       : iequals(name, "identity")                        ? &q.identity
-                       : name == "*"                                      ? &q.any
-                                                                          : nullptr;
+        double* slot = http::iequals(name, "br")                                      ? &q.br
+                       : http::iequals(name, "gzip") || http::iequals(name, "x-gzip") ? &q.gzip
+                       : http::iequals(name, "identity")                              ? &q.identity
+                       : name == "*"                                                  ? &q.any
+                                                                                      : nullptr;
         if (slot) *slot = std::max(*slot, weight);
     }
     return q;

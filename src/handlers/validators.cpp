@@ -3,15 +3,10 @@
 #include <fmt/format.h>
 
 #include "http/date_parse.hpp"
+#include "http/text.hpp"
 
 namespace ringhttpd::handlers {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool is_weak(std::string_view tag) {
     return tag.substr(0, 2) == "W/";
@@ -31,7 +26,7 @@ std::string make_etag(const struct stat& st, std::string_view coding_suffix) {
 }
 
 bool etag_list_matches(std::string_view list, std::string_view etag, bool weak) {
-    list = trim(list);
+    list = http::trim_ows(list);
     if (list == "*") return true;
     while (!list.empty()) {
         // Entity-tags may contain commas only inside quotes: split outside them.
@@ -41,7 +36,7 @@ bool etag_list_matches(std::string_view list, std::string_view etag, bool weak) 
             if (list[end] == '"') quoted = !quoted;
             if (list[end] == ',' && !quoted) break;
         }
-        std::string_view tag = trim(list.substr(0, end));
+        std::string_view tag = http::trim_ows(list.substr(0, end));
         list = end < list.size() ? list.substr(end + 1) : std::string_view{};
         if (tag.empty()) continue;
         if (weak ? opaque(tag) == opaque(etag) : !is_weak(tag) && !is_weak(etag) && tag == etag)
@@ -56,14 +51,14 @@ precondition evaluate_preconditions(const request& req, std::string_view etag,
     if (auto if_match = req.header("If-Match")) {
         if (!etag_list_matches(*if_match, etag, false)) return precondition::failed;
     } else if (auto since = req.header("If-Unmodified-Since")) {
-        auto date = http::parse_http_date(trim(*since));  // an invalid date is ignored
+        auto date = http::parse_http_date(http::trim_ows(*since));  // an invalid date is ignored
         if (date && last_modified > *date) return precondition::failed;
     }
     if (auto if_none_match = req.header("If-None-Match")) {
         if (etag_list_matches(*if_none_match, etag, true))
             return get_or_head ? precondition::not_modified : precondition::failed;
     } else if (auto since = req.header("If-Modified-Since"); since && get_or_head) {
-        auto date = http::parse_http_date(trim(*since));
+        auto date = http::parse_http_date(http::trim_ows(*since));
         if (date && last_modified <= *date) return precondition::not_modified;
     }
     return precondition::proceed;
@@ -72,7 +67,7 @@ precondition evaluate_preconditions(const request& req, std::string_view etag,
 bool if_range_allows(const request& req, std::string_view etag, std::time_t last_modified) {
     auto if_range = req.header("If-Range");
     if (!if_range) return true;
-    std::string_view value = trim(*if_range);
+    std::string_view value = http::trim_ows(*if_range);
     if (!value.empty() && (value.front() == '"' || is_weak(value)))
         return !is_weak(value) && value == etag;
     auto date = http::parse_http_date(value);

@@ -1,7 +1,6 @@
 #include "http/request_parser.hpp"
 
-#include <strings.h>
-
+#include "http/text.hpp"
 #include "http/url.hpp"
 
 namespace ringhttpd::http {
@@ -9,10 +8,6 @@ namespace {
 
 request_parser& self(llhttp_t* p) {
     return *static_cast<request_parser*>(p->data);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // "HTTP/" followed by digit.digit: a well-formed version we do not speak (505), as opposed to
@@ -35,10 +30,7 @@ bool only_chunked(const request& req) {
     int count = 0;
     for (const auto& [name, value] : req.headers) {
         if (!iequals(name, "Transfer-Encoding")) continue;
-        std::string_view v = value;
-        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-        if (++count > 1 || !iequals(v, "chunked")) return false;
+        if (++count > 1 || !iequals(trim_ows(value), "chunked")) return false;
     }
     return true;
 }
