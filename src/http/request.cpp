@@ -1,15 +1,13 @@
 #include "ringhttpd/request.hpp"
 
-#include <strings.h>
-
+#include "http/text.hpp"
 #include "http/url.hpp"
 
 namespace ringhttpd {
 
 std::optional<std::string_view> request::header(std::string_view name) const {
     for (const auto& [key, value] : headers)
-        if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0)
-            return value;
+        if (http::iequals(key, name)) return value;
     return std::nullopt;
 }
 
