@@ -197,8 +197,7 @@ void reactor::on_completion(const io_uring_cqe& cqe) {
         default:
             break;
     }
-    finish_close_if_quiet(*c);
-    if (c->fd >= 0) update_timer(*c);
+    settle(*c);
 }
 
 reactor::connection* reactor::live_connection(op_tag tag) {
@@ -378,17 +377,15 @@ void reactor::deliver_finished_work() {
         if (c && finished.file_warmed && c->file_warming) {
             c->file_warming = false;
             if (!c->closing) after_handler(*c);
-            finish_close_if_quiet(*c);
-            if (c->fd >= 0) update_timer(*c);
-            continue;
+        } else if (c && !finished.file_warmed && c->work_pending && !c->closing && c->handler) {
+            c->work_pending = false;
+            c->now_ms = now_ms_;
+            c->handler->on_work_done(*c, std::move(finished.result));
+            after_handler(*c);
+        } else {
+            continue;  // the connection is gone (or closing): drop the result
         }
-        if (!c || !c->work_pending || c->closing || !c->handler) continue;  // gone: drop it
-        c->work_pending = false;
-        c->now_ms = now_ms_;
-        c->handler->on_work_done(*c, std::move(finished.result));
-        after_handler(*c);
-        finish_close_if_quiet(*c);
-        if (c->fd >= 0) update_timer(*c);
+        settle(*c);
     }
 }
 
@@ -711,6 +708,10 @@ void reactor::on_timer(connection& c) {
         c.handler->on_timeout(c);  // e.g. 408 for a request head that took too long
         after_handler(c);
     }
+    settle(c);
+}
+
+void reactor::settle(connection& c) {
     finish_close_if_quiet(c);
     if (c.fd >= 0) update_timer(c);
 }

@@ -127,6 +127,9 @@ class reactor final : private work_runner {
     void pump_output(connection& c);
     void begin_close(connection& c);
     void finish_close_if_quiet(connection& c);
+    // After handling an event: release the slot if it is closing and quiet, else re-arm its
+    // timer for whatever it waits for now.
+    void settle(connection& c);
     void begin_drain();
     void start_linger(connection& c);
     void update_timer(connection& c);
