@@ -248,22 +248,22 @@ def parse_wrk(output):
     return point
 
 
-def wrk(server, scenario, path, seconds, client_cpu):
-    cmd = ["wrk", "-t1", f"-c{scenario.connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+def wrk(server, scenario, path, seconds, args):
+    cmd = ["wrk", f"-t{args.client_threads}", f"-c{scenario.connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for header in scenario.headers:
         cmd += ["-H", header]
     if scenario.lua:
         cmd += ["-s", str(PERF / scenario.lua)]
     cmd.append(f"http://127.0.0.1:{server.port}{path}")
-    if client_cpu is not None:
-        cmd = ["taskset", "-c", str(client_cpu)] + cmd
+    if args.client_cpu is not None:
+        cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
-def measure_wrk(server, scenario, seconds, client_cpu):
+def measure_wrk(server, scenario, seconds, args):
     path = server.dynamic_path if scenario.path == "@dynamic" else scenario.path
     cpu_before = server.cpu_seconds()
-    output = wrk(server, scenario, path, seconds, client_cpu)
+    output = wrk(server, scenario, path, seconds, args)
     cpu_after = server.cpu_seconds()
     point = parse_wrk(output)
     point.cpu_us_per_req = (cpu_after - cpu_before) * 1e6 / max(point.requests, 1)
@@ -310,31 +310,47 @@ def measure_idle(server, count):
     return point
 
 
-def measure(server, scenario, args, client_cpu):
-    if scenario.idle_memory:
-        # A fresh process, so connection slots left by earlier scenarios do not hide the growth.
-        # A new port too: a process that used io_uring may hold its old one for a moment.
-        server.stop()
-        server.port = free_port()
-        server.start()
-        return measure_idle(server, args.idle_connections)
-    if scenario.path == "@dynamic" and not server.dynamic_path:
-        return None
-    if scenario.warm_many_files:
-        # The files were written at the start; by now the kernel (DAMON reclaim on this VM) may
-        # have dropped them from the page cache, and whichever server ran first would pay for
-        # the disk. This scenario measures opening files, not the disk: read them all first.
-        for path in (server.root / "many").iterdir():
-            path.read_bytes()
-    if args.warmup:
-        wrk(server, scenario, server.dynamic_path if scenario.path == "@dynamic" else scenario.path,
-            args.warmup, client_cpu)
-    runs = [measure_wrk(server, scenario, args.seconds, client_cpu) for _ in range(args.repeat)]
+def measure_idle_fresh(server, args):
+    # A fresh process, so connection slots left by earlier scenarios do not hide the growth.
+    # A new port too: a process that used io_uring may hold its old one for a moment.
+    server.stop()
+    server.port = free_port()
+    server.start()
+    return measure_idle(server, args.idle_connections)
+
+
+def median_point(runs):
+    """The run with the median requests/s, with p99 replaced by the median p99 of all runs: a
+    single scheduling hiccup of this VM in one run then does not decide the latency column."""
     median = sorted(runs, key=lambda p: p.requests_per_s)[len(runs) // 2]
+    median.p99_ms = statistics.median(p.p99_ms for p in runs)
     median.errors = sum(p.errors for p in runs)
     if len(runs) > 1:
         median.note = "runs: " + " / ".join(f"{p.requests_per_s:,.0f}" for p in runs)
     return median
+
+
+def measure_scenario(servers, scenario, args):
+    """One point per server. The repetitions are interleaved (A B C, A B C, ...) rather than
+    run server after server, so slow drift of a shared machine spreads over every server."""
+    if scenario.idle_memory:
+        return {server.name: measure_idle_fresh(server, args) for server in servers}
+    servers = [s for s in servers if scenario.path != "@dynamic" or s.dynamic_path]
+    if scenario.warm_many_files:
+        # The files were written at the start; by now the kernel (DAMON reclaim on this VM) may
+        # have dropped them from the page cache, and whichever server ran first would pay for
+        # the disk. This scenario measures opening files, not the disk: read them all first.
+        for path in (servers[0].root / "many").iterdir():
+            path.read_bytes()
+    if args.warmup:
+        for server in servers:
+            wrk(server, scenario, server.dynamic_path if scenario.path == "@dynamic" else scenario.path,
+                args.warmup, args)
+    runs = {server.name: [] for server in servers}
+    for _ in range(args.repeat):
+        for server in servers:
+            runs[server.name].append(measure_wrk(server, scenario, args.seconds, args))
+    return {name: median_point(points) for name, points in runs.items()}
 
 
 # ---------------------------------------------------------------- reporting
@@ -361,8 +377,9 @@ def write_report(results, servers, args, started, out_dir):
         "",
         f"- Machine: {machine_description()}",
         f"- Method: each server pinned to CPU {args.server_cpu} with one thread/worker, "
-        f"wrk -t1 pinned to CPU {args.client_cpu}; {args.warmup} s warm-up, then "
-        f"{args.seconds} s x {args.repeat} per point, median reported.",
+        f"wrk -t{args.client_threads} pinned to CPU {args.client_cpu}; {args.warmup} s warm-up, then "
+        f"{args.seconds} s x {args.repeat} per point, the servers taking turns (A B C, A B C, ...); "
+        "the run with the median requests/s is reported, with the median p99 of all runs.",
         "- Servers: " + "; ".join(f"{s.name} ({s.version()})" for s in servers),
         f"- Command: `perf/bench.py {' '.join(sys.argv[1:])}`",
         "",
@@ -488,12 +505,18 @@ def parse_args():
                         help="peers to run when installed (nginx is required)")
     parser.add_argument("--out", default=str(PERF / "results"), help="where the table and chart go")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--ringhttpd", type=Path, default=Ringhttpd.binary,
+                        help="the ringhttpd binary to run (default: the build/ one this script builds)")
+    parser.add_argument("--client-cpus", default="",
+                        help="CPUs for wrk, as taskset takes them (default: the second CPU). With a "
+                             "many-core machine, give wrk several so the server, not wrk, is the limit")
+    parser.add_argument("--client-threads", type=int, default=1, help="wrk threads (-t)")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.repeat, args.warmup, args.idle_connections = 2, 1, 0, 1000
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) >= 2:
-        args.server_cpu, args.client_cpu = cpus[0], cpus[1]
+        args.server_cpu, args.client_cpu = cpus[0], args.client_cpus or cpus[1]
     else:
         print("warning: fewer than 2 CPUs: server and wrk are not pinned apart", file=sys.stderr)
         args.server_cpu = args.client_cpu = None
@@ -522,22 +545,19 @@ def main():
 
     classes = [Ringhttpd] + [cls for name, (cls, binary) in PEERS.items()
                              if name in args.peers.split(",") and shutil.which(binary)]
+    Ringhttpd.binary = args.ringhttpd
     servers = [cls(workdir, root, free_port(), args.server_cpu) for cls in classes]
     results = {}
     try:
         for server in servers:
             server.start()
         for scenario in scenarios:
-            results[scenario.key] = {}
-            for server in servers:
-                point = measure(server, scenario, args, args.client_cpu)
-                if point is None:
-                    continue
-                results[scenario.key][server.name] = point
+            results[scenario.key] = measure_scenario(servers, scenario, args)
+            for name, point in results[scenario.key].items():
                 shown = (f"{point.idle_bytes_per_conn:,.0f} B/conn" if scenario.idle_memory
                          else f"{point.requests_per_s:,.0f} req/s, p99 {point.p99_ms:.2f} ms, "
                               f"{point.cpu_us_per_req:.1f} µs CPU/req")
-                print(f"{scenario.title:<40} {server.name:<10} {shown}, errors {point.errors}", flush=True)
+                print(f"{scenario.title:<40} {name:<10} {shown}, errors {point.errors}", flush=True)
     finally:
         for server in servers:
             server.stop()
