@@ -35,6 +35,9 @@ struct response {
     std::string content_type;
     header_list headers;  // extra headers; names and values must be free of CR/LF
     std::string body;
+    // When set, the body instead of `body`: bytes owned elsewhere (a cached file's content),
+    // shared rather than copied into each response.
+    std::shared_ptr<const std::string> shared_body;
     std::optional<file_body> file;  // when set, it is the body and `body` is ignored
     std::vector<body_part> parts;   // when not empty, the body is these pieces in order
     bool close_connection = false;  // answer with "Connection: close" and close afterwards

@@ -21,7 +21,8 @@ struct file_response_options {
 
 // `original`: the file as named (type, Last-Modified); `bytes`: what is sent for it, in
 // `encoding` (the original itself for identity).
-response file_response(const request& req, const cached_file& original, const cached_file& bytes,
-                       coding encoding, const file_response_options& options);
+response file_response(const request& req, const cached_file& original,
+                       const file_cache::entry& bytes, coding encoding,
+                       const file_response_options& options);
 
 }  // namespace ringhttpd::handlers

@@ -147,35 +147,36 @@ std::optional<response> static_files::resolve(const request& req, const std::str
     auto found = find_file(req, relative, cache, may_block);
     if (!found) return std::nullopt;
     if (auto* answer = std::get_if<response>(&*found)) return std::move(*answer);
-    const cached_file& original = *std::get<file_cache::entry>(*found);
+    const file_cache::entry& shared_original = std::get<file_cache::entry>(*found);
+    const cached_file& original = *shared_original;
 
     // Which bytes: a precompressed sidecar or a compressed copy for clients that accept one,
     // except for range requests, which are served from the file itself.
     auto accept = req.header("Accept-Encoding");
     if (!accept || req.header("Range") || (!options_.precompressed && !options_.gzip))
-        return file_response(req, original, original, coding::identity, options_.response);
+        return file_response(req, original, shared_original, coding::identity, options_.response);
     const bool can_gzip = options_.gzip && worth_gzipping(original);
     auto wanted =
         choose_coding(accept, {options_.precompressed, options_.precompressed || can_gzip});
     if (wanted == coding::br) {
         auto br = find_sidecar(original, ".br", cache, may_block);
         if (!br) return std::nullopt;
-        if ((*br)->exists) return file_response(req, original, **br, coding::br, options_.response);
+        if ((*br)->exists) return file_response(req, original, *br, coding::br, options_.response);
         wanted = choose_coding(accept, {false, options_.precompressed || can_gzip});
     }
     if (wanted == coding::gzip && options_.precompressed) {
         auto gz = find_sidecar(original, ".gz", cache, may_block);
         if (!gz) return std::nullopt;
         if ((*gz)->exists)
-            return file_response(req, original, **gz, coding::gzip, options_.response);
+            return file_response(req, original, *gz, coding::gzip, options_.response);
     }
     if (wanted == coding::gzip && can_gzip) {
         auto gzipped = find_gzipped(original, cache, may_block);
         if (!gzipped) return std::nullopt;
         if (*gzipped)
-            return file_response(req, original, **gzipped, coding::gzip, options_.response);
+            return file_response(req, original, *gzipped, coding::gzip, options_.response);
     }
-    return file_response(req, original, original, coding::identity, options_.response);
+    return file_response(req, original, shared_original, coding::identity, options_.response);
 }
 
 std::optional<static_files::file_or_answer> static_files::find_file(const request& req,

@@ -6,6 +6,7 @@ namespace ringhttpd {
 
 uint64_t response::content_length() const {
     if (file) return file->length;
+    if (shared_body) return shared_body->size();
     if (parts.empty()) return body.size();
     uint64_t total = 0;
     for (const body_part& part : parts) total += part.file ? part.file->length : part.bytes.size();

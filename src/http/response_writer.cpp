@@ -25,6 +25,10 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 void write_response(io::output_queue& out, response&& res, const response_framing& framing) {
     std::string& buf = out.buffer();
+    // One allocation for the head and an in-memory body, instead of growing step by step.
+    size_t estimate = 256 + res.content_type.size() + (res.file ? 0 : res.content_length());
+    for (const auto& [name, value] : res.headers) estimate += name.size() + value.size() + 4;
+    buf.reserve(buf.size() + estimate);
     buf.append("HTTP/1.1 ");
     append_number(buf, uint64_t(res.status));
     buf += ' ';
@@ -66,7 +70,7 @@ void write_response(io::output_queue& out, response&& res, const response_framin
             }
         }
     } else {
-        buf.append(res.body);
+        buf.append(res.shared_body ? *res.shared_body : res.body);
     }
 }
 
