@@ -24,6 +24,9 @@ namespace {
 // One sendfile call sends at most this much, so one large download cannot hold the ring thread
 // for long while other connections wait (nginx's sendfile_max_chunk plays the same role).
 constexpr size_t sendfile_max_chunk = 512 * 1024;
+
+// How many completions one pass handles before it submits what they queued (see run()).
+constexpr unsigned flush_every_completions = 8;
 constexpr uint16_t buffer_group = 0;
 // How long accept waits before retrying after running out of descriptors or memory.
 constexpr long long accept_backoff_ns = 100'000'000;
@@ -143,7 +146,9 @@ void reactor::run() {
         unsigned head, seen = 0;
         io_uring_for_each_cqe(&ring_, head, cqe) {
             on_completion(*cqe);
-            ++seen;
+            // Under load one pass can hold dozens of completions: hand the responses made so far
+            // to the kernel every few, so the first clients do not wait for the whole batch.
+            if (++seen % flush_every_completions == 0) io_uring_submit(&ring_);
         }
         io_uring_cq_advance(&ring_, seen);
         expire_timers();
