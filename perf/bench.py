@@ -2,9 +2,9 @@
 """Benchmarks ringhttpd side by side with nginx (and h2o and lighttpd when installed).
 
 Every server gets the same files, one CPU (CPU 0) and one thread or worker; wrk runs pinned to
-CPU 1. Each point is repeated and the median kept. Besides requests/s and latency it records the
-server's CPU time per request, which still tells servers apart when the load generator is the
-limit. See perf/README.md for what each scenario means.
+CPU 1 (or the CPUs --client-cpus names). Each point is repeated, the servers taking turns, and
+the median kept. Besides requests/s and latency it records the server's CPU time per request,
+which still tells servers apart when the load generator is the limit. See perf/README.md for what each scenario means.
 
     perf/bench.py                 # full run: ~10 s per point, 3 repetitions, table + chart
     perf/bench.py --quick         # a few seconds per scenario; fails if any server had errors
@@ -330,18 +330,20 @@ def median_point(runs):
     return median
 
 
+def warm_page_cache(directory):
+    """The files were written at the start; by now the kernel (DAMON reclaim on this VM) may have
+    dropped them from the page cache, and whichever server ran first would pay for the disk. The
+    `cold` scenario measures opening files, not the disk: read them all before every run."""
+    for path in directory.iterdir():
+        path.read_bytes()
+
+
 def measure_scenario(servers, scenario, args):
     """One point per server. The repetitions are interleaved (A B C, A B C, ...) rather than
     run server after server, so slow drift of a shared machine spreads over every server."""
     if scenario.idle_memory:
         return {server.name: measure_idle_fresh(server, args) for server in servers}
     servers = [s for s in servers if scenario.path != "@dynamic" or s.dynamic_path]
-    if scenario.warm_many_files:
-        # The files were written at the start; by now the kernel (DAMON reclaim on this VM) may
-        # have dropped them from the page cache, and whichever server ran first would pay for
-        # the disk. This scenario measures opening files, not the disk: read them all first.
-        for path in (servers[0].root / "many").iterdir():
-            path.read_bytes()
     if args.warmup:
         for server in servers:
             wrk(server, scenario, server.dynamic_path if scenario.path == "@dynamic" else scenario.path,
@@ -349,6 +351,8 @@ def measure_scenario(servers, scenario, args):
     runs = {server.name: [] for server in servers}
     for _ in range(args.repeat):
         for server in servers:
+            if scenario.warm_many_files:
+                warm_page_cache(servers[0].root / "many")
             runs[server.name].append(measure_wrk(server, scenario, args.seconds, args))
     return {name: median_point(points) for name, points in runs.items()}
 
