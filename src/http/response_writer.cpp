@@ -25,8 +25,10 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 void write_response(io::output_queue& out, response&& res, const response_framing& framing) {
     std::string& buf = out.buffer();
-    // One allocation for the head and an in-memory body, instead of growing step by step.
-    size_t estimate = 256 + res.content_type.size() + (res.file ? 0 : res.content_length());
+    // One allocation for the head and an in-memory body, instead of growing step by step. Only
+    // bytes in memory count: file ranges (multipart ones too) never pass through this buffer.
+    const size_t body_in_memory = res.shared_body ? res.shared_body->size() : res.body.size();
+    size_t estimate = 256 + res.content_type.size() + body_in_memory;
     for (const auto& [name, value] : res.headers) estimate += name.size() + value.size() + 4;
     buf.reserve(buf.size() + estimate);
     buf.append("HTTP/1.1 ");
