@@ -542,6 +542,11 @@ void reactor::pump_output(connection& c) {
                 if (c.linger_on_close && !c.peer_closed) {
                     start_linger(c);
                 } else {
+                    // Send our FIN now rather than when the cancelled receive lets the socket go:
+                    // a client that reads the response and closes first would otherwise hold
+                    // the TIME_WAIT, and a client opening thousands of connections a second
+                    // then spends its connect() calls searching for a free local port.
+                    ::shutdown(c.fd, SHUT_WR);
                     begin_close(c);
                 }
                 return;
