@@ -139,9 +139,17 @@ TEST(resources, clients_that_never_read_cannot_grow_the_server_without_bound) {
     const long bound_kib = 100 * 1024;
 #endif
     EXPECT_LT(after - before, bound_kib) << "RSS grew from " << before << " to " << after << " KiB";
-    // And it still answers someone who reads.
+    // And it still answers someone who reads. Under ThreadSanitizer the ring needs ~10x longer
+    // to work through the 600 clients' pipelined requests first, so allow it two of the
+    // client's 10 s receive timeouts there.
     client reader(server.port());
-    ASSERT_TRUE(reader.roundtrip(get("/api/hello")));
+    reader.send(get("/api/hello"));
+    auto answer = reader.read_response();
+#ifdef RINGHTTPD_SANITIZE_BUILD
+    if (!answer) answer = reader.read_response();
+#endif
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200);
 }
 
 TEST(resources, a_thousand_slow_readers_of_a_1_gb_file_keep_memory_bounded) {
