@@ -41,7 +41,8 @@ def main():
     args = parser.parse_args()
     args.warmup = 2
     cpus = sorted(os.sched_getaffinity(0))
-    server_cpu, client_cpu = (cpus[0], cpus[1]) if len(cpus) >= 2 else (None, None)
+    server_cpu, args.client_cpu = (cpus[0], cpus[1]) if len(cpus) >= 2 else (None, None)
+    args.client_threads = 1
 
     workdir = Path(tempfile.mkdtemp(prefix="ringhttpd-pool-"))
     workdir.chmod(0o755)
@@ -56,7 +57,7 @@ def main():
             server.start()
             try:
                 scenario = bench.Scenario(path, path, path, connections=args.connections)
-                point = bench.measure(server, scenario, args, client_cpu)
+                point = bench.measure_scenario([server], scenario, args)[server.name]
             finally:
                 server.stop()
             rows.append((server.name, path, point))
