@@ -1,6 +1,5 @@
 #include "io/file_sender.hpp"
 
-#include <fcntl.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -8,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace ringhttpd::io {
@@ -24,34 +24,46 @@ struct cachestat_result {
     uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
 };
 
+bool range_resident(int fd, uint64_t offset, uint64_t length) {
+    static const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+    cachestat_range range{offset, length};
+    cachestat_result stat{};
+    if (syscall(sys_cachestat, fd, &range, &stat, 0) != 0) return true;  // unknown
+    const uint64_t first_page = offset / page;
+    const uint64_t last_page = (offset + length - 1) / page;
+    return stat.nr_cache >= last_page - first_page + 1;
+}
+
+bool same_file(const std::weak_ptr<const unique_fd>& a, const std::shared_ptr<const unique_fd>& b) {
+    return !a.owner_before(b) && !b.owner_before(a);
+}
+
 }  // namespace
 
 long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes) {
-    // Accepted sockets carry no F_SETFL-settable flag but the one toggled here, so there is no
-    // need to read them first (one syscall less per chunk).
-    if (fcntl(socket_fd, F_SETFL, O_NONBLOCK) < 0) return -errno;
     const size_t want = size_t(std::min<uint64_t>(file.length, max_bytes));
     ssize_t n;
     do {
         n = sendfile(socket_fd, file.fd->get(), &file.offset, want);
     } while (n < 0 && errno == EINTR);
-    const int err = errno;
-    fcntl(socket_fd, F_SETFL, 0);
-    if (n < 0) return -err;
+    if (n < 0) return -errno;
     file.length -= uint64_t(n);
     return n;
 }
 
-bool file_chunk_resident(const file_body& file, size_t max_bytes) {
-    static const long page = sysconf(_SC_PAGESIZE);
+bool page_cache_check::chunk_resident(const file_body& file, size_t max_bytes, uint64_t now_ms) {
+    constexpr uint64_t remember_ms = 1000;
     const uint64_t want = std::min<uint64_t>(file.length, max_bytes);
     if (want == 0) return true;
-    cachestat_range range{uint64_t(file.offset), want};
-    cachestat_result stat{};
-    if (syscall(sys_cachestat, file.fd->get(), &range, &stat, 0) != 0) return true;  // unknown
-    const uint64_t first_page = uint64_t(file.offset) / uint64_t(page);
-    const uint64_t last_page = (uint64_t(file.offset) + want - 1) / uint64_t(page);
-    return stat.nr_cache >= last_page - first_page + 1;
+    const uint64_t begin = uint64_t(file.offset), end = begin + want;
+    verdict& v = recent_[(std::hash<const void*>{}(file.fd.get()) >> 4) % recent_.size()];
+    if (same_file(v.file, file.fd) && now_ms - v.checked_ms < remember_ms && v.begin <= begin &&
+        end <= v.end) {
+        return true;
+    }
+    if (!range_resident(file.fd->get(), begin, want)) return false;
+    v = {file.fd, now_ms, begin, end};
+    return true;
 }
 
 void warm_file_chunk(const file_body& file, size_t max_bytes) {

@@ -34,8 +34,8 @@ constexpr long long accept_backoff_ns = 100'000'000;
 // up to this late.
 constexpr long long timer_tick_ns = 50'000'000;
 
-// io_uring may complete a send or receive with -EAGAIN even on a blocking socket, after it gave
-// up retrying under heavy load; such a result means "try again", not "the peer is gone".
+// io_uring may complete a send or receive on a non-blocking socket with -EAGAIN (when it ran the
+// request on an io-wq thread); such a result means "try again", not "the peer is gone".
 bool is_transient(int res) {
     return res == -EAGAIN || res == -EINTR;
 }
@@ -216,7 +216,10 @@ reactor::connection* reactor::live_connection(op_tag tag) {
 void reactor::arm_accept() {
     if (accept_armed_ || !listener_) return;
     io_uring_sqe* sqe = get_sqe();
-    io_uring_prep_multishot_accept(sqe, listener_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    // Non-blocking, so the ring thread's own sendfile and header send never wait; io_uring
+    // still waits for readiness on such sockets (it polls; an -EAGAIN that escapes is retried).
+    io_uring_prep_multishot_accept(sqe, listener_.get(), nullptr, nullptr,
+                                   SOCK_CLOEXEC | SOCK_NONBLOCK);
     set_tag(sqe, {op_kind::accept});
     accept_armed_ = true;
 }
@@ -609,7 +612,9 @@ void reactor::on_send(connection& c, int result) {
 }
 
 bool reactor::warm_file_if_cold(connection& c, const file_body& file) {
-    if (!options_.pool || file_chunk_resident(file, sendfile_max_chunk)) return false;
+    if (!options_.pool || page_cache_.chunk_resident(file, sendfile_max_chunk, now_ms_)) {
+        return false;
+    }
     const bool queued =
         options_.pool->try_submit([this, slot = c.slot, generation = c.generation,
                                    file = file_body{file.fd, file.offset, file.length}] {

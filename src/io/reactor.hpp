@@ -15,6 +15,7 @@
 
 #include "io/buffer_ring.hpp"
 #include "io/connection_gate.hpp"
+#include "io/file_sender.hpp"
 #include "io/ring_setup.hpp"
 #include "io/stream_handler.hpp"
 #include "io/timer_wheel.hpp"
@@ -152,6 +153,7 @@ class reactor final : private work_runner {
 
     uint64_t now_ms_ = 0;  // monotonic, read once per loop iteration
     timer_wheel timers_{0};
+    page_cache_check page_cache_;
     std::deque<connection> slots_;  // a deque: references stay valid as it grows
     std::vector<uint32_t> free_slots_;
     // Idle handlers kept for the next request on any connection of this ring: a keep-alive

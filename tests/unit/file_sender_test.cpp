@@ -1,0 +1,82 @@
+#include "io/file_sender.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+using namespace ringhttpd;
+
+namespace {
+
+constexpr size_t file_size = 256 * 1024;
+
+// A file of real (non-sparse) bytes, written and flushed so its pages are clean and can be
+// dropped from the page cache on demand.
+std::shared_ptr<const unique_fd> flushed_file() {
+    char path[] = "/tmp/ringhttpd-file-sender-XXXXXX";
+    unique_fd fd(mkstemp(path));
+    unlink(path);
+    const std::string bytes(file_size, 'x');
+    EXPECT_EQ(write(fd.get(), bytes.data(), bytes.size()), ssize_t(bytes.size()));
+    EXPECT_EQ(fsync(fd.get()), 0);
+    return std::make_shared<const unique_fd>(std::move(fd));
+}
+
+void drop_from_page_cache(const unique_fd& fd) {
+    ASSERT_EQ(posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED), 0);
+}
+
+}  // namespace
+
+TEST(page_cache_check, remembers_a_resident_range_for_a_second_then_looks_again) {
+    auto fd = flushed_file();
+    const file_body whole{fd, 0, file_size};
+    io::page_cache_check check;
+    ASSERT_TRUE(check.chunk_resident(whole, file_size, 10'000));  // just written: in the cache
+
+    drop_from_page_cache(*fd);
+    io::page_cache_check fresh;
+    if (fresh.chunk_resident(whole, file_size, 10'000)) {
+        GTEST_SKIP() << "the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages";
+    }
+    EXPECT_TRUE(check.chunk_resident(whole, file_size, 10'900)) << "remembered for a second";
+    EXPECT_TRUE(check.chunk_resident(file_body{fd, 4096, 8192}, file_size, 10'900))
+        << "a part of the remembered range";
+    EXPECT_FALSE(check.chunk_resident(whole, file_size, 11'000)) << "a second later: asks again";
+}
+
+TEST(page_cache_check, a_range_not_yet_checked_is_asked_about) {
+    auto fd = flushed_file();
+    io::page_cache_check check;
+    ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, 4096}, 4096, 10'000));
+    drop_from_page_cache(*fd);
+    io::page_cache_check fresh;
+    if (fresh.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'000)) {
+        GTEST_SKIP() << "the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages";
+    }
+    EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'001));
+}
+
+TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advances_the_file) {
+    auto fd = flushed_file();
+    int pair[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair), 0);
+    unique_fd ours(pair[0]), peer(pair[1]);
+    int small = 4096;
+    ASSERT_EQ(setsockopt(ours.get(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
+
+    file_body body{fd, 0, file_size};
+    long sent = 0, n;
+    while ((n = io::send_file_nonblocking(ours.get(), body, file_size)) > 0) sent += n;
+    EXPECT_EQ(n, -EAGAIN) << "the peer reads nothing: the call must return, not wait";
+    EXPECT_GT(sent, 0);
+    EXPECT_LT(uint64_t(sent), file_size);
+    EXPECT_EQ(uint64_t(body.offset), uint64_t(sent));
+    EXPECT_EQ(body.length, file_size - uint64_t(sent));
+}
