@@ -47,6 +47,10 @@ class Scenario:
     lua: str = ""  # wrk script, relative to perf/
     warm_many_files: bool = False  # read every many/ file first: cold open-file cache, warm page cache
     idle_memory: bool = False  # not a wrk run: memory per idle keep-alive connection
+    # When set, not wrk but h2load offering this many requests/s in all (open loop): latency at
+    # the same load for every server, which wrk's closed loop (each connection sends as soon as
+    # it has an answer) cannot give, because there a faster server is also offered more.
+    fixed_rate: int = 0
 
 
 SCENARIOS = [
@@ -60,6 +64,8 @@ SCENARIOS = [
     Scenario("close", "1 KB file, Connection: close", "/index.html", headers=["Connection: close"]),
     Scenario("cold", "4 KB files, open-file cache cold (10,000 files)", "/many/f00000.html",
              lua="wrk-many-files.lua", warm_many_files=True),
+    Scenario("fixed", "4 KB file at a fixed 32,000 req/s (latency at equal load)", "/4k.html",
+             fixed_rate=32000),
     Scenario("idle", "memory per idle keep-alive connection", "/index.html", idle_memory=True),
 ]
 
@@ -161,8 +167,9 @@ class Ringhttpd(Server):
     def command(self):
         # The peers send no security headers: without them too, every server sends comparable
         # response heads (ringhttpd still adds Vary). See perf/README.md.
+        # Keep-alive connections unlimited, as every peer's configuration has them.
         return [str(self.binary), "--listen", f"127.0.0.1:{self.port}", "--root", str(self.root),
-                "--threads", "1", "--security-headers", "off"]
+                "--threads", "1", "--security-headers", "off", "--keepalive-requests", "1000000000"]
 
     def version(self):
         return subprocess.run([str(self.binary), "--version"], capture_output=True, text=True).stdout.strip()
@@ -271,6 +278,39 @@ def measure_wrk(server, scenario, seconds, args):
     return point
 
 
+def measure_fixed_rate(server, scenario, seconds, args):
+    """h2load offers scenario.fixed_rate requests/s over the scenario's connections, whatever the
+    answers' pace; latency percentiles come from its per-request log."""
+    per_connection = max(1, scenario.fixed_rate // scenario.connections)
+    log = server.workdir / "h2load-requests.log"
+    log.unlink(missing_ok=True)
+    cmd = ["h2load", "--h1", f"-c{scenario.connections}", f"-t{args.client_threads}",
+           f"--rps={per_connection}", f"-D{seconds}", f"--log-file={log}",
+           f"http://127.0.0.1:{server.port}{scenario.path}"]
+    if args.client_cpu is not None:
+        cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
+    cpu_before = server.cpu_seconds()
+    output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cpu_after = server.cpu_seconds()
+    # Each log line: start time (µs since the epoch), status, time to the whole answer (µs).
+    rows = [line.split() for line in log.read_text().splitlines() if line.strip()]
+    durations = sorted(int(row[2]) for row in rows)
+    point = Point(requests=len(rows))
+    point.requests_per_s = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", output).group(1))
+    point.transfer_mib_s = parse_size_mib(re.search(r"finished in .*, ([\d.]+\w+)/s", output).group(1))
+    if durations:
+        point.p50_ms = durations[len(durations) // 2] / 1000
+        point.p99_ms = durations[min(len(durations) - 1, len(durations) * 99 // 100)] / 1000
+    failed = re.search(r"requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed, (\d+) errored, (\d+) timeout", output)
+    point.errors = sum(int(n) for n in failed.groups()) + sum(1 for row in rows if not row[1].startswith("2"))
+    offered = per_connection * scenario.connections
+    if point.requests_per_s < 0.95 * offered:  # it could not keep up: the latency says little
+        point.note = f"fell behind the offered {offered:,} req/s"
+    point.cpu_us_per_req = (cpu_after - cpu_before) * 1e6 / max(point.requests, 1)
+    point.rss_mib = server.rss_kib() / 1024
+    return point
+
+
 def measure_idle(server, count):
     """Opens `count` keep-alive connections, each served one request, and reports RSS growth."""
     request = b"GET /index.html HTTP/1.1\r\nHost: bench\r\n\r\n"
@@ -326,7 +366,8 @@ def median_point(runs):
     median.p99_ms = statistics.median(p.p99_ms for p in runs)
     median.errors = sum(p.errors for p in runs)
     if len(runs) > 1:
-        median.note = "runs: " + " / ".join(f"{p.requests_per_s:,.0f}" for p in runs)
+        runs_note = "runs: " + " / ".join(f"{p.requests_per_s:,.0f}" for p in runs)
+        median.note = "; ".join(n for n in (median.note, runs_note) if n)
     return median
 
 
@@ -353,7 +394,8 @@ def measure_scenario(servers, scenario, args):
         for server in servers:
             if scenario.warm_many_files:
                 warm_page_cache(servers[0].root / "many")
-            runs[server.name].append(measure_wrk(server, scenario, args.seconds, args))
+            measure = measure_fixed_rate if scenario.fixed_rate else measure_wrk
+            runs[server.name].append(measure(server, scenario, args.seconds, args))
     return {name: median_point(points) for name, points in runs.items()}
 
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 if [ "${1:-}" = "perf" ]; then
-  packages=(wrk nginx-light h2o lighttpd gnuplot-nox slowhttptest curl python3)
+  packages=(wrk nghttp2-client nginx-light h2o lighttpd gnuplot-nox slowhttptest curl python3)
 else
 packages=(
   cmake g++ make pkg-config
