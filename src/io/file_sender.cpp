@@ -57,12 +57,17 @@ bool page_cache_check::chunk_resident(const file_body& file, size_t max_bytes, u
     if (want == 0) return true;
     const uint64_t begin = uint64_t(file.offset), end = begin + want;
     verdict& v = recent_[(std::hash<const void*>{}(file.fd.get()) >> 4) % recent_.size()];
-    if (same_file(v.file, file.fd) && now_ms - v.checked_ms < remember_ms && v.begin <= begin &&
-        end <= v.end) {
-        return true;
-    }
+    const bool fresh = same_file(v.file, file.fd) && now_ms - v.checked_ms < remember_ms;
+    if (fresh && v.begin <= begin && end <= v.end) return true;
     if (!range_resident(file.fd->get(), begin, want)) return false;
-    v = {file.fd, now_ms, begin, end};
+    if (fresh && begin <= v.end && v.begin <= end) {
+        // Touching the remembered range (a large file's next chunk): remember both, as of the
+        // older check, so the next response for this file asks no more than this one did.
+        v.begin = std::min(v.begin, begin);
+        v.end = std::max(v.end, end);
+    } else {
+        v = {file.fd, now_ms, begin, end};
+    }
     return true;
 }
 

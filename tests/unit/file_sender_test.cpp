@@ -80,3 +80,19 @@ TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advanc
     EXPECT_EQ(uint64_t(body.offset), uint64_t(sent));
     EXPECT_EQ(body.length, file_size - uint64_t(sent));
 }
+
+TEST(page_cache_check, consecutive_chunks_of_a_file_are_remembered_together) {
+    auto fd = flushed_file();
+    io::page_cache_check check;
+    const size_t half = file_size / 2;
+    ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'000));
+    ASSERT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'000));
+    drop_from_page_cache(*fd);
+    io::page_cache_check fresh;
+    if (fresh.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'000)) {
+        GTEST_SKIP() << "the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages";
+    }
+    EXPECT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'500));
+    EXPECT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'500));
+    EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, half, 11'000));
+}
