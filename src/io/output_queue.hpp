@@ -32,7 +32,8 @@ class output_queue {
     bool empty() const { return segments_.empty(); }
     bool has_file() const;
     bool file_follows_front() const;  // the second segment is a file
-    size_t pending_bytes() const;     // bytes held in memory, for backpressure
+    bool front_is_last() const { return segments_.size() == 1; }
+    size_t pending_bytes() const;  // bytes held in memory, for backpressure
 
     output_segment& front() { return segments_.front(); }
     void pop_front();

@@ -569,10 +569,14 @@ void reactor::pump_output(connection& c) {
             continue;
         }
         output_segment& seg = c.out.front();
-        if (seg.unsent() > 0 && c.out.file_follows_front()) {
-            // Response headers before a file body: send them right away (MSG_MORE lets them
-            // share a packet with the file's first bytes), so the sendfile can follow in this
-            // same pass. Anything the socket does not take goes the io_uring way below.
+        const bool last_before_fin = c.close_after_output && c.out.front_is_last() && !seg.file;
+        if (seg.unsent() > 0 && (c.out.file_follows_front() || last_before_fin)) {
+            // Response headers before a file body, or the last bytes before our FIN: send them
+            // right away, so the sendfile or the shutdown follows in this same pass. MSG_MORE
+            // holds them for the file's first bytes or the FIN to share their packet: the
+            // client then sees the answer and the end together and cannot close first (which
+            // would leave it the TIME_WAIT). Anything the socket does not take goes the
+            // io_uring way below, whose send pushes it all out.
             ssize_t n = ::send(c.fd, seg.bytes.data() + seg.sent, seg.unsent(),
                                MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
             if (n > 0) seg.sent += size_t(n);

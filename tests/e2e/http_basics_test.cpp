@@ -44,6 +44,24 @@ TEST(http_basics, connection_close_is_honoured) {
     EXPECT_TRUE(c.closed_by_peer());
 }
 
+TEST(http_basics, connection_close_ends_the_stream_together_with_the_answer) {
+    // The server's FIN travels with the last bytes of the answer, so the server, not the client,
+    // closes first and keeps the TIME_WAIT (as nginx does): a client making thousands of
+    // connections a second would otherwise run out of local ports. Once the whole answer is in,
+    // the end of the stream must already be there, without waiting.
+    server_process server;
+    for (const char* path : {"/api/hello", "/", "/hello/fin"}) {
+        for (int i = 0; i < 20; ++i) {
+            client c(server.port());
+            auto res = c.roundtrip(get(path, "Connection: close\r\n"));
+            ASSERT_TRUE(res) << path;
+            EXPECT_EQ(res->header("connection"), "close");
+            ASSERT_TRUE(c.closed_by_peer(std::chrono::milliseconds(0)))
+                << path << ", connection " << i << ": the answer came without the end of stream";
+        }
+    }
+}
+
 TEST(http_basics, http10_closes_unless_keep_alive_is_asked_for) {
     server_process server;
     {
