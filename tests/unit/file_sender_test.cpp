@@ -28,9 +28,15 @@ std::shared_ptr<const unique_fd> flushed_file() {
     return std::make_shared<const unique_fd>(std::move(fd));
 }
 
-void drop_from_page_cache(const unique_fd& fd) {
-    ASSERT_EQ(posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED), 0);
+// Drops the file's pages from the page cache; true when a fresh check (nothing remembered) now
+// sees that. False where the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages.
+bool evicted(const std::shared_ptr<const unique_fd>& fd) {
+    if (posix_fadvise(fd->get(), 0, 0, POSIX_FADV_DONTNEED) != 0) return false;
+    io::page_cache_check fresh;
+    return !fresh.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'000);
 }
+
+constexpr const char* cannot_evict = "the kernel cannot tell (cachestat) or kept the pages";
 
 }  // namespace
 
@@ -40,11 +46,7 @@ TEST(page_cache_check, remembers_a_resident_range_for_a_second_then_looks_again)
     io::page_cache_check check;
     ASSERT_TRUE(check.chunk_resident(whole, file_size, 10'000));  // just written: in the cache
 
-    drop_from_page_cache(*fd);
-    io::page_cache_check fresh;
-    if (fresh.chunk_resident(whole, file_size, 10'000)) {
-        GTEST_SKIP() << "the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages";
-    }
+    if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
     EXPECT_TRUE(check.chunk_resident(whole, file_size, 10'900)) << "remembered for a second";
     EXPECT_TRUE(check.chunk_resident(file_body{fd, 4096, 8192}, file_size, 10'900))
         << "a part of the remembered range";
@@ -55,12 +57,20 @@ TEST(page_cache_check, a_range_not_yet_checked_is_asked_about) {
     auto fd = flushed_file();
     io::page_cache_check check;
     ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, 4096}, 4096, 10'000));
-    drop_from_page_cache(*fd);
-    io::page_cache_check fresh;
-    if (fresh.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'000)) {
-        GTEST_SKIP() << "the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages";
-    }
+    if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
     EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'001));
+}
+
+TEST(page_cache_check, consecutive_chunks_of_a_file_are_remembered_together) {
+    auto fd = flushed_file();
+    io::page_cache_check check;
+    const size_t half = file_size / 2;
+    ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'000));
+    ASSERT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'000));
+    if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
+    EXPECT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'500));
+    EXPECT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'500));
+    EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, half, 11'000));
 }
 
 TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advances_the_file) {
@@ -79,20 +89,4 @@ TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advanc
     EXPECT_LT(uint64_t(sent), file_size);
     EXPECT_EQ(uint64_t(body.offset), uint64_t(sent));
     EXPECT_EQ(body.length, file_size - uint64_t(sent));
-}
-
-TEST(page_cache_check, consecutive_chunks_of_a_file_are_remembered_together) {
-    auto fd = flushed_file();
-    io::page_cache_check check;
-    const size_t half = file_size / 2;
-    ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'000));
-    ASSERT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'000));
-    drop_from_page_cache(*fd);
-    io::page_cache_check fresh;
-    if (fresh.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'000)) {
-        GTEST_SKIP() << "the kernel cannot tell (cachestat needs Linux 6.5) or kept the pages";
-    }
-    EXPECT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'500));
-    EXPECT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'500));
-    EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, half, 11'000));
 }
