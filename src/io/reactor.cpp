@@ -22,8 +22,11 @@ namespace ringhttpd::io {
 namespace {
 
 // One sendfile call sends at most this much, so one large download cannot hold the ring thread
-// for long while other connections wait (nginx's sendfile_max_chunk plays the same role).
-constexpr size_t sendfile_max_chunk = 512 * 1024;
+// for long while other connections wait. 2 MiB is nginx's sendfile_max_chunk default: a 1 MB
+// file then goes out in one call (the socket buffer autotunes to take it), which measured ~10 %
+// less server CPU per 1 MB response than two 512 KiB calls (10 alternating 4 s runs, 114 vs
+// 126 us). A call this size holds the ring ~0.1-0.2 ms.
+constexpr size_t sendfile_max_chunk = 2048 * 1024;
 
 // How many completions one pass handles before it submits what they queued (see run()).
 constexpr unsigned flush_every_completions = 8;
