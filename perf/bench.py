@@ -226,6 +226,11 @@ class Point:
     errors: int = 0
     requests: int = 0
     idle_bytes_per_conn: float = 0.0
+    # Busy share of the server's CPU and of the load generator's CPUs during the run (0..1): a
+    # client near 1 means requests/s measured the client, and only CPU per request still tells
+    # the servers apart.
+    server_busy: float = 0.0
+    client_busy: float = 0.0
     note: str = ""
 
 
@@ -267,15 +272,59 @@ def wrk(server, scenario, path, seconds, args):
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
+def parse_cpu_list(text):
+    """CPU numbers from taskset's list form: "1", "4-11", "0,2-3"."""
+    cpus = []
+    for part in str(text).split(","):
+        first, _, last = part.partition("-")
+        cpus += range(int(first), int(last or first) + 1)
+    return cpus
+
+
+def cpu_times(cpus):
+    """(busy, total) jiffies summed over `cpus`, from /proc/stat (idle and iowait are not busy)."""
+    busy = total = 0
+    wanted = {f"cpu{n}" for n in cpus}
+    for line in Path("/proc/stat").read_text().splitlines():
+        fields = line.split()
+        if fields and fields[0] in wanted:
+            values = [int(v) for v in fields[1:9]]  # user nice system idle iowait irq softirq steal
+            total += sum(values)
+            busy += sum(values) - values[3] - values[4]
+    return busy, total
+
+
+class Usage:
+    """Measures, around one run, the server's CPU seconds and how busy the client's CPUs were."""
+
+    def __init__(self, server, args):
+        self.server = server
+        self.client_cpus = parse_cpu_list(args.client_cpu) if args.client_cpu is not None else []
+
+    def __enter__(self):
+        self.cpu_before, self.wall_before = self.server.cpu_seconds(), time.monotonic()
+        self.client_before = cpu_times(self.client_cpus)
+        return self
+
+    def __exit__(self, *exc):
+        self.cpu_s = self.server.cpu_seconds() - self.cpu_before
+        self.wall_s = time.monotonic() - self.wall_before
+        busy, total = (after - before for after, before in zip(cpu_times(self.client_cpus), self.client_before))
+        self.client_busy = busy / total if total else 0.0
+
+    def fill(self, point):
+        point.cpu_us_per_req = self.cpu_s * 1e6 / max(point.requests, 1)
+        point.server_busy = self.cpu_s / self.wall_s if self.wall_s else 0.0
+        point.client_busy = self.client_busy
+        point.rss_mib = self.server.rss_kib() / 1024
+        return point
+
+
 def measure_wrk(server, scenario, seconds, args):
     path = server.dynamic_path if scenario.path == "@dynamic" else scenario.path
-    cpu_before = server.cpu_seconds()
-    output = wrk(server, scenario, path, seconds, args)
-    cpu_after = server.cpu_seconds()
-    point = parse_wrk(output)
-    point.cpu_us_per_req = (cpu_after - cpu_before) * 1e6 / max(point.requests, 1)
-    point.rss_mib = server.rss_kib() / 1024
-    return point
+    with Usage(server, args) as usage:
+        output = wrk(server, scenario, path, seconds, args)
+    return usage.fill(parse_wrk(output))
 
 
 def measure_fixed_rate(server, scenario, seconds, args):
@@ -289,9 +338,8 @@ def measure_fixed_rate(server, scenario, seconds, args):
            f"http://127.0.0.1:{server.port}{scenario.path}"]
     if args.client_cpu is not None:
         cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
-    cpu_before = server.cpu_seconds()
-    output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    cpu_after = server.cpu_seconds()
+    with Usage(server, args) as usage:
+        output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     # Each log line: start time (µs since the epoch), status, time to the whole answer (µs).
     rows = [line.split() for line in log.read_text().splitlines() if line.strip()]
     durations = sorted(int(row[2]) for row in rows)
@@ -306,9 +354,7 @@ def measure_fixed_rate(server, scenario, seconds, args):
     offered = per_connection * scenario.connections
     if point.requests_per_s < 0.95 * offered:  # it could not keep up: the latency says little
         point.note = f"fell behind the offered {offered:,} req/s"
-    point.cpu_us_per_req = (cpu_after - cpu_before) * 1e6 / max(point.requests, 1)
-    point.rss_mib = server.rss_kib() / 1024
-    return point
+    return usage.fill(point)
 
 
 def measure_idle(server, count):
@@ -415,6 +461,44 @@ def ratio(a, b):
     return a / b if a and b else float("nan")
 
 
+# A load generator this busy is the limit of the run: the servers' requests/s then mostly say how
+# fast the client is.
+CLIENT_BOUND = 0.95
+
+
+def best_peer_section(results):
+    """ringhttpd against the best peer of each scenario (the fastest; at a fixed load, the one
+    with the lowest p99), by requests/s and by server-core capacity (requests per second of
+    server CPU: the peer's CPU per request over ringhttpd's), with what limited the run. When the client's CPUs are saturated the requests/s ratio is
+    the client's ceiling, and the capacity ratio is what would separate the servers on a machine
+    where the server core is the limit."""
+    lines = ["", "## Ratios ringhttpd / best peer", "",
+             "Server-core capacity = the peer's CPU per request / ringhttpd's: requests each server "
+             "could answer per second of its one core. When wrk's CPU is saturated (limit: client), "
+             "requests/s compares the client's ceiling and capacity is the ratio that tells the "
+             "servers apart.", "",
+             "| scenario | best peer | requests/s | server-core capacity | p99 latency | limit |",
+             "|---|---|---|---|---|---|"]
+    for scenario in SCENARIOS:
+        row = results.get(scenario.key, {})
+        ring = row.get("ringhttpd")
+        peers = [(name, p) for name, p in row.items() if name != "ringhttpd"]
+        if scenario.idle_memory or not ring or not peers:
+            continue
+        # At a fixed offered load every server answers as many: the best is the lowest p99.
+        if scenario.fixed_rate:
+            name, best = min(peers, key=lambda item: item[1].p99_ms)
+        else:
+            name, best = max(peers, key=lambda item: item[1].requests_per_s)
+        client = max(p.client_busy for p in row.values())
+        limit = (f"client ({client:.0%} busy)" if client >= CLIENT_BOUND
+                 else f"server (ringhttpd {ring.server_busy:.0%} of its core)")
+        lines.append(f"| {scenario.title} | {name} | {ratio(ring.requests_per_s, best.requests_per_s):.2f} | "
+                     f"{ratio(best.cpu_us_per_req, ring.cpu_us_per_req):.2f} | "
+                     f"{ratio(ring.p99_ms, best.p99_ms):.2f} | {limit} |")
+    return lines
+
+
 def write_report(results, servers, args, started, out_dir):
     stamp = started.strftime("%Y-%m-%d-%H%M")
     names = [s.name for s in servers]
@@ -447,9 +531,10 @@ def write_report(results, servers, args, started, out_dir):
             lines.append(
                 f"| {scenario.title} | {ratio(ring.requests_per_s, ngx.requests_per_s):.2f} | "
                 f"{ratio(ring.cpu_us_per_req, ngx.cpu_us_per_req):.2f} | {ratio(ring.p99_ms, ngx.p99_ms):.2f} | |")
+    lines += best_peer_section(results)
     lines += ["", "## All points", "",
-              "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | RSS MiB | errors | notes |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | server CPU | client CPU | RSS MiB | errors | notes |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for scenario in SCENARIOS:
         row = results.get(scenario.key, {})
         ngx = row.get("nginx")
@@ -461,12 +546,13 @@ def write_report(results, servers, args, started, out_dir):
                 continue
             if scenario.idle_memory:
                 vs = ratio(p.idle_bytes_per_conn, ngx.idle_bytes_per_conn) if ngx else float("nan")
-                lines.append(f"| {scenario.title} | {name} | | {vs:.2f} | | | | | {p.rss_mib:.1f} | {p.errors} | "
+                lines.append(f"| {scenario.title} | {name} | | {vs:.2f} | | | | | | | {p.rss_mib:.1f} | {p.errors} | "
                              f"{p.idle_bytes_per_conn:,.0f} bytes per connection ({p.requests:,} connections) |")
                 continue
             vs = ratio(p.requests_per_s, ngx.requests_per_s) if ngx else float("nan")
             lines.append(f"| {scenario.title} | {name} | {p.requests_per_s:,.0f} | {vs:.2f} | {p.p50_ms:.2f} | "
-                         f"{p.p99_ms:.2f} | {p.transfer_mib_s:,.1f} | {p.cpu_us_per_req:.1f} | {p.rss_mib:.1f} | "
+                         f"{p.p99_ms:.2f} | {p.transfer_mib_s:,.1f} | {p.cpu_us_per_req:.1f} | "
+                         f"{p.server_busy:.0%} | {p.client_busy:.0%} | {p.rss_mib:.1f} | "
                          f"{p.errors} | {p.note} |")
     out_dir.mkdir(parents=True, exist_ok=True)
     table = out_dir / f"{stamp}.md"
@@ -602,7 +688,7 @@ def main():
             for name, point in results[scenario.key].items():
                 shown = (f"{point.idle_bytes_per_conn:,.0f} B/conn" if scenario.idle_memory
                          else f"{point.requests_per_s:,.0f} req/s, p99 {point.p99_ms:.2f} ms, "
-                              f"{point.cpu_us_per_req:.1f} µs CPU/req")
+                              f"{point.cpu_us_per_req:.1f} µs CPU/req, client CPU {point.client_busy:.0%}")
                 print(f"{scenario.title:<40} {name:<10} {shown}, errors {point.errors}", flush=True)
     finally:
         for server in servers:
