@@ -56,6 +56,8 @@ struct config {
     bool autoindex = false;     // list directories without index.html (nginx autoindex)
     bool precompressed = true;  // file.br / file.gz for clients that accept them (gzip_static)
     bool gzip = true;           // compress compressible files over 1 KB on the fly, once
+    // Entries in each ring's open-file cache (nginx open_file_cache max=N); 0 turns it off.
+    size_t open_file_cache = 10'000;
     // nginx `expires`: unset: no Cache-Control; seconds > 0: max-age; 0: no-cache; < 0: epoch.
     std::optional<int64_t> expires_s;
 

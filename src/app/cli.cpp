@@ -170,6 +170,9 @@ Options:
                                 (default on)
   --gzip on|off                 gzip compressible files over 1 KB on the fly for clients that
                                 accept it, once per file (default on)
+  --open-file-cache N           files each thread keeps open or in memory, revalidated once
+                                a second; 0 turns the cache off (default 10000; at most 512
+                                of them hold a descriptor, at most 64 MiB of content)
   --expires off|epoch|max|TIME  Cache-Control/Expires on static files, as nginx's expires:
                                 TIME > 0 gives max-age, 0 and epoch give no-cache
                                 (default off: no such headers)
@@ -244,6 +247,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
                                                   "--autoindex",
                                                   "--precompressed",
                                                   "--gzip",
+                                                  "--open-file-cache",
                                                   "--expires"};
         if (std::find(std::begin(value_flags), std::end(value_flags), flag) ==
             std::end(value_flags))
@@ -309,6 +313,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             cfg.precompressed = parse_on_off(value, flag);
         } else if (flag == "--gzip") {
             cfg.gzip = parse_on_off(value, flag);
+        } else if (flag == "--open-file-cache") {
+            cfg.open_file_cache = in_range(parse_number(value, flag), flag, 0, 10'000'000);
         } else if (flag == "--expires") {
             cfg.expires_s = parse_expires(value);
         } else if (flag == "--shutdown-timeout") {

@@ -77,6 +77,7 @@ router build_routes(const config& cfg) {
     file_options.autoindex = cfg.autoindex;
     file_options.precompressed = cfg.precompressed;
     file_options.gzip = cfg.gzip;
+    file_options.cache.entries = cfg.open_file_cache;
     file_options.response.expires_s = cfg.expires_s;
     auto files = std::make_shared<handlers::static_files>(cfg.root, file_options);
     routes.set_fallback([files](const request& req) { return files->serve(req); });

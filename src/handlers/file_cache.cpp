@@ -29,22 +29,60 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
         }
         s.checked_s = now_s;
     }
+    recency& list = recency_of(*s.file);
+    list.splice(list.begin(), list, s.place);
+    s.used = ++clock_;
     return s.file;
 }
 
 void file_cache::store(const std::string& key, entry file, std::time_t now_s) {
     std::lock_guard lock(mutex_);
     if (auto old = entries_.find(key); old != entries_.end()) erase(old);
-    const size_t size = file->content.size();
-    if (size > max_bytes) return;
-    while (!entries_.empty() && (entries_.size() >= max_entries || bytes_ + size > max_bytes))
-        erase(entries_.begin());  // any entry: hot ones come back on their next request
-    bytes_ += size;
-    entries_.emplace(key, slot{std::move(file), now_s});
+    if (!fits(*file)) return;
+    make_room_for(*file);
+    bytes_ += file->content.size();
+    auto [it, added] = entries_.emplace(key, slot{std::move(file), now_s, {}, ++clock_});
+    recency& list = recency_of(*it->second.file);
+    list.push_front(&*it);
+    it->second.place = list.begin();
 }
 
-void file_cache::erase(std::unordered_map<std::string, slot>::iterator it) {
+size_t file_cache::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+size_t file_cache::open_descriptors() const {
+    std::lock_guard lock(mutex_);
+    return with_fd_.size();
+}
+
+bool file_cache::fits(const cached_file& file) const {
+    return limits_.entries > 0 && (file.fd ? limits_.descriptors > 0 : true) &&
+           file.content.size() <= limits_.bytes;
+}
+
+void file_cache::make_room_for(const cached_file& file) {
+    if (file.fd) {
+        while (with_fd_.size() >= limits_.descriptors) evict_least_recent(with_fd_);
+    }
+    while (bytes_ + file.content.size() > limits_.bytes) evict_least_recent(in_memory_);
+    while (entries_.size() >= limits_.entries) {
+        // Whichever list's least recent entry was used longer ago.
+        const bool memory_older =
+            !in_memory_.empty() &&
+            (with_fd_.empty() || in_memory_.back()->second.used < with_fd_.back()->second.used);
+        evict_least_recent(memory_older ? in_memory_ : with_fd_);
+    }
+}
+
+void file_cache::evict_least_recent(recency& list) {
+    erase(entries_.find(list.back()->first));
+}
+
+void file_cache::erase(table::iterator it) {
     bytes_ -= it->second.file->content.size();
+    recency_of(*it->second.file).erase(it->second.place);
     entries_.erase(it);
 }
 

@@ -2,18 +2,25 @@
 // The open-file cache, one per ring (nginx's open_file_cache, plus the content of small files):
 // a hot file is served without opening, stat-ing or reading anything. Each entry is revalidated
 // by path at most once a second (device, inode, size and mtime), so a file changed, replaced or
-// deleted is never served stale for more than a second. Bounded in entries, hence in open
-// descriptors, and in bytes of content held.
+// deleted is never served stale for more than a second.
+//
+// Bounded in entries, in bytes of content held, and in open descriptors (files too large to
+// keep in memory keep their descriptor). When full, the least recently used entry goes: the
+// in-memory entries and the descriptor-holding ones are each kept in recency order, so a
+// descriptor is only ever given up for another descriptor, and bytes only for bytes.
 //
 // Lookups run on the ring thread; entries are added by workers (a miss is opened on the pool),
 // hence the lock, which the ring only ever shares with the few workers filling its misses.
 
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <ctime>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "ringhttpd/unique_fd.hpp"
@@ -28,37 +35,64 @@ struct cached_file {
     struct stat st {};    // of the file at `path`: what revalidation compares
     std::string content;  // the whole file when small, or its compressed copy
     std::shared_ptr<const unique_fd> fd;  // else the open file, to stream from
-    std::string content_type;             // by the file's extension
+    std::string_view content_type;        // by the file's extension (the MIME table's static text)
     std::string etag;                     // of these bytes
     std::string last_modified;            // the file's mtime as an HTTP date
 
     uint64_t size() const { return fd ? uint64_t(st.st_size) : content.size(); }
 };
 
+struct file_cache_limits {
+    // Entries of every kind (nginx users typically set open_file_cache max=10000). 0: no cache.
+    size_t entries = 10'000;
+    // Entries holding an open descriptor: a ring never keeps more files open than this.
+    size_t descriptors = 512;
+    // Content held in memory: small files and compressed copies.
+    size_t bytes = 64 * 1024 * 1024;
+};
+
 class file_cache {
   public:
     using entry = std::shared_ptr<const cached_file>;
 
-    static constexpr size_t max_entries = 512;
-    static constexpr off_t max_content_size = 16 * 1024;   // larger files keep a descriptor
-    static constexpr size_t max_bytes = 64 * 1024 * 1024;  // contents held, compressed copies too
+    static constexpr off_t max_content_size = 16 * 1024;  // larger files keep a descriptor
+
+    explicit file_cache(file_cache_limits limits = {}) : limits_(limits) {}
 
     // The file cached for `key` (a normalised request path), or null when it is not cached or
     // no longer matches the file under `root_fd` (then it is dropped).
     entry find(int root_fd, const std::string& key, std::time_t now_s);
+    // Keeps `file`, evicting the least recently used entries it needs room from; a file that
+    // alone exceeds a limit is not kept.
     void store(const std::string& key, entry file, std::time_t now_s);
 
+    size_t size() const;
+    size_t open_descriptors() const;
+
   private:
+    struct slot;
+    using table = std::unordered_map<std::string, slot>;
+    // The map's nodes in recency order, most recent first (node addresses are stable).
+    using recency = std::list<table::value_type*>;
     struct slot {
         entry file;
         std::time_t checked_s = 0;  // last revalidation
+        recency::iterator place;    // in recency_of(*file)
+        uint64_t used = 0;          // when last found or stored, on clock_
     };
 
-    void erase(std::unordered_map<std::string, slot>::iterator it);
+    recency& recency_of(const cached_file& file) { return file.fd ? with_fd_ : in_memory_; }
+    bool fits(const cached_file& file) const;
+    void make_room_for(const cached_file& file);
+    void evict_least_recent(recency& list);
+    void erase(table::iterator it);
 
-    std::mutex mutex_;
-    std::unordered_map<std::string, slot> entries_;
-    size_t bytes_ = 0;  // sum of the entries' content sizes
+    const file_cache_limits limits_;
+    mutable std::mutex mutex_;
+    table entries_;
+    recency in_memory_, with_fd_;
+    size_t bytes_ = 0;    // sum of the entries' content sizes
+    uint64_t clock_ = 0;  // counts finds and stores: orders the two lists' tails
 };
 
 }  // namespace ringhttpd::handlers

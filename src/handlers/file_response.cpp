@@ -72,7 +72,7 @@ std::string next_boundary() {
 }
 
 void set_ranges(response& res, const cached_file& bytes, const std::vector<byte_range>& ranges,
-                const std::string& content_type) {
+                std::string_view content_type) {
     const uint64_t size = bytes.size();
     res.status = 206;
     if (ranges.size() == 1) {
@@ -85,7 +85,8 @@ void set_ranges(response& res, const cached_file& bytes, const std::vector<byte_
     for (const byte_range& r : ranges) {
         body_part head;
         head.bytes = "\r\n--" + boundary + "\r\n";
-        if (!content_type.empty()) head.bytes += "Content-Type: " + content_type + "\r\n";
+        if (!content_type.empty())
+            head.bytes += "Content-Type: " + std::string(content_type) + "\r\n";
         head.bytes += "Content-Range: " + content_range(r, size) + "\r\n\r\n";
         res.parts.push_back(std::move(head));
         res.parts.push_back(slice(bytes, r.first, r.length()));
@@ -121,7 +122,7 @@ response file_response(const request& req, const cached_file& original,
             break;
     }
 
-    res.content_type = original.content_type;
+    res.content_type = std::string(original.content_type);
     if (encoding != coding::identity) {
         res.headers.emplace_back("Content-Encoding", std::string(coding_name(encoding)));
         set_whole_body(res, shared_bytes);

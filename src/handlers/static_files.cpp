@@ -121,7 +121,7 @@ file_cache& static_files::ring_cache() const {
     thread_local file_cache* cache = nullptr;
     if (cache_owner != id_) {
         std::lock_guard lock(caches_mutex_);
-        cache = &caches_.emplace_back();
+        cache = &caches_.emplace_back(options_.cache);
         cache_owner = id_;
     }
     return *cache;
@@ -292,7 +292,7 @@ read_result static_files::load(const std::string& path, const struct stat& st, u
     auto file = std::make_shared<cached_file>();
     file->path = path;
     file->st = st;
-    file->content_type = std::string(mime_type_for(path));
+    file->content_type = mime_type_for(path);
     file->etag = make_etag(st);
     char date[32];
     file->last_modified = std::string(http::format_http_date(st.st_mtim.tv_sec, date));

@@ -31,6 +31,7 @@ struct static_options {
     bool precompressed = true;  // serve file.br / file.gz to clients that accept them
     bool gzip = true;           // compress compressible files over 1 KB on the fly
     file_response_options response;
+    file_cache_limits cache;  // of each ring's open-file cache
 };
 
 // How reading a file went; would_block: only without may_block, the page cache lacked some of it.

@@ -335,3 +335,36 @@ TEST(static_semantics, a_file_modified_between_two_requests_gets_a_new_etag_and_
     EXPECT_EQ(second->body, "the second, longer version\n");
     EXPECT_NE(second->header("etag"), first->header("etag"));
 }
+
+TEST(static_semantics, a_cache_smaller_than_the_site_still_serves_every_file_right) {
+    temp_dir root;
+    for (int i = 0; i < 12; ++i) {
+        // Small files live in memory, the large ones keep a descriptor: both kinds get evicted.
+        const std::string body = i % 3 ? "file " + std::to_string(i) + "\n" : text_of(40000 + i);
+        root.write("f" + std::to_string(i) + ".txt", body);
+    }
+    server_process server({"--open-file-cache", "4"}, root.path());
+    client c(server.port());
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 12; ++i) {
+            auto res = c.roundtrip(get("/f" + std::to_string(i) + ".txt"));
+            ASSERT_TRUE(res);
+            EXPECT_EQ(res->status, 200);
+            EXPECT_EQ(res->body, i % 3 ? "file " + std::to_string(i) + "\n" : text_of(40000 + i));
+        }
+    }
+}
+
+TEST(static_semantics, without_the_open_file_cache_a_rewritten_file_is_served_at_once) {
+    temp_dir root;
+    root.write("note.txt", "first version\n");
+    server_process server({"--open-file-cache", "0"}, root.path());
+    client c(server.port());
+    auto first = c.roundtrip(get("/note.txt"));
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->body, "first version\n");
+    root.write("note.txt", "second version\n");  // within the same second: no wait needed
+    auto second = c.roundtrip(get("/note.txt"));
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->body, "second version\n");
+}

@@ -109,3 +109,11 @@ TEST(cli, worker_pool_flags) {
     EXPECT_THROW(parse_cli({"--worker-queue", "0"}), std::invalid_argument);
     EXPECT_THROW(parse_cli({"--worker-wake", "poll"}), std::invalid_argument);
 }
+
+TEST(cli, open_file_cache_size) {
+    EXPECT_EQ(parse_cli({}).cfg.open_file_cache, 10'000u);
+    EXPECT_EQ(parse_cli({"--open-file-cache", "0"}).cfg.open_file_cache, 0u);  // off
+    EXPECT_EQ(parse_cli({"--open-file-cache=250000"}).cfg.open_file_cache, 250'000u);
+    EXPECT_THROW(parse_cli({"--open-file-cache", "many"}), std::invalid_argument);
+    EXPECT_THROW(parse_cli({"--open-file-cache", "20000000"}), std::invalid_argument);
+}

@@ -1,0 +1,136 @@
+#include "handlers/file_cache.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+using namespace ringhttpd;
+using handlers::cached_file;
+using handlers::file_cache;
+using handlers::file_cache_limits;
+
+namespace {
+
+constexpr std::time_t now_s = 1'000;
+
+// A temporary root with real files, since the cache revalidates entries against the disk.
+class cache_root : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char dir[] = "/tmp/ringhttpd-file-cache-XXXXXX";
+        ASSERT_NE(mkdtemp(dir), nullptr);
+        path_ = dir;
+        root_.reset(open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    }
+    void TearDown() override { std::system(("rm -rf " + path_).c_str()); }
+
+    // Writes `name` and describes it as the static handler would cache it: in memory, or with
+    // its descriptor open when `keep_open`.
+    file_cache::entry make(const std::string& name, const std::string& bytes,
+                           bool keep_open = false) {
+        std::ofstream(path_ + "/" + name, std::ios::binary) << bytes;
+        auto file = std::make_shared<cached_file>();
+        file->path = name;
+        EXPECT_EQ(fstatat(root_.get(), name.c_str(), &file->st, 0), 0);
+        if (keep_open) {
+            file->fd = std::make_shared<const unique_fd>(
+                openat(root_.get(), name.c_str(), O_RDONLY | O_CLOEXEC));
+        } else {
+            file->content = bytes;
+        }
+        return file;
+    }
+
+    bool cached(file_cache& cache, const std::string& key, std::time_t at = now_s) {
+        return cache.find(root_.get(), key, at) != nullptr;
+    }
+
+    std::string path_;
+    unique_fd root_;
+};
+
+TEST_F(cache_root, the_least_recently_used_entry_makes_room) {
+    file_cache cache(file_cache_limits{3, 3, 1 << 20});
+    for (const char* name : {"a", "b", "c"}) cache.store(name, make(name, name), now_s);
+    ASSERT_TRUE(cached(cache, "a"));  // a is now the most recent; b the least
+    cache.store("d", make("d", "d"), now_s);
+    EXPECT_EQ(cache.size(), 3u);
+    EXPECT_FALSE(cached(cache, "b")) << "the least recently used entry goes";
+    EXPECT_TRUE(cached(cache, "a"));
+    EXPECT_TRUE(cached(cache, "c"));
+    EXPECT_TRUE(cached(cache, "d"));
+}
+
+TEST_F(cache_root, descriptors_are_bounded_apart_from_entries) {
+    file_cache cache(file_cache_limits{100, 2, 1 << 20});
+    cache.store("small", make("small", "x"), now_s);
+    for (const char* name : {"big1", "big2", "big3"})
+        cache.store(name, make(name, "y", true), now_s);
+    EXPECT_EQ(cache.open_descriptors(), 2u);
+    EXPECT_FALSE(cached(cache, "big1")) << "the oldest descriptor is given up for the newest";
+    EXPECT_TRUE(cached(cache, "big2"));
+    EXPECT_TRUE(cached(cache, "big3"));
+    EXPECT_TRUE(cached(cache, "small")) << "an in-memory entry never makes room for a descriptor";
+}
+
+TEST_F(cache_root, content_bytes_are_bounded) {
+    file_cache cache(file_cache_limits{100, 10, 10});
+    cache.store("four", make("four", "1234"), now_s);
+    cache.store("five", make("five", "12345"), now_s);
+    cache.store("big", make("big", "y", true), now_s);
+    cache.store("three", make("three", "123"), now_s);  // 12 bytes: the oldest content goes
+    EXPECT_FALSE(cached(cache, "four"));
+    EXPECT_TRUE(cached(cache, "five"));
+    EXPECT_TRUE(cached(cache, "three"));
+    EXPECT_TRUE(cached(cache, "big")) << "a descriptor holds no bytes and stays";
+    cache.store("huge", make("huge", std::string(11, 'z')), now_s);
+    EXPECT_FALSE(cached(cache, "huge")) << "larger than the whole budget: not kept";
+    EXPECT_TRUE(cached(cache, "five")) << "and nothing was evicted for it";
+}
+
+TEST_F(cache_root, when_full_the_older_of_either_kind_goes) {
+    file_cache cache(file_cache_limits{2, 2, 1 << 20});
+    cache.store("open", make("open", "y", true), now_s);
+    cache.store("memory", make("memory", "x"), now_s);
+    ASSERT_TRUE(cached(cache, "open"));  // now "memory" is the least recent of all
+    cache.store("next", make("next", "z"), now_s);
+    EXPECT_FALSE(cached(cache, "memory"));
+    EXPECT_TRUE(cached(cache, "open"));
+    EXPECT_TRUE(cached(cache, "next"));
+}
+
+TEST_F(cache_root, zero_entries_turns_the_cache_off) {
+    file_cache cache(file_cache_limits{0, 0, 0});
+    cache.store("a", make("a", "a"), now_s);
+    EXPECT_EQ(cache.size(), 0u);
+    EXPECT_FALSE(cached(cache, "a"));
+}
+
+TEST_F(cache_root, a_changed_or_deleted_file_is_dropped_at_the_next_second) {
+    file_cache cache;
+    cache.store("page", make("page", "old"), now_s);
+    cache.store("gone", make("gone", "here"), now_s);
+    std::ofstream(path_ + "/page", std::ios::binary) << "changed, longer";
+    ASSERT_EQ(unlink((path_ + "/gone").c_str()), 0);
+    EXPECT_TRUE(cached(cache, "page")) << "checked at most once a second";
+    EXPECT_FALSE(cached(cache, "page", now_s + 1));
+    EXPECT_FALSE(cached(cache, "gone", now_s + 1));
+    EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST_F(cache_root, storing_a_key_again_replaces_its_entry) {
+    file_cache cache(file_cache_limits{10, 10, 6});
+    cache.store("a", make("a", "12345"), now_s);
+    cache.store("a", make("a", "123456"), now_s);  // fits only once the old one is gone
+    EXPECT_EQ(cache.size(), 1u);
+    auto hit = cache.find(root_.get(), "a", now_s);
+    ASSERT_NE(hit, nullptr);
+    EXPECT_EQ(hit->content, "123456");
+}
+
+}  // namespace
