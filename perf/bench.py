@@ -499,8 +499,13 @@ def best_peer_section(results):
         else:
             name, best = max(peers, key=lambda item: item[1].requests_per_s)
         client = max(p.client_busy for p in row.values())
-        limit = (f"client ({client:.0%} busy)" if client >= CLIENT_BOUND
-                 else f"server (ringhttpd {ring.server_busy:.0%} of its core)")
+        if scenario.fixed_rate:
+            limit = f"the offered load (ringhttpd {ring.server_busy:.0%} of its core)"
+        elif client >= CLIENT_BOUND:
+            limit = f"client ({client:.0%} busy)"
+        else:
+            limit = f"server (ringhttpd {ring.server_busy:.0%} of its core)"
+
         lines.append(f"| {scenario.title} | {name} | {ratio(ring.requests_per_s, best.requests_per_s):.2f} | "
                      f"{ratio(best.cpu_us_per_req, ring.cpu_us_per_req):.2f} | "
                      f"{ratio(ring.p99_ms, best.p99_ms):.2f} | {limit} |")
