@@ -41,7 +41,7 @@ void file_cache::store(const std::string& key, entry file, std::time_t now_s) {
     if (!fits(*file)) return;
     make_room_for(*file);
     bytes_ += file->content.size();
-    auto [it, added] = entries_.emplace(key, slot{std::move(file), now_s, {}, ++clock_});
+    auto it = entries_.emplace(key, slot{std::move(file), now_s, {}, ++clock_}).first;
     recency& list = recency_of(*it->second.file);
     list.push_front(&*it);
     it->second.place = list.begin();
@@ -58,7 +58,7 @@ size_t file_cache::open_descriptors() const {
 }
 
 bool file_cache::fits(const cached_file& file) const {
-    return limits_.entries > 0 && (file.fd ? limits_.descriptors > 0 : true) &&
+    return limits_.entries > 0 && (!file.fd || limits_.descriptors > 0) &&
            file.content.size() <= limits_.bytes;
 }
 
