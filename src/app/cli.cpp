@@ -172,7 +172,8 @@ Options:
                                 accept it, once per file (default on)
   --open-file-cache N           files each thread keeps open or in memory, revalidated once
                                 a second; 0 turns the cache off (default 10000; at most 512
-                                of them hold a descriptor, at most 64 MiB of content)
+                                of them hold a descriptor; all threads together hold at most
+                                256 MiB of file contents)
   --expires off|epoch|max|TIME  Cache-Control/Expires on static files, as nginx's expires:
                                 TIME > 0 gives max-age, 0 and epoch give no-cache
                                 (default off: no such headers)

@@ -2,7 +2,18 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+
 namespace ringhttpd::handlers {
+
+bool content_budget::try_take(size_t n) {
+    size_t used = used_.load(std::memory_order_relaxed);
+    do {
+        if (n > limit_ - std::min(used, limit_)) return false;
+    } while (!used_.compare_exchange_weak(used, used + n, std::memory_order_relaxed));
+    return true;
+}
+
 namespace {
 
 bool same_file(const struct stat& a, const struct stat& b) {
@@ -38,8 +49,7 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
 void file_cache::store(const std::string& key, entry file, std::time_t now_s) {
     std::lock_guard lock(mutex_);
     if (auto old = entries_.find(key); old != entries_.end()) erase(old);
-    if (!fits(*file)) return;
-    make_room_for(*file);
+    if (!fits(*file) || !make_room_for(*file)) return;
     bytes_ += file->content.size();
     auto it = entries_.emplace(key, slot{std::move(file), now_s, {}, ++clock_}).first;
     recency& list = recency_of(*it->second.file);
@@ -59,14 +69,18 @@ size_t file_cache::open_descriptors() const {
 
 bool file_cache::fits(const cached_file& file) const {
     return limits_.entries > 0 && (!file.fd || limits_.descriptors > 0) &&
-           file.content.size() <= limits_.bytes;
+           file.content.size() <= budget_.limit();
 }
 
-void file_cache::make_room_for(const cached_file& file) {
+bool file_cache::make_room_for(const cached_file& file) {
+    const size_t size = file.content.size();
+    while (!budget_.try_take(size)) {
+        if (in_memory_.empty()) return false;  // the other rings' caches hold the budget
+        evict_least_recent(in_memory_);
+    }
     if (file.fd) {
         while (with_fd_.size() >= limits_.descriptors) evict_least_recent(with_fd_);
     }
-    while (bytes_ + file.content.size() > limits_.bytes) evict_least_recent(in_memory_);
     while (entries_.size() >= limits_.entries) {
         // Whichever list's least recent entry was used longer ago.
         const bool memory_older =
@@ -74,6 +88,7 @@ void file_cache::make_room_for(const cached_file& file) {
             (with_fd_.empty() || in_memory_.back()->second.used < with_fd_.back()->second.used);
         evict_least_recent(memory_older ? in_memory_ : with_fd_);
     }
+    return true;
 }
 
 void file_cache::evict_least_recent(recency& list) {
@@ -82,6 +97,7 @@ void file_cache::evict_least_recent(recency& list) {
 
 void file_cache::erase(table::iterator it) {
     bytes_ -= it->second.file->content.size();
+    budget_.give_back(it->second.file->content.size());
     recency_of(*it->second.file).erase(it->second.place);
     entries_.erase(it);
 }

@@ -4,16 +4,19 @@
 // by path at most once a second (device, inode, size and mtime), so a file changed, replaced or
 // deleted is never served stale for more than a second.
 //
-// Bounded in entries, in bytes of content held, and in open descriptors (files too large to
-// keep in memory keep their descriptor). When full, the least recently used entry goes: the
-// in-memory entries and the descriptor-holding ones are each kept in recency order, so a
-// descriptor is only ever given up for another descriptor, and bytes only for bytes.
+// Bounded in entries and in open descriptors (files too large to keep in memory keep their
+// descriptor), and in bytes of content by a budget all rings' caches share, so memory does not
+// grow with the number of cores. When full, the least recently used entry goes: the in-memory
+// entries and the descriptor-holding ones are each kept in recency order, so a descriptor is
+// only ever given up for another descriptor, and bytes only for bytes.
 //
 // Lookups run on the ring thread; entries are added by workers (a miss is opened on the pool),
 // hence the lock, which the ring only ever shares with the few workers filling its misses.
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <ctime>
 #include <list>
@@ -47,8 +50,21 @@ struct file_cache_limits {
     size_t entries = 10'000;
     // Entries holding an open descriptor: a ring never keeps more files open than this.
     size_t descriptors = 512;
-    // Content held in memory: small files and compressed copies.
-    size_t bytes = 64 * 1024 * 1024;
+};
+
+// The bytes of content (small files, compressed copies) that several caches may hold together.
+class content_budget {
+  public:
+    explicit content_budget(size_t limit) : limit_(limit) {}
+
+    size_t limit() const { return limit_; }
+    // Takes `n` bytes if that stays within the limit.
+    bool try_take(size_t n);
+    void give_back(size_t n) { used_.fetch_sub(n, std::memory_order_relaxed); }
+
+  private:
+    const size_t limit_;
+    std::atomic<size_t> used_{0};
 };
 
 class file_cache {
@@ -57,7 +73,12 @@ class file_cache {
 
     static constexpr off_t max_content_size = 16 * 1024;  // larger files keep a descriptor
 
-    explicit file_cache(file_cache_limits limits = {}) : limits_(limits) {}
+    // `budget` must outlive the cache.
+    file_cache(file_cache_limits limits, content_budget& budget)
+        : limits_(limits), budget_(budget) {}
+    ~file_cache() { budget_.give_back(bytes_); }
+    file_cache(const file_cache&) = delete;
+    file_cache& operator=(const file_cache&) = delete;
 
     // The file cached for `key` (a normalised request path), or null when it is not cached or
     // no longer matches the file under `root_fd` (then it is dropped).
@@ -83,15 +104,17 @@ class file_cache {
 
     recency& recency_of(const cached_file& file) { return file.fd ? with_fd_ : in_memory_; }
     bool fits(const cached_file& file) const;
-    void make_room_for(const cached_file& file);
+    // Evicts until `file` may be added; false when the shared budget is held by other caches.
+    bool make_room_for(const cached_file& file);
     void evict_least_recent(recency& list);
     void erase(table::iterator it);
 
     const file_cache_limits limits_;
+    content_budget& budget_;
     mutable std::mutex mutex_;
     table entries_;
     recency in_memory_, with_fd_;
-    size_t bytes_ = 0;    // sum of the entries' content sizes
+    size_t bytes_ = 0;    // sum of the entries' content sizes, taken from budget_
     uint64_t clock_ = 0;  // counts finds and stores: orders the two lists' tails
 };
 

@@ -109,7 +109,9 @@ bool worth_gzipping(const cached_file& file) {
 }  // namespace
 
 static_files::static_files(const std::string& root, static_options options)
-    : options_(std::move(options)), id_(next_instance_id++) {
+    : options_(std::move(options)),
+      id_(next_instance_id++),
+      content_budget_(options_.cache_content_bytes) {
     root_fd_.reset(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd_)
         throw std::runtime_error("cannot open document root '" + root + "': " + strerror(errno) +
@@ -121,7 +123,7 @@ file_cache& static_files::ring_cache() const {
     thread_local file_cache* cache = nullptr;
     if (cache_owner != id_) {
         std::lock_guard lock(caches_mutex_);
-        cache = &caches_.emplace_back(options_.cache);
+        cache = &caches_.emplace_back(options_.cache, content_budget_);
         cache_owner = id_;
     }
     return *cache;

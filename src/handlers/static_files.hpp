@@ -32,6 +32,8 @@ struct static_options {
     bool gzip = true;           // compress compressible files over 1 KB on the fly
     file_response_options response;
     file_cache_limits cache;  // of each ring's open-file cache
+    // File contents all rings' caches hold together (files up to 16 KiB, compressed copies).
+    size_t cache_content_bytes = 256 * 1024 * 1024;
 };
 
 // How reading a file went; would_block: only without may_block, the page cache lacked some of it.
@@ -74,6 +76,7 @@ class static_files {
     unique_fd root_fd_;
     const static_options options_;
     const uint64_t id_;  // tells this instance's thread caches from an earlier one's
+    mutable content_budget content_budget_;  // shared by caches_, so declared before them
     mutable std::mutex caches_mutex_;
     mutable std::deque<file_cache> caches_;  // one per ring thread; outlives pool work for it
 };

@@ -11,6 +11,7 @@
 
 using namespace ringhttpd;
 using handlers::cached_file;
+using handlers::content_budget;
 using handlers::file_cache;
 using handlers::file_cache_limits;
 
@@ -55,7 +56,8 @@ class cache_root : public ::testing::Test {
 };
 
 TEST_F(cache_root, the_least_recently_used_entry_makes_room) {
-    file_cache cache(file_cache_limits{3, 3, 1 << 20});
+    content_budget budget(1 << 20);
+    file_cache cache(file_cache_limits{3, 3}, budget);
     for (const char* name : {"a", "b", "c"}) cache.store(name, make(name, name), now_s);
     ASSERT_TRUE(cached(cache, "a"));  // a is now the most recent; b the least
     cache.store("d", make("d", "d"), now_s);
@@ -67,7 +69,8 @@ TEST_F(cache_root, the_least_recently_used_entry_makes_room) {
 }
 
 TEST_F(cache_root, descriptors_are_bounded_apart_from_entries) {
-    file_cache cache(file_cache_limits{100, 2, 1 << 20});
+    content_budget budget(1 << 20);
+    file_cache cache(file_cache_limits{100, 2}, budget);
     cache.store("small", make("small", "x"), now_s);
     for (const char* name : {"big1", "big2", "big3"})
         cache.store(name, make(name, "y", true), now_s);
@@ -78,8 +81,41 @@ TEST_F(cache_root, descriptors_are_bounded_apart_from_entries) {
     EXPECT_TRUE(cached(cache, "small")) << "an in-memory entry never makes room for a descriptor";
 }
 
+TEST_F(cache_root, the_rings_caches_share_one_content_budget) {
+    content_budget budget(10);
+    file_cache first(file_cache_limits{}, budget), second(file_cache_limits{}, budget);
+    first.store("a", make("a", "123456"), now_s);
+    second.store("b", make("b", "12345"), now_s);
+    EXPECT_FALSE(cached(second, "b")) << "the other cache holds the budget: not kept";
+    second.store("big", make("big", "y", true), now_s);
+    EXPECT_TRUE(cached(second, "big")) << "a descriptor needs no content budget";
+    second.store("c", make("c", "1234"), now_s);
+    EXPECT_TRUE(cached(second, "c")) << "what is left of the budget is anyone's";
+    {
+        file_cache gone(file_cache_limits{}, budget);
+        gone.store("d", make("d", "x"), now_s);
+        EXPECT_FALSE(cached(gone, "d")) << "the budget is spent";
+    }
+    first.store("a", make("a", "1"), now_s);  // replacing gives the old bytes back
+    second.store("e", make("e", "12345"), now_s);
+    EXPECT_TRUE(cached(second, "e"));
+}
+
+TEST_F(cache_root, a_cache_gives_its_bytes_back_when_it_goes) {
+    content_budget budget(10);
+    {
+        file_cache first(file_cache_limits{}, budget);
+        first.store("a", make("a", "1234567890"), now_s);
+        ASSERT_TRUE(cached(first, "a"));
+    }
+    file_cache second(file_cache_limits{}, budget);
+    second.store("b", make("b", "1234567890"), now_s);
+    EXPECT_TRUE(cached(second, "b"));
+}
+
 TEST_F(cache_root, content_bytes_are_bounded) {
-    file_cache cache(file_cache_limits{100, 10, 10});
+    content_budget budget(10);
+    file_cache cache(file_cache_limits{100, 10}, budget);
     cache.store("four", make("four", "1234"), now_s);
     cache.store("five", make("five", "12345"), now_s);
     cache.store("big", make("big", "y", true), now_s);
@@ -94,7 +130,8 @@ TEST_F(cache_root, content_bytes_are_bounded) {
 }
 
 TEST_F(cache_root, when_full_the_older_of_either_kind_goes) {
-    file_cache cache(file_cache_limits{2, 2, 1 << 20});
+    content_budget budget(1 << 20);
+    file_cache cache(file_cache_limits{2, 2}, budget);
     cache.store("open", make("open", "y", true), now_s);
     cache.store("memory", make("memory", "x"), now_s);
     ASSERT_TRUE(cached(cache, "open"));  // now "memory" is the least recent of all
@@ -105,14 +142,16 @@ TEST_F(cache_root, when_full_the_older_of_either_kind_goes) {
 }
 
 TEST_F(cache_root, zero_entries_turns_the_cache_off) {
-    file_cache cache(file_cache_limits{0, 0, 0});
+    content_budget budget(0);
+    file_cache cache(file_cache_limits{0, 0}, budget);
     cache.store("a", make("a", "a"), now_s);
     EXPECT_EQ(cache.size(), 0u);
     EXPECT_FALSE(cached(cache, "a"));
 }
 
 TEST_F(cache_root, a_changed_or_deleted_file_is_dropped_at_the_next_second) {
-    file_cache cache;
+    content_budget budget(1 << 20);
+    file_cache cache(file_cache_limits{}, budget);
     cache.store("page", make("page", "old"), now_s);
     cache.store("gone", make("gone", "here"), now_s);
     std::ofstream(path_ + "/page", std::ios::binary) << "changed, longer";
@@ -124,7 +163,8 @@ TEST_F(cache_root, a_changed_or_deleted_file_is_dropped_at_the_next_second) {
 }
 
 TEST_F(cache_root, storing_a_key_again_replaces_its_entry) {
-    file_cache cache(file_cache_limits{10, 10, 6});
+    content_budget budget(6);
+    file_cache cache(file_cache_limits{10, 10}, budget);
     cache.store("a", make("a", "12345"), now_s);
     cache.store("a", make("a", "123456"), now_s);  // fits only once the old one is gone
     EXPECT_EQ(cache.size(), 1u);
