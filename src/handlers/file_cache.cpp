@@ -25,6 +25,10 @@ bool same_file(const struct stat& a, const struct stat& b) {
 
 file_cache::entry file_cache::find(int root_fd, const std::string& key, std::time_t now_s) {
     std::lock_guard lock(mutex_);
+    if (++lookups_ == 4096) {
+        lookups_ /= 2;
+        hits_ /= 2;
+    }
     auto it = entries_.find(key);
     if (it == entries_.end()) return nullptr;
     slot& s = it->second;
@@ -43,13 +47,14 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
     recency& list = recency_of(*s.file);
     list.splice(list.begin(), list, s.place);
     s.used = ++clock_;
+    ++hits_;
     return s.file;
 }
 
-void file_cache::store(const std::string& key, entry file, std::time_t now_s) {
+void file_cache::store(const std::string& key, entry file, std::time_t now_s, remake cost) {
     std::lock_guard lock(mutex_);
     if (auto old = entries_.find(key); old != entries_.end()) erase(old);
-    if (!fits(*file) || !make_room_for(*file)) return;
+    if (!fits(*file) || turn_away(cost) || !make_room_for(*file)) return;
     bytes_ += file->content.size();
     auto it = entries_.emplace(key, slot{std::move(file), now_s, {}, ++clock_}).first;
     recency& list = recency_of(*it->second.file);
@@ -70,6 +75,11 @@ size_t file_cache::open_descriptors() const {
 bool file_cache::fits(const cached_file& file) const {
     return limits_.entries > 0 && (!file.fd || limits_.descriptors > 0) &&
            file.content.size() <= budget_.limit();
+}
+
+bool file_cache::turn_away(remake cost) {
+    const bool thrashing = entries_.size() >= limits_.entries && 2 * hits_ < lookups_;
+    return thrashing && cost == remake::cheap && ++new_while_thrashing_ % 8 != 0;
 }
 
 bool file_cache::make_room_for(const cached_file& file) {

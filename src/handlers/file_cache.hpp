@@ -10,6 +10,12 @@
 // entries and the descriptor-holding ones are each kept in recency order, so a descriptor is
 // only ever given up for another descriptor, and bytes only for bytes.
 //
+// A full cache that mostly misses (its files outnumber it, or something walks the whole site)
+// gains little from replacing an entry on every miss, and each replacement touches memory long
+// out of the CPU's caches: while fewer than half the recent lookups hit, a full cache takes in
+// only one new file in eight (a file asked for often still gets in soon; compressed copies,
+// costly to make again, always do).
+//
 // Lookups run on the ring thread; entries are added by workers (a miss is opened on the pool),
 // hence the lock, which the ring only ever shares with the few workers filling its misses.
 
@@ -83,9 +89,12 @@ class file_cache {
     // The file cached for `key` (a normalised request path), or null when it is not cached or
     // no longer matches the file under `root_fd` (then it is dropped).
     entry find(int root_fd, const std::string& key, std::time_t now_s);
+    // How costly an entry is to make again: a plain file is opened and read again (and may be
+    // turned away while the cache thrashes), a compressed copy is compressed again.
+    enum class remake { cheap, costly };
     // Keeps `file`, evicting the least recently used entries it needs room from; a file that
     // alone exceeds a limit is not kept.
-    void store(const std::string& key, entry file, std::time_t now_s);
+    void store(const std::string& key, entry file, std::time_t now_s, remake cost = remake::cheap);
 
     size_t size() const;
     size_t open_descriptors() const;
@@ -104,6 +113,8 @@ class file_cache {
 
     recency& recency_of(const cached_file& file) { return file.fd ? with_fd_ : in_memory_; }
     bool fits(const cached_file& file) const;
+    // While full and missing more than it hits: whether to turn this new cheap entry away.
+    bool turn_away(remake cost);
     // Evicts until `file` may be added; false when the shared budget is held by other caches.
     bool make_room_for(const cached_file& file);
     void evict_least_recent(recency& list);
@@ -116,6 +127,9 @@ class file_cache {
     recency in_memory_, with_fd_;
     size_t bytes_ = 0;    // sum of the entries' content sizes, taken from budget_
     uint64_t clock_ = 0;  // counts finds and stores: orders the two lists' tails
+    // Recent lookups and hits, both halved every 4,096 lookups, so they follow the traffic.
+    uint32_t lookups_ = 0, hits_ = 0;
+    uint32_t new_while_thrashing_ = 0;  // cheap entries offered while thrashing; every 8th kept
 };
 
 }  // namespace ringhttpd::handlers

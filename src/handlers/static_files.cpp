@@ -285,7 +285,7 @@ std::optional<file_cache::entry> static_files::find_gzipped(const cached_file& o
     gzipped->st = original.st;
     gzipped->content = std::move(*compressed);
     gzipped->etag = make_etag(original.st, "gzip");
-    cache.store(key, gzipped, now_seconds());
+    cache.store(key, gzipped, now_seconds(), file_cache::remake::costly);
     return gzipped;
 }
 

@@ -141,6 +141,36 @@ TEST_F(cache_root, when_full_the_older_of_either_kind_goes) {
     EXPECT_TRUE(cached(cache, "next"));
 }
 
+TEST_F(cache_root, a_full_cache_that_mostly_misses_takes_in_one_new_file_in_eight) {
+    content_budget budget(1 << 20);
+    file_cache cache(file_cache_limits{4, 4}, budget);
+    for (int i = 0; i < 4; ++i) cache.store("old" + std::to_string(i), make("x", "x"), now_s);
+    int kept = 0;
+    for (int i = 0; i < 32; ++i) {
+        const std::string key = "new" + std::to_string(i);
+        EXPECT_FALSE(cached(cache, key));  // every lookup misses
+        cache.store(key, make("x", "x"), now_s);
+        kept += cached(cache, key);
+    }
+    EXPECT_EQ(kept, 4) << "one in eight";
+    cache.store("gzip", make("x", "x"), now_s, file_cache::remake::costly);
+    EXPECT_TRUE(cached(cache, "gzip")) << "a compressed copy is always kept";
+}
+
+TEST_F(cache_root, a_full_cache_that_mostly_hits_takes_in_every_new_file) {
+    content_budget budget(1 << 20);
+    file_cache cache(file_cache_limits{4, 4}, budget);
+    cache.store("hot", make("hot", "h"), now_s);
+    for (int i = 0; i < 3; ++i) cache.store("old" + std::to_string(i), make("x", "x"), now_s);
+    for (int i = 0; i < 8; ++i) {
+        for (int hit = 0; hit < 3; ++hit) ASSERT_TRUE(cached(cache, "hot"));
+        const std::string key = "new" + std::to_string(i);
+        EXPECT_FALSE(cached(cache, key));
+        cache.store(key, make("x", "x"), now_s);
+        EXPECT_TRUE(cached(cache, key)) << key;
+    }
+}
+
 TEST_F(cache_root, zero_entries_turns_the_cache_off) {
     content_budget budget(0);
     file_cache cache(file_cache_limits{0, 0}, budget);
