@@ -476,9 +476,10 @@ CLIENT_BOUND = 0.95
 def best_peer_section(results):
     """ringhttpd against the best peer of each scenario (the fastest; at a fixed load, the one
     with the lowest p99), by requests/s and by server-core capacity (requests per second of
-    server CPU: the peer's CPU per request over ringhttpd's), with what limited the run. When the client's CPUs are saturated the requests/s ratio is
-    the client's ceiling, and the capacity ratio is what would separate the servers on a machine
-    where the server core is the limit."""
+    server CPU: the peer's CPU per request over ringhttpd's), with what limited the run. When
+    the client's CPUs are saturated the requests/s ratio is the client's ceiling, and the
+    capacity ratio is what would separate the servers on a machine where the server core is
+    the limit."""
     lines = ["", "## Ratios ringhttpd / best peer", "",
              "Server-core capacity = the peer's CPU per request / ringhttpd's: requests each server "
              "could answer per second of its one core. When wrk's CPU is saturated (limit: client), "
@@ -493,19 +494,15 @@ def best_peer_section(results):
         peers = [(name, p) for name, p in row.items() if name != "ringhttpd" and not p.errors]
         if scenario.idle_memory or not ring or not peers:
             continue
-        # At a fixed offered load every server answers as many: the best is the lowest p99.
-        if scenario.fixed_rate:
-            name, best = min(peers, key=lambda item: item[1].p99_ms)
-        else:
-            name, best = max(peers, key=lambda item: item[1].requests_per_s)
         client = max(p.client_busy for p in row.values())
         if scenario.fixed_rate:
+            # Every server answers the same offered load: the best is the lowest p99.
+            name, best = min(peers, key=lambda item: item[1].p99_ms)
             limit = f"the offered load (ringhttpd {ring.server_busy:.0%} of its core)"
-        elif client >= CLIENT_BOUND:
-            limit = f"client ({client:.0%} busy)"
         else:
-            limit = f"server (ringhttpd {ring.server_busy:.0%} of its core)"
-
+            name, best = max(peers, key=lambda item: item[1].requests_per_s)
+            limit = (f"client ({client:.0%} busy)" if client >= CLIENT_BOUND
+                     else f"server (ringhttpd {ring.server_busy:.0%} of its core)")
         lines.append(f"| {scenario.title} | {name} | {ratio(ring.requests_per_s, best.requests_per_s):.2f} | "
                      f"{ratio(best.cpu_us_per_req, ring.cpu_us_per_req):.2f} | "
                      f"{ratio(ring.p99_ms, best.p99_ms):.2f} | {limit} |")
