@@ -53,8 +53,11 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
 
 void file_cache::store(const std::string& key, entry file, std::time_t now_s, remake cost) {
     std::lock_guard lock(mutex_);
+    // Turned away before looking for an older entry under the key: a thrashing cache then pays
+    // one hash lookup per miss, not two (the older entry, if any, is revalidated when found).
+    if (!fits(*file) || turn_away(cost)) return;
     if (auto old = entries_.find(key); old != entries_.end()) erase(old);
-    if (!fits(*file) || turn_away(cost) || !make_room_for(*file)) return;
+    if (!make_room_for(*file)) return;
     bytes_ += file->content.size();
     auto it = entries_.emplace(key, slot{std::move(file), now_s, {}, ++clock_}).first;
     recency& list = recency_of(*it->second.file);
