@@ -304,7 +304,7 @@ def parse_bulkget(output):
     point.transfer_mib_s = float(re.search(r"MiB/s: ([\d.]+)", output).group(1))
     latency = re.search(r"latency ms: p50 ([\d.]+) p90 [\d.]+ p99 ([\d.]+)", output)
     point.p50_ms, point.p99_ms = float(latency.group(1)), float(latency.group(2))
-    errors = re.search(r"errors: connect (\d+), read (\d+), status (\d+), protocol (\d+)", output)
+    errors = re.search(r"errors: connect (\d+), io (\d+), status (\d+), protocol (\d+)", output)
     point.errors = sum(int(n) for n in errors.groups())
     return point
 

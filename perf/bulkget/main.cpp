@@ -119,7 +119,7 @@ struct tally {
     std::vector<uint64_t> latencies_ns;  // one per completed response
     uint64_t bytes = 0;
     uint64_t connect_errors = 0;
-    uint64_t read_errors = 0;      // a connection failed or closed with an answer outstanding
+    uint64_t io_errors = 0;        // a send or receive failed, or the server closed first
     uint64_t status_errors = 0;    // answers other than 2xx and 3xx
     uint64_t protocol_errors = 0;  // answers bulkget could not follow
     std::string first_problem;
@@ -191,7 +191,7 @@ class client {
         // A request is a few dozen bytes into an empty send buffer: it goes whole or not at all.
         if (send(c.fd, request_.data(), request_.size(), MSG_NOSIGNAL) !=
             ssize_t(request_.size())) {
-            ++tally_.read_errors;
+            ++tally_.io_errors;
             tally_.note(std::string("send: ") + std::strerror(errno));
             reopen(c);
         }
@@ -201,7 +201,7 @@ class client {
         ssize_t n = recv(c.fd, buffer_.data(), buffer_.size(), 0);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
         if (n <= 0) {  // every open connection has a request outstanding: its answer is lost
-            ++tally_.read_errors;
+            ++tally_.io_errors;
             tally_.note(n == 0 ? "server closed a connection before answering"
                                : std::string("recv: ") + std::strerror(errno));
             reopen(c);
@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
                                 t.latencies_ns.end());
         all.bytes += t.bytes;
         all.connect_errors += t.connect_errors;
-        all.read_errors += t.read_errors;
+        all.io_errors += t.io_errors;
         all.status_errors += t.status_errors;
         all.protocol_errors += t.protocol_errors;
         all.note(t.first_problem);
@@ -298,8 +298,8 @@ int main(int argc, char** argv) {
     std::printf("latency ms: p50 %.3f p90 %.3f p99 %.3f max %.3f\n",
                 percentile_ms(all.latencies_ns, 0.50), percentile_ms(all.latencies_ns, 0.90),
                 percentile_ms(all.latencies_ns, 0.99), percentile_ms(all.latencies_ns, 1.0));
-    std::printf("errors: connect %lu, read %lu, status %lu, protocol %lu\n",
-                (unsigned long)all.connect_errors, (unsigned long)all.read_errors,
+    std::printf("errors: connect %lu, io %lu, status %lu, protocol %lu\n",
+                (unsigned long)all.connect_errors, (unsigned long)all.io_errors,
                 (unsigned long)all.status_errors, (unsigned long)all.protocol_errors);
     if (!all.first_problem.empty()) std::printf("first error: %s\n", all.first_problem.c_str());
     return 0;
