@@ -462,6 +462,34 @@ def warm_page_cache(directory, count):
         (directory / many_file_name(i)).read_bytes()
 
 
+def run_time_ns(servers):
+    """CPU time the servers' threads have had, in nanoseconds (/proc/PID/task/TID/schedstat)."""
+    total = 0
+    for server in servers:
+        for pid in server.pids():
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    total += int((task / "schedstat").read_text().split()[0])
+                except (OSError, ValueError, IndexError):
+                    pass
+    return total
+
+
+def wait_until_quiet(servers, window_s=1.0, allowed_ms=5.0, limit_s=10.0):
+    """Waits until every server is idle, so that no server's leftover work lands on the shared
+    server core during the next one's run: lighttpd, after the 100,000-file row, closes the
+    ~20,000 descriptors it cached in bursts of ~30 ms every second for about three seconds,
+    which gave the next server's run a p99 of 4 ms instead of 1.3. The window is a second long
+    because such bursts come once a second."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = run_time_ns(servers)
+        time.sleep(window_s)
+        if run_time_ns(servers) - before < allowed_ms * 1e6:
+            return
+    print(f"warning: servers still busy after {limit_s:.0f} s; measuring anyway", file=sys.stderr)
+
+
 def measure_scenario(servers, scenario, args):
     """One point per server. The repetitions are interleaved (A B C, A B C, ...) rather than
     run server after server, so slow drift of a shared machine spreads over every server."""
@@ -476,6 +504,7 @@ def measure_scenario(servers, scenario, args):
         for server in servers:
             if scenario.many_files:
                 warm_page_cache(servers[0].root / "many", scenario.many_files)
+            wait_until_quiet(servers)
             measure = measure_fixed_rate if scenario.fixed_rate else measure_closed_loop
             runs[server.name].append(measure(server, scenario, args.seconds, args))
     return {name: median_point(points) for name, points in runs.items()}
