@@ -287,9 +287,12 @@ def load_command(server, scenario, seconds, args):
     cmd.append(url)
     if scenario.many_files:
         cmd += ["--", str(scenario.many_files)]  # the wrk script's argument: how many files
-    if args.client_cpu is not None:
-        cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
-    return cmd
+    return on_client_cpus(cmd, args)
+
+
+def on_client_cpus(cmd, args):
+    """`cmd` pinned to the load generator's CPUs, when the machine has CPUs to keep apart."""
+    return cmd if args.client_cpu is None else ["taskset", "-c", str(args.client_cpu)] + cmd
 
 
 def run_load(server, scenario, seconds, args):
@@ -372,10 +375,9 @@ def measure_fixed_rate(server, scenario, seconds, args):
     cmd = ["h2load", "--h1", f"-c{scenario.connections}", f"-t{args.client_threads}",
            f"--rps={per_connection}", f"-D{seconds}", f"--log-file={log}",
            f"http://127.0.0.1:{server.port}{scenario.path}"]
-    if args.client_cpu is not None:
-        cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
     with Usage(server, args) as usage:
-        output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        output = subprocess.run(on_client_cpus(cmd, args), capture_output=True, text=True,
+                                check=True).stdout
     # Each log line: start time (µs since the epoch), status, time to the whole answer (µs).
     rows = [line.split() for line in log.read_text().splitlines() if line.strip()]
     durations = sorted(int(row[2]) for row in rows)

@@ -3,7 +3,7 @@
 // Like wrk, each keep-alive connection sends one GET, waits for the whole answer and sends the
 // next. Unlike wrk, which reads 8 KB per call and asks FIONREAD between reads (nine reads and
 // eight ioctls per 64 KB answer) and re-arms epoll for every request, bulkget reads up to
-// --read-size bytes per call and keeps each socket registered once. On a 2-core machine wrk's
+// -r bytes (256 KB) per call and keeps each socket registered once. On a 2-core machine wrk's
 // core saturates on 64 KB and 1 MB files before any fast server's core does; with bulkget the
 // server core is the limit, which is what a one-core server comparison has to measure.
 //
@@ -193,7 +193,10 @@ class client {
             ssize_t(request_.size())) {
             ++tally_.io_errors;
             tally_.note(std::string("send: ") + std::strerror(errno));
-            reopen(c);
+            // Dropped, not reopened: open() sends at once, and a server refusing every request
+            // would otherwise recurse without end.
+            ::close(c.fd);
+            c.fd = -1;
         }
     }
 
