@@ -13,11 +13,14 @@ namespace ringhttpd {
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
 struct request {
-    std::string method;     // "GET", "POST", ...
-    std::string target;     // the request target exactly as received ("/a%20b?x=1")
-    std::string path;       // target up to '?', still percent-encoded
-    std::string query;      // after '?', still percent-encoded, without the '?'
-    int version_minor = 1;  // HTTP/1.<minor>
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // the request target exactly as received ("/a%20b?x=1")
+    std::string path;    // target up to '?', still percent-encoded
+    std::string query;   // after '?', still percent-encoded, without the '?'
+    // The target's authority in absolute-form, else the Host header ("" if none): host and
+    // optional port, validated, as received.
+    std::string host;
+    int version_minor = 1;  // HTTP/1.<minor>; a higher minor version than 1 reads as 1
     header_list headers;    // names as received; look up with header()
     std::string body;
     // Route parameters ({name} segments), percent-decoded, filled by the router.

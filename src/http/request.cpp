@@ -26,6 +26,7 @@ void request::clear() {
     target.clear();
     path.clear();
     query.clear();
+    host.clear();
     version_minor = 1;
     headers.clear();
     body.clear();

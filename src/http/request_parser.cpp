@@ -1,7 +1,7 @@
 #include "http/request_parser.hpp"
 
+#include "http/request_target.hpp"
 #include "http/text.hpp"
-#include "http/url.hpp"
 
 namespace ringhttpd::http {
 namespace {
@@ -10,19 +10,20 @@ request_parser& self(llhttp_t* p) {
     return *static_cast<request_parser*>(p->data);
 }
 
-// "HTTP/" followed by digit.digit: a well-formed version we do not speak (505), as opposed to
-// garbage where a version should be (400).
-bool looks_like_version(std::string_view v) {
-    return v.size() == 3 && v[0] >= '0' && v[0] <= '9' && v[1] == '.' && v[2] >= '0' && v[2] <= '9';
-}
-
-// RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host header; several, or none, are a
-// classic way to make a proxy and a server disagree about the target. Returns 0 or 400.
-int check_host(const request& req, int http_minor) {
-    int hosts = 0;
-    for (const auto& [name, value] : req.headers) hosts += iequals(name, "Host");
-    if (hosts > 1 || (hosts == 0 && http_minor >= 1)) return 400;
-    return 0;
+// RFC 9112 §3.2: a request carries at most one Host header, an HTTP/1.1 request exactly one, and
+// its value must be a valid uri-host [":" port]; several, none or a malformed one are classic
+// ways to make a proxy and a server disagree about the target. Returns the value (empty if
+// absent), or nullopt for a 400.
+std::optional<std::string_view> host_of(const request& req, int http_minor) {
+    std::optional<std::string_view> host;
+    for (const auto& [name, value] : req.headers) {
+        if (!iequals(name, "Host")) continue;
+        if (host) return std::nullopt;
+        host = trim_ows(value);
+    }
+    if (!host) return http_minor >= 1 ? std::nullopt : std::optional<std::string_view>("");
+    if (!valid_host(*host)) return std::nullopt;
+    return host;
 }
 
 // Transfer-Encoding is exactly "chunked" (case-insensitive, surrounding spaces allowed).
@@ -35,6 +36,33 @@ bool only_chunked(const request& req) {
     return true;
 }
 
+enum class expectation { none, continue_100, unsupported };
+
+// RFC 9110 §10.1.1: Expect is a list; 100-continue is the only expectation defined, and a
+// server may answer any other with 417.
+expectation expectation_of(const request& req) {
+    expectation found = expectation::none;
+    for (const auto& [name, value] : req.headers) {
+        if (!iequals(name, "Expect")) continue;
+        std::string_view rest = value;
+        while (!rest.empty()) {
+            const size_t comma = rest.find(',');
+            std::string_view member = trim_ows(rest.substr(0, comma));
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            if (member.empty()) continue;
+            if (!iequals(member, "100-continue")) return expectation::unsupported;
+            found = expectation::continue_100;
+        }
+    }
+    return found;
+}
+
+// RFC 9110 §5.6.2 tchar: what a method or field name is made of.
+bool is_tchar(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
 }  // namespace
 
 request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
@@ -43,31 +71,40 @@ request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
         llhttp_settings_t s;
         llhttp_settings_init(&s);
         s.on_message_begin = on_message_begin;
+        s.on_method = on_method;
         s.on_url = on_url;
         s.on_version = on_version;
         s.on_header_field = on_header_field;
         s.on_header_value = on_header_value;
         s.on_header_value_complete = on_header_value_complete;
         s.on_headers_complete = on_headers_complete;
+        s.on_chunk_extension_name = on_chunk_extension;
+        s.on_chunk_extension_value = on_chunk_extension;
         s.on_body = on_body;
         s.on_message_complete = on_message_complete;
         return s;
     }();
-    llhttp_init(&parser_, HTTP_REQUEST, &settings);  // strict: no lenient flags are set
+    init_llhttp(&settings);
+}
+
+void request_parser::init_llhttp(const llhttp_settings_t* settings) {
+    // llhttp is compiled in strict mode (CMakeLists.txt). Its one leniency we want: any
+    // "HTTP/d.d" gets through, so that on_headers_complete can answer 505 to another major
+    // version and treat HTTP/1.2+ as HTTP/1.1 (RFC 9110 §2.5) instead of a blanket error.
+    llhttp_init(&parser_, HTTP_REQUEST, settings);
+    parser_.lenient_flags |= LENIENT_VERSION;
     parser_.data = this;
 }
 
 request_parser::result request_parser::feed(std::string_view data, size_t& consumed) {
     consumed = 0;
     if (error_status_) return result::error;
+    if (unknown_method_) return read_unknown_method(data, consumed);
     feed_start_ = data.data();
     llhttp_errno_t err = llhttp_execute(&parser_, data.data(), data.size());
-    if (!data.empty()) last_byte_fed_ = data.back();
     if (err == HPE_OK) {
         consumed = data.size();
-        return result::need_more;
-    }
-    if ((err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) && ready_) {
+    } else if ((err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) && ready_) {
         // Paused by on_message_complete: the request ends where parsing stopped.
         consumed = size_t(llhttp_get_error_pos(&parser_) - data.data());
         if (err == HPE_PAUSED_UPGRADE) {
@@ -76,22 +113,37 @@ request_parser::result request_parser::feed(std::string_view data, size_t& consu
         } else {
             llhttp_resume(&parser_);
         }
-        return result::request_ready;
+    } else if (err == HPE_INVALID_METHOD) {
+        // llhttp knows a fixed list of methods and stops at the first byte that leaves it.
+        // Whether the method is a token we do not implement (501, RFC 9110 §9.1) or not a token
+        // at all (400) shows only once it ends.
+        const char* at = llhttp_get_error_pos(&parser_);
+        unknown_method_ = true;
+        method_token_seen_ = is_tchar(at > data.data() ? at[-1] : last_byte_fed_);
+        method_length_ = 0;
+        const size_t before = size_t(at - data.data());
+        const result r = read_unknown_method(data.substr(before), consumed);
+        consumed += before;
+        return r;
+    } else {
+        if (!error_status_) error_status_ = status_for(err);
+        return result::error;
     }
-    if (!error_status_) error_status_ = status_for(err);
-    return result::error;
+    stream_position_ += consumed;
+    if (consumed > 0) last_byte_fed_ = data[consumed - 1];
+    return ready_ ? result::request_ready : result::need_more;
 }
 
 void request_parser::reset() {
     // The callback table set by the constructor (one static table for every parser).
-    const auto* settings = static_cast<const llhttp_settings_t*>(parser_.settings);
-    llhttp_init(&parser_, HTTP_REQUEST, settings);
-    parser_.data = this;
+    init_llhttp(static_cast<const llhttp_settings_t*>(parser_.settings));
     next();
     field_.clear();
     value_.clear();
     version_.clear();
     last_byte_fed_ = '\0';
+    stream_position_ = 0;
+    unknown_method_ = false;
     header_bytes_ = 0;
     in_message_ = in_body_ = false;
     keep_alive_ = true;
@@ -109,9 +161,36 @@ int request_parser::fail(int status) {
     return HPE_USER;
 }
 
-int request_parser::status_for(llhttp_errno_t err) const {
-    if (err == HPE_INVALID_VERSION && looks_like_version(version_)) return 505;
-    return 400;
+request_parser::result request_parser::read_unknown_method(std::string_view data,
+                                                           size_t& consumed) {
+    consumed = 0;
+    for (char c : data) {
+        ++consumed;
+        if (c == ' ') {
+            error_status_ = method_token_seen_ ? 501 : 400;
+            return result::error;
+        }
+        // Longer than any method we implement is 501 too (RFC 9112 §3).
+        if (!is_tchar(c) || ++method_length_ > max_method_length) {
+            error_status_ = is_tchar(c) ? 501 : 400;
+            return result::error;
+        }
+        method_token_seen_ = true;
+    }
+    return result::need_more;
+}
+
+int request_parser::status_for(llhttp_errno_t err) {
+    switch (err) {
+        case HPE_PAUSED_H2_UPGRADE:  // "PRI * HTTP/2.0" and the HTTP/2 preface
+            return 505;
+        default:  // HPE_INVALID_VERSION too: with any d.d allowed, it means a malformed version
+            return 400;
+    }
+}
+
+uint64_t request_parser::position(const char* at) const {
+    return stream_position_ + uint64_t(at - feed_start_);
 }
 
 int request_parser::on_message_begin(llhttp_t* p) {
@@ -121,6 +200,7 @@ int request_parser::on_message_begin(llhttp_t* p) {
     s.field_.clear();
     s.value_.clear();
     s.header_bytes_ = 0;
+    s.chunk_extension_bytes_ = 0;
     s.in_message_ = true;
     s.in_body_ = false;
     s.expects_continue_ = false;
@@ -134,13 +214,25 @@ int request_parser::append_limited(std::string& into, const char* at, size_t len
     return 0;
 }
 
+int request_parser::on_method(llhttp_t* p, const char* at, size_t len) {
+    auto& s = self(p);
+    s.method_end_ = s.position(at) + len;
+    return 0;
+}
+
 int request_parser::on_url(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
+    // RFC 9112 §3: method SP request-target SP HTTP-version, one SP each. llhttp skips any
+    // number of spaces; a run of them is how two parsers come to split a line differently.
+    if (s.request_.target.empty() && s.position(at) != s.method_end_ + 1) return s.fail(400);
+    s.url_end_ = s.position(at) + len;
     return s.append_limited(s.request_.target, at, len, s.limits_.max_request_line, 414);
 }
 
 int request_parser::on_version(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
+    constexpr uint64_t sp_and_name = 6;  // " HTTP/" between the target and the version digits
+    if (s.version_.empty() && s.position(at) != s.url_end_ + sp_and_name) return s.fail(400);
     return s.append_limited(s.version_, at, len, 16, 400);
 }
 
@@ -171,10 +263,11 @@ int request_parser::on_header_value_complete(llhttp_t* p) {
     auto& s = self(p);
     // ": " and CRLF count toward the limit, as they do on the wire.
     if (int err = s.count_header_bytes(4)) return err;
-    // llhttp tolerates "Name : value"; RFC 9112 §5.1 says to reject whitespace before the colon,
-    // a classic request-smuggling vector.
-    if (s.field_.find_first_of(" \t") != std::string::npos) return s.fail(400);
-    s.request_.headers.emplace_back(std::move(s.field_), std::move(s.value_));
+    // field-name is 1*tchar: llhttp lets ": value" through with an empty one.
+    if (s.field_.empty()) return s.fail(400);
+    // Trailer fields (after a chunked body) are discarded: RFC 9110 §6.5.1 forbids merging them
+    // into the header section, and no handler here asks for them.
+    if (!s.in_body_) s.request_.headers.emplace_back(std::move(s.field_), std::move(s.value_));
     s.field_.clear();
     s.value_.clear();
     return 0;
@@ -182,41 +275,74 @@ int request_parser::on_header_value_complete(llhttp_t* p) {
 
 int request_parser::on_headers_complete(llhttp_t* p) {
     auto& s = self(p);
+    // "GET /" with no version is HTTP/0.9's request line: invalid in HTTP/1.1 (RFC 9112 §3).
+    if (s.version_.empty()) return s.fail(400);
     if (p->http_major != 1) return s.fail(505);
     request& req = s.request_;
     req.method = llhttp_method_name(llhttp_method_t(p->method));
-    req.version_minor = p->http_minor;
+    // A higher minor version is handled as the highest we speak (RFC 9110 §2.5).
+    req.version_minor = p->http_minor > 1 ? 1 : p->http_minor;
     // This server tunnels nothing: CONNECT is not implemented (its authority-form target is
     // never parsed as a path).
     if (p->method == HTTP_CONNECT) return s.fail(501);
-    if (int status = check_host(req, p->http_minor)) return s.fail(status);
-    if (req.target == "*") {
-        // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
-        if (p->method != HTTP_OPTIONS) return s.fail(400);
-        req.path.assign(1, '*');  // not = "*": GCC 12 warns falsely (PR105651)
-    } else {
-        auto parts = split_target(req.target);
-        req.path.assign(parts.path);
-        req.query.assign(parts.query);
-        // Only origin-form and absolute-form targets name a resource here.
-        if (req.path.empty() || req.path[0] != '/') return s.fail(400);
+    const auto host = host_of(req, req.version_minor);
+    if (!host) return s.fail(400);
+    const request_target target = parse_request_target(req.target);
+    switch (target.form) {
+        case target_form::asterisk:
+            // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
+            if (p->method != HTTP_OPTIONS) return s.fail(400);
+            req.path.assign(1, '*');  // not = "*": GCC 12 warns falsely (PR105651)
+            req.host.assign(*host);
+            break;
+        case target_form::absolute:
+            // The target's authority wins over Host (RFC 9112 §3.2.2).
+            req.host.assign(target.authority);
+            req.path.assign(target.path);
+            req.query.assign(target.query);
+            break;
+        case target_form::origin:
+            req.host.assign(*host);
+            req.path.assign(target.path);
+            req.query.assign(target.query);
+            break;
+        case target_form::invalid:
+            return s.fail(400);
     }
 
-    if ((p->flags & F_CHUNKED) && !only_chunked(req)) {
+    if (p->flags & F_TRANSFER_ENCODING) {
+        // An HTTP/1.0 message with Transfer-Encoding has faulty framing (RFC 9112 §6.1).
+        if (req.version_minor == 0) return s.fail(400);
+        // Without chunked last, the body's length cannot be known (RFC 9112 §6.3).
+        if (!(p->flags & F_CHUNKED)) return s.fail(400);
         // A coding before "chunked" (gzip, chunked) would have to be decoded: not implemented.
-        return s.fail(501);
+        if (!only_chunked(req)) return s.fail(501);
     }
     const bool has_body =
         (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.limits_.max_body_size)
         return s.fail(413);
-    if (has_body && p->http_minor >= 1) {
-        auto expect = req.header("Expect");
-        s.expects_continue_ = expect && iequals(*expect, "100-continue");
+    switch (expectation_of(req)) {
+        case expectation::unsupported:
+            return s.fail(417);
+        case expectation::continue_100:
+            // An HTTP/1.0 client cannot read a 1xx: its expectation is ignored (RFC 9110 §10.1.1).
+            s.expects_continue_ = has_body && req.version_minor >= 1;
+            break;
+        case expectation::none:
+            break;
     }
     s.keep_alive_ = llhttp_should_keep_alive(p);
     s.in_body_ = has_body;
     return 0;
+}
+
+int request_parser::on_chunk_extension(llhttp_t* p, const char*, size_t len) {
+    // Chunk extensions are ignored, but they are bounded like the rest of a request
+    // (RFC 9112 §7.1.1).
+    auto& s = self(p);
+    s.chunk_extension_bytes_ += len;
+    return s.chunk_extension_bytes_ > max_chunk_extension_bytes ? s.fail(400) : 0;
 }
 
 int request_parser::on_body(llhttp_t* p, const char* at, size_t len) {

@@ -1,7 +1,8 @@
 #pragma once
 // Incremental HTTP/1.1 request parser: llhttp in strict mode, filling a ringhttpd::request and
-// enforcing the size limits. Feed it bytes as they arrive, split anywhere; it stops after each
-// complete request so the caller can answer requests strictly in order. One per connection.
+// enforcing the size limits and the request rules of RFC 9112 that llhttp leaves to its caller
+// (docs/conformance.md lists them). Feed it bytes as they arrive, split anywhere; it stops after
+// each complete request so the caller can answer requests strictly in order. One per connection.
 
 #include <llhttp.h>
 
@@ -48,28 +49,46 @@ class request_parser {
 
   private:
     static int on_message_begin(llhttp_t* p);
+    static int on_method(llhttp_t* p, const char* at, size_t len);
     static int on_url(llhttp_t* p, const char* at, size_t len);
     static int on_version(llhttp_t* p, const char* at, size_t len);
     static int on_header_field(llhttp_t* p, const char* at, size_t len);
     static int on_header_value(llhttp_t* p, const char* at, size_t len);
     static int on_header_value_complete(llhttp_t* p);
     static int on_headers_complete(llhttp_t* p);
+    static int on_chunk_extension(llhttp_t* p, const char* at, size_t len);
     static int on_body(llhttp_t* p, const char* at, size_t len);
     static int on_message_complete(llhttp_t* p);
 
+    void init_llhttp(const llhttp_settings_t* settings);
     int fail(int status);              // records the status and aborts parsing
     int count_header_bytes(size_t n);  // fails with 431 past max_header_size
     // Appends a span to `into`, or fails with `status` when that would pass `limit` bytes.
     int append_limited(std::string& into, const char* at, size_t len, size_t limit, int status);
-    int status_for(llhttp_errno_t err) const;
+    static int status_for(llhttp_errno_t err);
+    // After llhttp gave up on a method it does not know: reads on to the method's end.
+    result read_unknown_method(std::string_view data, size_t& consumed);
+    // Where a byte of the current buffer lies in the connection's byte stream.
+    uint64_t position(const char* at) const;
+
+    // Chunk extensions a request may carry in all, else 400.
+    static constexpr size_t max_chunk_extension_bytes = 4096;
+    static constexpr size_t max_method_length = 32;
 
     parser_limits limits_;
     llhttp_t parser_{};
     request request_;
     std::string field_, value_, version_;
     const char* feed_start_ = nullptr;  // the buffer llhttp is parsing now
-    char last_byte_fed_ = '\0';         // the last byte of the previous buffer
+    uint64_t stream_position_ = 0;      // bytes of the connection consumed before that buffer
+    char last_byte_fed_ = '\0';         // the byte just before that buffer
+    uint64_t method_end_ = 0;           // stream positions just past the method and the target
+    uint64_t url_end_ = 0;
     size_t header_bytes_ = 0;
+    size_t chunk_extension_bytes_ = 0;
+    bool unknown_method_ = false;     // reading a method llhttp rejected
+    bool method_token_seen_ = false;  // that method has at least one byte
+    size_t method_length_ = 0;
     bool in_message_ = false;
     bool in_body_ = false;
     bool keep_alive_ = true;

@@ -1,6 +1,5 @@
 #include "http/url.hpp"
 
-#include <algorithm>
 #include <vector>
 
 namespace ringhttpd::http {
@@ -69,23 +68,6 @@ std::optional<std::string> find_query_param(std::string_view query, std::string_
         return percent_decode(value, true).value_or(std::string(value));
     }
     return std::nullopt;
-}
-
-target_parts split_target(std::string_view target) {
-    if (size_t hash = target.find('#'); hash != std::string_view::npos)
-        target = target.substr(0, hash);
-    if (size_t scheme = target.find("://"); scheme != std::string_view::npos && target[0] != '/') {
-        size_t slash = target.find('/', scheme + 3);
-        size_t question = target.find('?', scheme + 3);
-        size_t start = std::min(slash, question);
-        target = start == std::string_view::npos ? std::string_view{"/"} : target.substr(start);
-        if (!target.empty() && target[0] == '?') {
-            return {"/", target.substr(1)};
-        }
-    }
-    size_t question = target.find('?');
-    if (question == std::string_view::npos) return {target, {}};
-    return {target.substr(0, question), target.substr(question + 1)};
 }
 
 std::optional<std::string> normalize_path(std::string_view path) {

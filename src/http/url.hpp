@@ -18,13 +18,6 @@ std::string percent_encode_path(std::string_view path);
 // escape is kept literally rather than failing the request. nullopt if absent.
 std::optional<std::string> find_query_param(std::string_view query, std::string_view name);
 
-struct target_parts {
-    std::string_view path;   // "/a/b", still encoded
-    std::string_view query;  // "x=1", without '?'
-};
-// Splits an origin-form ("/a?x") or absolute-form ("http://host/a?x") target; drops a fragment.
-target_parts split_target(std::string_view target);
-
 // Resolves "." and ".." segments and collapses repeated slashes in a decoded absolute path.
 // Returns the path relative to the root, without a leading slash ("" is the root itself), and
 // keeps a trailing slash. nullopt when ".." would climb above the root.

@@ -31,7 +31,8 @@ TEST(errors, malformed_requests_get_400_and_close) {
     server_process server;
     const std::vector<bad_request_case> cases = {
         {"garbage", "garbage\r\n\r\n", 400},
-        {"unknown method", "FROB / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+        {"no method", " / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+        {"method not a token", "G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"bad version token", "GET / HTTP/x.y\r\nHost: x\r\n\r\n", 400},
         {"space in header name", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400},
         {"bad content-length", "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
@@ -94,9 +95,16 @@ TEST(errors, limits_are_configurable) {
 
 TEST(errors, unsupported_http_versions_are_505) {
     server_process server;
-    for (const char* version : {"HTTP/2.0", "HTTP/1.2", "HTTP/3.0", "HTTP/0.9"})
+    for (const char* version : {"HTTP/2.0", "HTTP/3.1", "HTTP/0.9"})
         expect_error_and_close(
             server.port(), {version, std::string("GET / ") + version + "\r\nHost: x\r\n\r\n", 505});
+}
+
+TEST(errors, unknown_methods_are_501) {
+    server_process server;
+    for (const char* method : {"FROB", "get", "GETT", "X-CUSTOM_1"})
+        expect_error_and_close(
+            server.port(), {method, std::string(method) + " / HTTP/1.1\r\nHost: x\r\n\r\n", 501});
 }
 
 TEST(errors, a_400_response_never_echoes_the_request) {

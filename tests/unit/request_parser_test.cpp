@@ -109,7 +109,8 @@ TEST(request_parser, error_statuses) {
             "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
         400);
     EXPECT_EQ(status("GET / HTTP/2.0\r\n\r\n"), 505);
-    EXPECT_EQ(status("GET / HTTP/1.7\r\n\r\n"), 505);
+    EXPECT_EQ(status("GET / HTTP/0.9\r\n\r\n"), 505);
+    EXPECT_EQ(status("GET /\r\nHost: x\r\n\r\n"), 400);  // HTTP/0.9's request line
     EXPECT_EQ(status("GET / HTTP/one\r\n\r\n"), 400);
     parser_limits small;
     small.max_request_line = 10;
@@ -188,4 +189,159 @@ TEST(request_parser, transfer_codings_other_than_chunked_are_not_implemented) {
     EXPECT_EQ(
         ok.feed("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n", used),
         result::request_ready);
+}
+
+namespace {
+
+// The status a request gets: 200 when it parses, the error status otherwise, 0 if incomplete.
+// Fed whole, then one byte at a time: the verdict must not depend on how the bytes arrive.
+int verdict(const std::string& raw) {
+    int whole = 0;
+    for (size_t step : {raw.size(), size_t(1)}) {
+        request_parser p({});
+        size_t total = 0;
+        const result r = feed_in_steps(p, raw, step, total);
+        const int status = r == result::error           ? p.error_status()
+                           : r == result::request_ready ? 200
+                                                        : 0;
+        if (step == raw.size()) {
+            whole = status;
+        } else {
+            EXPECT_EQ(status, whole) << "fed byte by byte: " << raw;
+        }
+    }
+    return whole;
+}
+
+}  // namespace
+
+TEST(request_parser, the_request_line_has_exactly_one_space_between_its_parts) {
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 200);
+    EXPECT_EQ(verdict("GET  / HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET /  HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1 \r\nHost: x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict(" GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+    // A pipelined second request is checked from its own start.
+    request_parser p({});
+    std::string two = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET  /b HTTP/1.1\r\nHost: x\r\n\r\n";
+    size_t used = 0;
+    ASSERT_EQ(p.feed(two, used), result::request_ready);
+    p.next();
+    size_t used2 = 0;
+    EXPECT_EQ(p.feed(std::string_view(two).substr(used), used2), result::error);
+    EXPECT_EQ(p.error_status(), 400);
+}
+
+TEST(request_parser, versions_no_version_and_higher_minor_versions) {
+    EXPECT_EQ(verdict("GET /\r\nHost: x\r\n\r\n"), 400);           // HTTP/0.9 request line
+    EXPECT_EQ(verdict("GET / HTTP/0.9\r\nHost: x\r\n\r\n"), 505);  // well-formed, unsupported
+    EXPECT_EQ(verdict("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505);
+    EXPECT_EQ(verdict("GET / HTTP/3.1\r\nHost: x\r\n\r\n"), 505);
+    EXPECT_EQ(verdict("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), 505);  // HTTP/2 prior knowledge
+    EXPECT_EQ(verdict("GET / HTTP/1.10\r\nHost: x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / http/1.1\r\nHost: x\r\n\r\n"), 400);  // the name is case-sensitive
+    request_parser p({});
+    size_t used = 0;
+    ASSERT_EQ(p.feed("GET / HTTP/1.2\r\nHost: x\r\n\r\n", used), result::request_ready);
+    EXPECT_EQ(p.current().version_minor, 1);  // handled as HTTP/1.1 (RFC 9110 §2.5)
+    EXPECT_TRUE(p.keep_alive());
+}
+
+TEST(request_parser, a_bare_cr_anywhere_in_the_head_or_chunk_framing_is_rejected) {
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\n\rX: y\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\rHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\rX: y\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nX:\rY: z\r\n\r\n"), 400);
+    const std::string chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    EXPECT_EQ(verdict(chunked + "3\rabc\r\n0\r\n\r\n"), 400);
+    EXPECT_EQ(verdict(chunked + "3\r\nabcXY0\r\n\r\n"), 400);  // chunk data must end in CRLF
+    EXPECT_EQ(verdict(chunked + "3\r\nabc\r\n0\r\n\r\r"), 400);
+}
+
+TEST(request_parser, host_must_be_valid_and_an_absolute_target_wins_over_it) {
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: bad host\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a:80x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: user@a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.0\r\nHost: a/b\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET http://a/ HTTP/1.1\r\nHost: bad host\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: \r\n\r\n"), 200);  // empty authority
+    request_parser p({});
+    size_t used = 0;
+    ASSERT_EQ(p.feed("GET http://target.example:8080/p?q HTTP/1.1\r\nHost: other\r\n\r\n", used),
+              result::request_ready);
+    EXPECT_EQ(p.current().host, "target.example:8080");
+    EXPECT_EQ(p.current().path, "/p");
+    EXPECT_EQ(p.current().query, "q");
+    p.next();
+    ASSERT_EQ(p.feed("GET /x HTTP/1.1\r\nHost:  [::1]:80 \r\n\r\n", used), result::request_ready);
+    EXPECT_EQ(p.current().host, "[::1]:80");
+}
+
+TEST(request_parser, http10_with_transfer_encoding_has_faulty_framing) {
+    EXPECT_EQ(verdict("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"),
+              400);
+}
+
+TEST(request_parser, trailer_fields_are_not_merged_into_the_headers) {
+    request_parser p({});
+    size_t used = 0;
+    ASSERT_EQ(p.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "3\r\nabc\r\n0\r\nX-Trailer: t\r\nHost: evil\r\n\r\n",
+                     used),
+              result::request_ready);
+    EXPECT_EQ(p.current().body, "abc");
+    EXPECT_FALSE(p.current().header("X-Trailer"));
+    EXPECT_EQ(p.current().host, "a");
+    EXPECT_EQ(p.current().headers.size(), 2u);
+}
+
+TEST(request_parser, chunk_extensions_are_ignored_up_to_a_bound) {
+    const std::string chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    EXPECT_EQ(verdict(chunked + "3;a;c=\"d e\";f=g\r\nabc\r\n0;last\r\n\r\n"), 200);
+    EXPECT_EQ(verdict(chunked + "3;x=" + std::string(5000, 'v') + "\r\nabc\r\n0\r\n\r\n"), 400);
+    std::string many = chunked;
+    for (int i = 0; i < 400; ++i) many += "1;ext=0123456789\r\na\r\n";
+    EXPECT_EQ(verdict(many + "0\r\n\r\n"), 400);  // the bound is per request, not per chunk
+}
+
+TEST(request_parser, expectations_other_than_100_continue_get_417) {
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nExpect: foo\r\n\r\n"), 417);
+    EXPECT_EQ(verdict("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue, x=1\r\n"
+                      "Content-Length: 1\r\n\r\na"),
+              417);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\n\r\n"), 200);
+    request_parser p({});
+    size_t used = 0;
+    // HTTP/1.0 cannot read a 1xx: its 100-continue is ignored.
+    EXPECT_EQ(p.feed("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", used),
+              result::need_more);
+    EXPECT_FALSE(p.expects_continue());
+}
+
+TEST(request_parser, methods_unknown_tokens_are_501_and_non_tokens_400) {
+    EXPECT_EQ(verdict("FROB / HTTP/1.1\r\nHost: a\r\n\r\n"), 501);
+    EXPECT_EQ(verdict("get / HTTP/1.1\r\nHost: a\r\n\r\n"), 501);  // methods are case-sensitive
+    EXPECT_EQ(verdict("GE / HTTP/1.1\r\nHost: a\r\n\r\n"), 501);
+    EXPECT_EQ(verdict("G{T / HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("\x01GET / HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+}
+
+TEST(request_parser, field_names_are_tokens) {
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nX Y: v\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nX-Y : v\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nX\"Y: v\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\n!#$%&'*+-.^_`|~09aZ: v\r\n\r\n"), 200);
+}
+
+TEST(request_parser, targets_with_a_fragment_or_in_authority_form_are_rejected) {
+    EXPECT_EQ(verdict("GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET a:80 HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET ftp://a/ HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET http://u@a/ HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET /caf\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n"), 400);  // not ASCII
+    EXPECT_EQ(verdict("GET /caf%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n"), 200);
 }

@@ -44,26 +44,6 @@ TEST(find_query_param, finds_decodes_and_defaults) {
     EXPECT_EQ(find_query_param("", "name"), std::nullopt);
 }
 
-TEST(split_target, separates_path_query_and_fragment) {
-    auto p = split_target("/a/b?x=1&y=2#frag");
-    EXPECT_EQ(p.path, "/a/b");
-    EXPECT_EQ(p.query, "x=1&y=2");
-    p = split_target("/only");
-    EXPECT_EQ(p.path, "/only");
-    EXPECT_EQ(p.query, "");
-}
-
-TEST(split_target, handles_absolute_form) {
-    auto p = split_target("http://example.com/x/y?q=1");
-    EXPECT_EQ(p.path, "/x/y");
-    EXPECT_EQ(p.query, "q=1");
-    p = split_target("http://example.com");
-    EXPECT_EQ(p.path, "/");
-    p = split_target("http://example.com?q");
-    EXPECT_EQ(p.path, "/");
-    EXPECT_EQ(p.query, "q");
-}
-
 TEST(normalize_path, resolves_dots_and_collapses_slashes) {
     EXPECT_EQ(normalize_path("/"), "");
     EXPECT_EQ(normalize_path("/a/./b//c"), "a/b/c");
