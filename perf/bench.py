@@ -186,6 +186,15 @@ class Ringhttpd(Server):
         return subprocess.run([str(self.binary), "--version"], capture_output=True, text=True).stdout.strip()
 
 
+class RinghttpdBaseline(Ringhttpd):
+    """Another ringhttpd build (--baseline), run beside this one for an A/B in the same run."""
+    name = "baseline"
+
+
+# The servers that are ringhttpd: never ranked as peers.
+OURS = ("ringhttpd", "baseline")
+
+
 class Nginx(Server):
     name = "nginx"
     dynamic_path = "/api/hello"  # `return 200` in perf/peers/nginx.conf.in
@@ -551,7 +560,7 @@ def best_peer_section(results):
         row = results.get(scenario.key, {})
         ring = row.get("ringhttpd")
         # A peer that failed requests is not ranked: its requests/s count the failures.
-        peers = [(name, p) for name, p in row.items() if name != "ringhttpd" and not p.errors]
+        peers = [(name, p) for name, p in row.items() if name not in OURS and not p.errors]
         if scenario.idle_memory or not ring or not peers:
             continue
         client = max(p.client_busy for p in row.values())
@@ -567,6 +576,21 @@ def best_peer_section(results):
                      f"{ratio(best.cpu_us_per_req, ring.cpu_us_per_req):.2f} | "
                      f"{ratio(ring.p99_ms, best.p99_ms):.2f} | {limit} |")
     return lines
+
+
+def baseline_section(results):
+    """ringhttpd against the --baseline build: what a change costs or gains, from one run."""
+    lines = ["", "## Ratios ringhttpd / baseline (A/B)", "",
+             "| scenario | requests/s | CPU per request | p99 latency |", "|---|---|---|---|"]
+    for scenario in SCENARIOS:
+        row = results.get(scenario.key, {})
+        ring, base = row.get("ringhttpd"), row.get("baseline")
+        if scenario.idle_memory or not ring or not base:
+            continue
+        lines.append(f"| {scenario.title} | {ratio(ring.requests_per_s, base.requests_per_s):.3f} | "
+                     f"{ratio(ring.cpu_us_per_req, base.cpu_us_per_req):.3f} | "
+                     f"{ratio(ring.p99_ms, base.p99_ms):.2f} |")
+    return lines if len(lines) > 5 else []
 
 
 def write_report(results, servers, args, started, out_dir):
@@ -602,6 +626,7 @@ def write_report(results, servers, args, started, out_dir):
                 f"| {scenario.title} | {ratio(ring.requests_per_s, ngx.requests_per_s):.2f} | "
                 f"{ratio(ring.cpu_us_per_req, ngx.cpu_us_per_req):.2f} | {ratio(ring.p99_ms, ngx.p99_ms):.2f} | |")
     lines += best_peer_section(results)
+    lines += baseline_section(results)
     lines += ["", "## All points", "",
               "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | server CPU | client CPU | RSS MiB | errors | notes |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -713,6 +738,9 @@ def parse_args():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--ringhttpd", type=Path, default=Ringhttpd.binary,
                         help="the ringhttpd binary to run (default: the build/ one this script builds)")
+    parser.add_argument("--baseline", type=Path,
+                        help="another ringhttpd binary (an earlier commit's build) to run beside this "
+                             "one: the report gains an A/B table")
     parser.add_argument("--client-cpus", default="",
                         help="CPUs for wrk, as taskset takes them (default: the second CPU). With a "
                              "many-core machine, give wrk several so the server, not wrk, is the limit")
@@ -754,6 +782,9 @@ def main():
     classes = [Ringhttpd] + [cls for name, (cls, binary) in PEERS.items()
                              if name in args.peers.split(",") and shutil.which(binary)]
     Ringhttpd.binary = args.ringhttpd
+    if args.baseline:
+        classes.insert(1, RinghttpdBaseline)
+        RinghttpdBaseline.binary = args.baseline
     servers = [cls(workdir, root, free_port(), args.server_cpu) for cls in classes]
     results = {}
     try:

@@ -46,7 +46,10 @@ struct cached_file {
     std::shared_ptr<const unique_fd> fd;  // else the open file, to stream from
     std::string_view content_type;        // by the file's extension (the MIME table's static text)
     std::string etag;                     // of these bytes
-    std::string last_modified;            // the file's mtime as an HTTP date
+    // The file's mtime, but never later than when it was read: a Last-Modified date must not
+    // be in the future of the response's Date (RFC 9110 §8.8.2.1).
+    std::time_t modified = 0;
+    std::string last_modified;  // `modified` as an HTTP date
 
     uint64_t size() const { return fd ? uint64_t(st.st_size) : content.size(); }
 };

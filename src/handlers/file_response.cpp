@@ -109,7 +109,7 @@ response file_response(const request& req, const cached_file& original,
     add_caching_headers(res, options);
     if (options.vary) res.headers.emplace_back("Vary", "Accept-Encoding");
 
-    switch (evaluate_preconditions(req, bytes.etag, original.st.st_mtim.tv_sec)) {
+    switch (evaluate_preconditions(req, bytes.etag, original.modified)) {
         case precondition::not_modified:
             res.status = 304;  // validators and caching headers only: no body, no type
             return res;
@@ -129,8 +129,9 @@ response file_response(const request& req, const cached_file& original,
         return res;
     }
     res.headers.emplace_back("Accept-Ranges", "bytes");
-    auto range = req.header("Range");
-    if (range && if_range_allows(req, bytes.etag, original.st.st_mtim.tv_sec)) {
+    // Range is defined for GET only; any other method ignores it (RFC 9110 §14.2).
+    auto range = req.method == "GET" ? req.header("Range") : std::nullopt;
+    if (range && if_range_allows(req, bytes.etag, original.modified)) {
         range_request ranges = parse_range(*range, bytes.size());
         if (ranges.result == range_request::kind::unsatisfiable) {
             response refused = response::error(416);

@@ -297,7 +297,8 @@ read_result static_files::load(const std::string& path, const struct stat& st, u
     file->content_type = mime_type_for(path);
     file->etag = make_etag(st);
     char date[32];
-    file->last_modified = std::string(http::format_http_date(st.st_mtim.tv_sec, date));
+    file->modified = std::min(st.st_mtim.tv_sec, std::time(nullptr));
+    file->last_modified = std::string(http::format_http_date(file->modified, date));
     if (st.st_size <= file_cache::max_content_size) {
         // Small files are kept in memory: one copy is cheaper than the syscalls of a sendfile.
         read_result r = read_whole(fd.get(), file->content, size_t(st.st_size), may_block);

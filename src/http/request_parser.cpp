@@ -10,51 +10,45 @@ request_parser& self(llhttp_t* p) {
     return *static_cast<request_parser*>(p->data);
 }
 
-// RFC 9112 §3.2: a request carries at most one Host header, an HTTP/1.1 request exactly one, and
-// its value must be a valid uri-host [":" port]; several, none or a malformed one are classic
-// ways to make a proxy and a server disagree about the target. Returns the value (empty if
-// absent), or nullopt for a 400.
-std::optional<std::string_view> host_of(const request& req, int http_minor) {
-    std::optional<std::string_view> host;
-    for (const auto& [name, value] : req.headers) {
-        if (!iequals(name, "Host")) continue;
-        if (host) return std::nullopt;
-        host = trim_ows(value);
-    }
-    if (!host) return http_minor >= 1 ? std::nullopt : std::optional<std::string_view>("");
-    if (!valid_host(*host)) return std::nullopt;
-    return host;
-}
-
-// Transfer-Encoding is exactly "chunked" (case-insensitive, surrounding spaces allowed).
-bool only_chunked(const request& req) {
-    int count = 0;
-    for (const auto& [name, value] : req.headers) {
-        if (!iequals(name, "Transfer-Encoding")) continue;
-        if (++count > 1 || !iequals(trim_ows(value), "chunked")) return false;
-    }
-    return true;
-}
-
 enum class expectation { none, continue_100, unsupported };
 
 // RFC 9110 §10.1.1: Expect is a list; 100-continue is the only expectation defined, and a
 // server may answer any other with 417.
-expectation expectation_of(const request& req) {
-    expectation found = expectation::none;
-    for (const auto& [name, value] : req.headers) {
-        if (!iequals(name, "Expect")) continue;
-        std::string_view rest = value;
-        while (!rest.empty()) {
-            const size_t comma = rest.find(',');
-            std::string_view member = trim_ows(rest.substr(0, comma));
-            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-            if (member.empty()) continue;
-            if (!iequals(member, "100-continue")) return expectation::unsupported;
-            found = expectation::continue_100;
-        }
+expectation expectation_in(std::string_view list, expectation found) {
+    while (!list.empty()) {
+        const size_t comma = list.find(',');
+        std::string_view member = trim_ows(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        if (member.empty()) continue;
+        if (!iequals(member, "100-continue")) return expectation::unsupported;
+        found = expectation::continue_100;
     }
     return found;
+}
+
+// The fields that decide whom a request is for and how its body is framed, in one pass.
+struct framing_fields {
+    int hosts = 0;
+    std::string_view host;  // the last Host value, without surrounding whitespace
+    int transfer_encodings = 0;
+    bool only_chunked = true;  // every Transfer-Encoding value is exactly "chunked"
+    expectation expect = expectation::none;
+};
+
+framing_fields scan_framing_fields(const header_list& headers) {
+    framing_fields f;
+    for (const auto& [name, value] : headers) {
+        if (iequals(name, "Host")) {
+            ++f.hosts;
+            f.host = trim_ows(value);
+        } else if (iequals(name, "Transfer-Encoding")) {
+            ++f.transfer_encodings;
+            f.only_chunked = f.only_chunked && iequals(trim_ows(value), "chunked");
+        } else if (iequals(name, "Expect") && f.expect != expectation::unsupported) {
+            f.expect = expectation_in(value, f.expect);
+        }
+    }
+    return f;
 }
 
 // RFC 9110 §5.6.2 tchar: what a method or field name is made of.
@@ -72,6 +66,7 @@ request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
         llhttp_settings_init(&s);
         s.on_message_begin = on_message_begin;
         s.on_method = on_method;
+        s.on_method_complete = on_method_complete;
         s.on_url = on_url;
         s.on_version = on_version;
         s.on_header_field = on_header_field;
@@ -104,15 +99,10 @@ request_parser::result request_parser::feed(std::string_view data, size_t& consu
     llhttp_errno_t err = llhttp_execute(&parser_, data.data(), data.size());
     if (err == HPE_OK) {
         consumed = data.size();
-    } else if ((err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) && ready_) {
+    } else if (err == HPE_PAUSED && ready_) {
         // Paused by on_message_complete: the request ends where parsing stopped.
         consumed = size_t(llhttp_get_error_pos(&parser_) - data.data());
-        if (err == HPE_PAUSED_UPGRADE) {
-            // We never switch protocols, so bytes after an Upgrade request are HTTP again.
-            llhttp_resume_after_upgrade(&parser_);
-        } else {
-            llhttp_resume(&parser_);
-        }
+        llhttp_resume(&parser_);
     } else if (err == HPE_INVALID_METHOD) {
         // llhttp knows a fixed list of methods and stops at the first byte that leaves it.
         // Whether the method is a token we do not implement (501, RFC 9110 §9.1) or not a token
@@ -220,6 +210,12 @@ int request_parser::on_method(llhttp_t* p, const char* at, size_t len) {
     return 0;
 }
 
+int request_parser::on_method_complete(llhttp_t* p) {
+    // Known this early, an error answer to HEAD can leave out its body.
+    self(p).request_.method = llhttp_method_name(llhttp_method_t(p->method));
+    return 0;
+}
+
 int request_parser::on_url(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
     // RFC 9112 §3: method SP request-target SP HTTP-version, one SP each. llhttp skips any
@@ -279,21 +275,25 @@ int request_parser::on_headers_complete(llhttp_t* p) {
     if (s.version_.empty()) return s.fail(400);
     if (p->http_major != 1) return s.fail(505);
     request& req = s.request_;
-    req.method = llhttp_method_name(llhttp_method_t(p->method));
     // A higher minor version is handled as the highest we speak (RFC 9110 §2.5).
     req.version_minor = p->http_minor > 1 ? 1 : p->http_minor;
     // This server tunnels nothing: CONNECT is not implemented (its authority-form target is
     // never parsed as a path).
     if (p->method == HTTP_CONNECT) return s.fail(501);
-    const auto host = host_of(req, req.version_minor);
-    if (!host) return s.fail(400);
+    const framing_fields fields = scan_framing_fields(req.headers);
+    // RFC 9112 §3.2: at most one Host, exactly one in HTTP/1.1, and a valid uri-host [":" port]:
+    // several, none or a malformed one are classic ways to make a proxy and a server disagree
+    // about the target.
+    if (fields.hosts > 1 || (fields.hosts == 0 && req.version_minor >= 1) ||
+        !valid_host(fields.host))
+        return s.fail(400);
     const request_target target = parse_request_target(req.target);
     switch (target.form) {
         case target_form::asterisk:
             // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
             if (p->method != HTTP_OPTIONS) return s.fail(400);
             req.path.assign(1, '*');  // not = "*": GCC 12 warns falsely (PR105651)
-            req.host.assign(*host);
+            req.host.assign(fields.host);
             break;
         case target_form::absolute:
             // The target's authority wins over Host (RFC 9112 §3.2.2).
@@ -302,7 +302,7 @@ int request_parser::on_headers_complete(llhttp_t* p) {
             req.query.assign(target.query);
             break;
         case target_form::origin:
-            req.host.assign(*host);
+            req.host.assign(fields.host);
             req.path.assign(target.path);
             req.query.assign(target.query);
             break;
@@ -310,19 +310,20 @@ int request_parser::on_headers_complete(llhttp_t* p) {
             return s.fail(400);
     }
 
-    if (p->flags & F_TRANSFER_ENCODING) {
+    if (fields.transfer_encodings > 0) {
         // An HTTP/1.0 message with Transfer-Encoding has faulty framing (RFC 9112 §6.1).
         if (req.version_minor == 0) return s.fail(400);
-        // Without chunked last, the body's length cannot be known (RFC 9112 §6.3).
+        // Without chunked last (an empty value included), the body's length cannot be known
+        // (RFC 9112 §6.3).
         if (!(p->flags & F_CHUNKED)) return s.fail(400);
         // A coding before "chunked" (gzip, chunked) would have to be decoded: not implemented.
-        if (!only_chunked(req)) return s.fail(501);
+        if (fields.transfer_encodings > 1 || !fields.only_chunked) return s.fail(501);
     }
     const bool has_body =
         (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.limits_.max_body_size)
         return s.fail(413);
-    switch (expectation_of(req)) {
+    switch (fields.expect) {
         case expectation::unsupported:
             return s.fail(417);
         case expectation::continue_100:
@@ -332,6 +333,9 @@ int request_parser::on_headers_complete(llhttp_t* p) {
         case expectation::none:
             break;
     }
+    // We switch to no other protocol: an Upgrade request is an ordinary one, and the bytes
+    // after it are HTTP/1.1 again (RFC 9110 §7.8 lets a server ignore Upgrade).
+    p->upgrade = 0;
     s.keep_alive_ = llhttp_should_keep_alive(p);
     s.in_body_ = has_body;
     return 0;

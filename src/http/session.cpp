@@ -200,12 +200,12 @@ response_framing session::framing_for(const request* req, bool keep_alive) const
 }
 
 void session::respond_error(io::connection_control& conn, int status) {
-    // After malformed input the byte stream cannot be trusted: close.
-    const response_framing framing = framing_for(nullptr, false);
+    // After malformed input the byte stream cannot be trusted: close. The method is known once
+    // the request line has been read, and the answer to HEAD has no body.
+    const response_framing framing = framing_for(&parser_.current(), false);
     write_response(conn.out, response::error(status), framing);
     closing_ = true;
     conn.close_after_output = true;
-    conn.linger_on_close = true;  // the client may still be sending: let it read the answer
 }
 
 }  // namespace ringhttpd::http

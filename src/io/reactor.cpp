@@ -317,7 +317,6 @@ reactor::connection& reactor::open_connection(int fd) {
     c.worker = options_.pool ? this : nullptr;
     c.deadline_ms = 0;
     c.requests = 0;
-    c.linger_on_close = false;
     c.idle_since_ms = now_ms_;
     c.timer.owner = slot;
     if (options_.track_peers) c.peer = client_address::of_peer(fd);
@@ -557,13 +556,14 @@ void reactor::pump_output(connection& c) {
     while (!c.send_in_flight && !c.file_warming && !c.closing) {
         if (c.out.empty()) {
             if (c.close_after_output) {
-                if (c.linger_on_close && !c.peer_closed) {
+                if (!c.peer_closed && mode_ != stop_mode::draining) {
+                    // A client may still be sending (pipelined requests after a close, the
+                    // rest of a refused body): closing now with unread data would reset the
+                    // connection and could destroy the answer before the client reads it
+                    // (RFC 9112 §9.6). Send FIN and read until the client closes too. Not
+                    // while draining: the process would wait on its clients to exit.
                     start_linger(c);
                 } else {
-                    // Send our FIN now rather than when the cancelled receive lets the socket go:
-                    // a client that reads the response and closes first would otherwise hold
-                    // the TIME_WAIT, and a client opening thousands of connections a second
-                    // then spends its connect() calls searching for a free local port.
                     ::shutdown(c.fd, SHUT_WR);
                     begin_close(c);
                 }

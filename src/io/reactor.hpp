@@ -37,7 +37,7 @@ struct reactor_options {
     uint64_t first_request_timeout_ms = 60'000;  // a new connection sends nothing: close
     uint64_t keepalive_timeout_ms = 75'000;      // idle between requests: close, no response
     uint64_t send_timeout_ms = 60'000;           // no send progress: close
-    uint64_t linger_timeout_ms = 5'000;          // reading and discarding after an error
+    uint64_t linger_timeout_ms = 5'000;          // reading and discarding after the last answer
     connection_gate* gate = nullptr;  // per-client connection limit, if any (shared, thread-safe)
     bool track_peers = false;         // read each connection's client address (getpeername)
     // Open connections of the whole process (shared by every ring) and the most it may have;

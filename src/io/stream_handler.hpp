@@ -35,11 +35,11 @@ class work_runner {
 
 // What a handler may ask of its connection, and what the reactor tells it.
 struct connection_control {
-    output_queue out;                 // bytes and files to send, in order
-    bool close_after_output = false;  // close once `out` has been sent
-    // With close_after_output: shut down sending, then read and discard for a while before
-    // closing, so a client still sending receives the response instead of a reset.
-    bool linger_on_close = false;
+    output_queue out;  // bytes and files to send, in order
+    // Close once `out` has been sent: shut down sending, then read and discard until the client
+    // closes too (or a linger timeout), so a client still sending receives the response
+    // instead of a reset.
+    bool close_after_output = false;
     uint64_t deadline_ms = 0;  // the handler's own deadline (0: none); on_timeout() when reached
     uint64_t now_ms = 0;       // the ring's monotonic clock, set before every handler call
     uint32_t requests = 0;     // requests answered on this connection, kept across handlers
