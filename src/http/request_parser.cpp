@@ -109,7 +109,7 @@ request_parser::result request_parser::feed(std::string_view data, size_t& consu
         // at all (400) shows only once it ends.
         const char* at = llhttp_get_error_pos(&parser_);
         unknown_method_ = true;
-        method_token_seen_ = is_tchar(at > data.data() ? at[-1] : last_byte_fed_);
+        method_token_seen_ = is_tchar(at > data.data() ? at[-1] : last_solid_byte_fed_);
         method_length_ = 0;
         const size_t before = size_t(at - data.data());
         const result r = read_unknown_method(data.substr(before), consumed);
@@ -120,7 +120,12 @@ request_parser::result request_parser::feed(std::string_view data, size_t& consu
         return result::error;
     }
     stream_position_ += consumed;
-    if (consumed > 0) last_byte_fed_ = data[consumed - 1];
+    for (size_t i = consumed; i > 0; --i) {
+        if (data[i - 1] != ' ' && data[i - 1] != '\t') {
+            last_solid_byte_fed_ = data[i - 1];
+            break;
+        }
+    }
     return ready_ ? result::request_ready : result::need_more;
 }
 
@@ -131,7 +136,7 @@ void request_parser::reset() {
     field_.clear();
     value_.clear();
     version_.clear();
-    last_byte_fed_ = '\0';
+    last_solid_byte_fed_ = '\0';
     stream_position_ = 0;
     unknown_method_ = false;
     header_bytes_ = 0;
@@ -177,6 +182,11 @@ int request_parser::status_for(llhttp_errno_t err) {
         default:  // HPE_INVALID_VERSION too: with any d.d allowed, it means a malformed version
             return 400;
     }
+}
+
+char request_parser::byte_before_whitespace(const char* at) const {
+    while (at > feed_start_ && (at[-1] == ' ' || at[-1] == '\t')) --at;
+    return at > feed_start_ ? at[-1] : last_solid_byte_fed_;
 }
 
 uint64_t request_parser::position(const char* at) const {
@@ -246,10 +256,10 @@ int request_parser::on_header_field(llhttp_t* p, const char* at, size_t len) {
 
 int request_parser::on_header_value(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    // llhttp accepts obsolete line folding ("X: a\r\n b") and hands the continuation over as
-    // more value bytes, right after the line break. RFC 9112 §5.2: reject it.
-    const char before = at > s.feed_start_ ? at[-1] : s.last_byte_fed_;
-    if (len > 0 && before == '\n') return s.fail(400);
+    // llhttp accepts obsolete line folding ("X: a\r\n b", or "X:\r\n b" with the whole value on
+    // the continuation line) and hands the continuation over as value bytes, after the line
+    // break and perhaps some whitespace. RFC 9112 §5.2: reject it.
+    if (len > 0 && s.byte_before_whitespace(at) == '\n') return s.fail(400);
     if (int err = s.count_header_bytes(len)) return err;
     s.value_.append(at, len);
     return 0;

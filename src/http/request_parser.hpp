@@ -69,6 +69,8 @@ class request_parser {
     static int status_for(llhttp_errno_t err);
     // After llhttp gave up on a method it does not know: reads on to the method's end.
     result read_unknown_method(std::string_view data, size_t& consumed);
+    // The byte before `at` once the SP and HTAB right before it are skipped, across buffers.
+    char byte_before_whitespace(const char* at) const;
     // Where a byte of the current buffer lies in the connection's byte stream.
     uint64_t position(const char* at) const;
 
@@ -82,7 +84,7 @@ class request_parser {
     std::string field_, value_, version_;
     const char* feed_start_ = nullptr;  // the buffer llhttp is parsing now
     uint64_t stream_position_ = 0;      // bytes of the connection consumed before that buffer
-    char last_byte_fed_ = '\0';         // the byte just before that buffer
+    char last_solid_byte_fed_ = '\0';   // the last byte before it that is not SP or HTAB
     uint64_t method_end_ = 0;           // stream positions just past the method and the target
     uint64_t url_end_ = 0;
     size_t header_bytes_ = 0;

@@ -329,6 +329,13 @@ TEST(request_parser, methods_unknown_tokens_are_501_and_non_tokens_400) {
     EXPECT_EQ(verdict("\x01GET / HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
 }
 
+TEST(request_parser, obsolete_line_folding_after_an_empty_value_is_rejected_too) {
+    // Found by the differential fuzzer: llhttp joins a continuation line to an empty value.
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\nX-A:\r\n Content-Length: 3\r\n\r\nabc"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\nX-A: \r\n\t  b\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\nX-A:    b\r\n\r\n"), 200);
+}
+
 TEST(request_parser, field_names_are_tokens) {
     EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n"), 400);
     EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: a\r\nX Y: v\r\n\r\n"), 400);

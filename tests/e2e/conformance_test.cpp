@@ -1,0 +1,314 @@
+// RFC 9112 / RFC 9110 requirements on a server receiving requests, over raw sockets: each test
+// is named in docs/conformance.md beside the requirements it shows.
+
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "harness.hpp"
+
+using namespace e2e;
+
+namespace {
+
+struct raw_case {
+    const char* name;
+    std::string raw;
+    int status;
+};
+
+// Every case, each on a fresh connection, gets its status; a request the parser refuses (a
+// status other than 404) gets the connection closed after the answer.
+void expect_all(uint16_t port, const std::vector<raw_case>& cases) {
+    for (const auto& tc : cases) {
+        client c(port);
+        c.send(tc.raw);
+        auto res = c.read_response();
+        ASSERT_TRUE(res) << tc.name;
+        EXPECT_EQ(res->status, tc.status) << tc.name;
+        if (tc.status >= 400 && tc.status != 404) {
+            EXPECT_TRUE(c.closed_by_peer()) << tc.name;
+        }
+    }
+}
+
+const std::string chunked_post =
+    "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+}  // namespace
+
+TEST(conformance, the_four_reported_requests_get_400_and_close) {
+    server_process server;
+    expect_all(
+        server.port(),
+        {
+            {"HTTP/0.9 request line", "GET /\r\nHost: x\r\n\r\n", 400},
+            {"invalid Host", "GET / HTTP/1.1\r\nHost: bad host\r\n\r\n", 400},
+            {"HTTP/1.0 with Transfer-Encoding",
+             "POST /api/echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+             400},
+            {"bare CR before a header line", "GET / HTTP/1.1\r\nHost: a\r\n\rX: y\r\n\r\n", 400},
+        });
+    // The bare CR must not end the head: nothing after it is answered as a second request.
+    client c(server.port());
+    c.send("GET /api/hello HTTP/1.1\r\nHost: a\r\n\rGET /api/time HTTP/1.1\r\nHost: a\r\n\r\n");
+    auto res = c.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_TRUE(c.closed_by_peer());
+    EXPECT_EQ(c.buffered(), "");
+}
+
+TEST(conformance, request_line_grammar_is_exact) {
+    server_process server;
+    expect_all(server.port(),
+               {
+                   {"two SP after the method", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                   {"two SP before the version", "GET /  HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                   {"SP after the version", "GET / HTTP/1.1 \r\nHost: x\r\n\r\n", 400},
+                   {"HTAB as separator", "GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                   {"SP before the method", " GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+                   {"lower-case HTTP name", "GET / http/1.1\r\nHost: x\r\n\r\n", 400},
+                   {"two-digit minor", "GET / HTTP/1.10\r\nHost: x\r\n\r\n", 400},
+                   {"bare CR ends the line", "GET / HTTP/1.1\rHost: x\r\n\r\n", 400},
+                   {"bare LF line ends", "GET / HTTP/1.1\nHost: x\n\n", 400},
+                   {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505},
+               });
+}
+
+TEST(conformance, a_higher_minor_version_is_served_as_http11) {
+    server_process server;
+    client c(server.port());
+    auto res = c.roundtrip("GET /api/hello HTTP/1.2\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->status_line.substr(0, 9), "HTTP/1.1 ");
+    auto again = c.roundtrip(get("/api/hello"));  // persistent, as HTTP/1.1 is
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200);
+}
+
+TEST(conformance, empty_lines_before_a_request_line_are_ignored) {
+    server_process server;
+    client c(server.port());
+    auto res = c.roundtrip("\r\n\r\nGET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(conformance, request_target_forms) {
+    server_process server;
+    expect_all(
+        server.port(),
+        {
+            {"absolute-form, Host ignored",
+             "GET http://other/api/hello HTTP/1.1\r\nHost: x\r\n\r\n", 200},
+            {"absolute-form, empty path", "GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", 200},
+            {"absolute-form still needs Host", "GET http://x/ HTTP/1.1\r\n\r\n", 400},
+            {"absolute-form, other scheme", "GET ftp://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"absolute-form, userinfo", "GET http://u:p@x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"absolute-form, no host", "GET http:///a HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"authority-form outside CONNECT", "GET x:80 HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"asterisk-form outside OPTIONS", "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 200},
+            {"fragment", "GET /index.html#top HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"raw non-ASCII", "GET /caf\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"raw HTAB", "GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+            {"percent-encoded non-ASCII", "GET /caf%C3%A9 HTTP/1.1\r\nHost: x\r\n\r\n", 404},
+            {"CONNECT is not implemented", "CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", 501},
+        });
+}
+
+TEST(conformance, host_must_be_present_once_and_valid) {
+    server_process server;
+    std::vector<raw_case> cases;
+    for (const char* bad :
+         {"bad host", "a:80x", "u@a", "a/b", "[::1", "[::1]x", "[zz]", "a%zz", "a:1:2"})
+        cases.push_back({bad, "GET / HTTP/1.1\r\nHost: " + std::string(bad) + "\r\n\r\n", 400});
+    for (const char* good :
+         {"a", "a:8080", "127.0.0.1:80", "[::1]:80", "[v1.x]", "xn--d1a.b", "", "a:"})
+        cases.push_back(
+            {good, "GET /api/hello HTTP/1.1\r\nHost: " + std::string(good) + "\r\n\r\n", 200});
+    cases.push_back({"none in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400});
+    cases.push_back({"two", "GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n", 400});
+    cases.push_back({"none in HTTP/1.0", "GET /api/hello HTTP/1.0\r\n\r\n", 200});
+    cases.push_back({"invalid in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a b\r\n\r\n", 400});
+    expect_all(server.port(), cases);
+}
+
+TEST(conformance, field_syntax) {
+    server_process server;
+    expect_all(
+        server.port(),
+        {
+            {"whitespace before the colon", "GET / HTTP/1.1\r\nHost: x\r\nX-A : b\r\n\r\n", 400},
+            {"empty field name", "GET / HTTP/1.1\r\nHost: x\r\n: b\r\n\r\n", 400},
+            {"space in a field name", "GET / HTTP/1.1\r\nHost: x\r\nX A: b\r\n\r\n", 400},
+            {"obs-fold", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 400},
+            {"whitespace before the first field", "GET / HTTP/1.1\r\n Host: x\r\n\r\n", 400},
+            {"CR in a value", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400},
+            {"NUL in a value", std::string("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 36),
+             400},
+            {"DEL in a value", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x7f\r\n\r\n", 400},
+            {"obs-text in a value", "GET /api/hello HTTP/1.1\r\nHost: x\r\nX-A: caf\xe9\r\n\r\n",
+             200},
+            {"empty value", "GET /api/hello HTTP/1.1\r\nHost: x\r\nX-A:\r\n\r\n", 200},
+            {"every tchar", "GET /api/hello HTTP/1.1\r\nHost: x\r\n!#$%&'*+-.^_`|~09: v\r\n\r\n",
+             200},
+        });
+}
+
+TEST(conformance, content_length_grammar) {
+    server_process server;
+    const std::string post = "POST /api/echo HTTP/1.1\r\nHost: x\r\n";
+    expect_all(
+        server.port(),
+        {
+            {"list of equal values", post + "Content-Length: 3, 3\r\n\r\nabc", 400},
+            {"two equal fields", post + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400},
+            {"sign", post + "Content-Length: +3\r\n\r\nabc", 400},
+            {"negative", post + "Content-Length: -3\r\n\r\nabc", 400},
+            {"overflow", post + "Content-Length: 99999999999999999999999\r\n\r\n", 400},
+            {"empty", post + "Content-Length: \r\n\r\nabc", 400},
+            {"hex", post + "Content-Length: 0x3\r\n\r\nabc", 400},
+        });
+    client c(server.port());
+    auto res = c.roundtrip(post + "Content-Length: 0003\r\n\r\nabc");  // leading zeros are digits
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_NE(res->body.find("abc"), std::string::npos);
+}
+
+TEST(conformance, transfer_encoding_rules) {
+    server_process server;
+    const std::string post = "POST /api/echo HTTP/1.1\r\nHost: x\r\n";
+    expect_all(
+        server.port(),
+        {
+            {"with Content-Length",
+             post + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+            {"chunked not last", post + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400},
+            {"no chunked", post + "Transfer-Encoding: gzip\r\n\r\n", 400},
+            {"empty", post + "Transfer-Encoding: \r\nContent-Length: 3\r\n\r\nabc", 400},
+            {"chunked twice", post + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400},
+            {"unknown coding before chunked",
+             post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
+            {"split over two fields",
+             post + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501},
+            {"any case", post + "Transfer-Encoding: ChUnKeD\r\n\r\n0\r\n\r\n", 200},
+        });
+}
+
+TEST(conformance, chunked_bodies) {
+    server_process server;
+    expect_all(server.port(),
+               {
+                   {"extensions ignored", chunked_post + "3;a=b\r\nabc\r\n0;c\r\n\r\n", 200},
+                   {"quoted extension", chunked_post + "3;a=\"b c\"\r\nabc\r\n0\r\n\r\n", 200},
+                   {"trailer fields", chunked_post + "3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n", 200},
+                   {"size overflow", chunked_post + "fffffffffffffffffffff\r\nabc\r\n", 400},
+                   {"size not hex", chunked_post + "zz\r\nabc\r\n", 400},
+                   {"negative size", chunked_post + "-3\r\nabc\r\n", 400},
+                   {"data not ended by CRLF", chunked_post + "3\r\nabcXX0\r\n\r\n", 400},
+                   {"bare LF after the size", chunked_post + "3\nabc\r\n0\r\n\r\n", 400},
+                   {"bare CR after the size", chunked_post + "3\rabc\r\n0\r\n\r\n", 400},
+                   {"extensions over 4 KB",
+                    chunked_post + "3;x=" + std::string(5000, 'v') + "\r\nabc\r\n0\r\n\r\n", 400},
+               });
+    client c(server.port());
+    auto res = c.roundtrip(chunked_post + "3;a=b\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_NE(res->body.find("abcde"), std::string::npos);
+}
+
+TEST(conformance, a_request_without_framing_has_no_body) {
+    server_process server;
+    client c(server.port());
+    // The bytes after the head are the next request, not this one's body.
+    c.send("POST /api/echo HTTP/1.1\r\nHost: x\r\n\r\nGET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto first = c.read_response();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->status, 200);
+    auto second = c.read_response();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->status, 200);
+    EXPECT_EQ(second->body, R"({"message":"Hello, World!"})");
+}
+
+TEST(conformance, expectations) {
+    server_process server;
+    expect_all(server.port(), {{"unknown expectation",
+                                "GET /api/hello HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n", 417}});
+    // HTTP/1.0 gets no 100 (Continue): its expectation is ignored.
+    client c(server.port());
+    c.send("POST /api/echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    c.send("abc");
+    auto res = c.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST(conformance, upgrade_is_ignored_and_the_next_request_is_answered) {
+    server_process server;
+    for (const char* upgrade : {"websocket", "h2c"}) {
+        client c(server.port());
+        c.send(std::string("GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, "
+                           "HTTP2-Settings\r\nUpgrade: ") +
+               upgrade + "\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n" +
+               get("/api/hello"));
+        for (int i = 0; i < 2; ++i) {
+            auto res = c.read_response();
+            ASSERT_TRUE(res) << upgrade << " " << i;
+            EXPECT_EQ(res->status, 200) << upgrade << " " << i;
+            EXPECT_FALSE(res->has_header("upgrade")) << upgrade;
+        }
+    }
+}
+
+TEST(conformance, error_answers_to_head_have_no_body) {
+    server_process server;
+    client c(server.port());
+    c.send("HEAD /index.html HTTP/1.1\r\n\r\n");  // no Host: 400
+    auto res = c.read_response(true);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_NE(res->header("content-length"), "0");  // the length a GET's body would have
+    EXPECT_TRUE(c.closed_by_peer());
+    EXPECT_EQ(c.buffered(), "");  // and not one byte of it
+}
+
+TEST(conformance, range_is_ignored_for_head) {
+    server_process server;
+    client c(server.port());
+    auto get_full = c.roundtrip(get("/index.html"));
+    ASSERT_TRUE(get_full);
+    auto res =
+        c.roundtrip("HEAD /index.html HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", true);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->header("content-length"), std::to_string(get_full->body.size()));
+    EXPECT_FALSE(res->has_header("content-range"));
+}
+
+TEST(conformance, last_modified_is_never_later_than_date) {
+    temp_dir root;
+    root.write("future.txt", "from the future");
+    const std::string path = root.path() + "/future.txt";
+    timeval times[2] = {{std::time(nullptr) + 86400 * 365, 0},
+                        {std::time(nullptr) + 86400 * 365, 0}};
+    ASSERT_EQ(utimes(path.c_str(), times), 0);
+    server_process server({}, root.path());
+    client c(server.port());
+    auto res = c.roundtrip(get("/future.txt"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    tm date{}, modified{};
+    ASSERT_TRUE(strptime(res->header("date").c_str(), "%a, %d %b %Y %H:%M:%S GMT", &date));
+    ASSERT_TRUE(
+        strptime(res->header("last-modified").c_str(), "%a, %d %b %Y %H:%M:%S GMT", &modified));
+    EXPECT_LE(timegm(&modified), timegm(&date));
+}
