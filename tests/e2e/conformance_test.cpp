@@ -312,3 +312,67 @@ TEST(conformance, last_modified_is_never_later_than_date) {
         strptime(res->header("last-modified").c_str(), "%a, %d %b %Y %H:%M:%S GMT", &modified));
     EXPECT_LE(timegm(&modified), timegm(&date));
 }
+
+TEST(conformance, bare_lf_ends_the_request_line_and_the_head_only) {
+    server_process server;
+    expect_all(server.port(),
+               {
+                   {"after the request line", "GET /api/hello HTTP/1.1\nHost: x\r\n\r\n", 200},
+                   {"as the empty line", "GET /api/hello HTTP/1.1\r\nHost: x\r\n\n", 200},
+                   {"after a field line", "GET /api/hello HTTP/1.1\r\nHost: x\nX: y\r\n\r\n", 400},
+               });
+}
+
+TEST(conformance, request_line_lengths_and_methods) {
+    server_process server;
+    expect_all(server.port(),
+               {
+                   {"method longer than any",
+                    std::string(40, 'A') + " / HTTP/1.1\r\nHost: x\r\n\r\n", 501},
+                   {"8000-octet request line",
+                    "GET /" + std::string(7984, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 404},
+                   {"characters browsers leave raw in a query",
+                    "GET /api/hello?q={\"a\"|^`<>\\} HTTP/1.1\r\nHost: x\r\n\r\n", 200},
+               });
+}
+
+TEST(conformance, a_get_body_is_framed_and_ignored) {
+    server_process server;
+    client c(server.port());
+    c.send("GET /api/hello HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" +
+           get("/api/hello"));
+    for (int i = 0; i < 2; ++i) {
+        auto res = c.read_response();
+        ASSERT_TRUE(res) << i;
+        EXPECT_EQ(res->status, 200) << i;
+    }
+}
+
+TEST(conformance, connection_options_in_any_case_and_position) {
+    server_process server;
+    client c(server.port());
+    auto res = c.roundtrip("GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: foo, CLOSE\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("connection"), "close");
+    EXPECT_TRUE(c.closed_by_peer());
+    client old(server.port());
+    res = old.roundtrip(
+        "GET /api/hello HTTP/1.0\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);  // Upgrade in HTTP/1.0 is ignored
+    EXPECT_FALSE(res->has_header("upgrade"));
+}
+
+TEST(conformance, llhttp_limits_kept_as_documented_deviations) {
+    // These are valid HTTP that llhttp 8.1 refuses: 400 and close, the safe side. When llhttp
+    // is upgraded and accepts them, this test fails and docs/conformance.md must change.
+    server_process server;
+    expect_all(
+        server.port(),
+        {
+            {"BWS in a chunk extension", chunked_post + "3 ;a=b\r\nabc\r\n0\r\n\r\n", 400},
+            {"token extension then another", chunked_post + "3;a=b;c=d\r\nabc\r\n0\r\n\r\n", 400},
+            {"empty element in Transfer-Encoding",
+             "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked ,\r\n\r\n", 400},
+        });
+}
