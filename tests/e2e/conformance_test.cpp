@@ -1,12 +1,16 @@
 // RFC 9112 / RFC 9110 requirements on a server receiving requests, over raw sockets: each test
 // is named in docs/conformance.md beside the requirements it shows.
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <ctime>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -375,4 +379,41 @@ TEST(conformance, llhttp_limits_kept_as_documented_deviations) {
             {"empty element in Transfer-Encoding",
              "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked ,\r\n\r\n", 400},
         });
+}
+
+TEST(conformance, a_close_answer_reaches_a_client_that_keeps_sending) {
+    // The server closes after this answer (Connection: close) while the client goes on sending
+    // and reads slowly: bytes that arrive after a plain close() make the kernel reset the
+    // connection, and the reset destroys the answer's tail before the client reads it. The
+    // server must send FIN and linger, reading, until the client closes.
+    temp_dir root;
+    const std::string big(128 * 1024, 'z');
+    root.write("big.txt", big);
+    server_process server({}, root.path());
+    client c(server.port());
+    int small = 4096;
+    setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    c.send("GET /big.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::atomic<bool> done{false};
+    std::thread sender([&] {
+        const std::string more = get("/big.txt");
+        while (!done) {
+            ::send(c.fd(), more.data(), more.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // the server queues what it can
+    size_t received = 0;
+    char buffer[4096];
+    for (;;) {
+        pollfd p{c.fd(), POLLIN, 0};
+        if (poll(&p, 1, 5000) <= 0) break;
+        const ssize_t n = ::recv(c.fd(), buffer, sizeof buffer, 0);
+        if (n <= 0) break;  // EOF, or the reset that loses the tail
+        received += size_t(n);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    done = true;
+    sender.join();
+    EXPECT_GT(received, big.size());  // the head and the whole body
 }
