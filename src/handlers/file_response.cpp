@@ -129,8 +129,10 @@ response file_response(const request& req, const cached_file& original,
         return res;
     }
     res.headers.emplace_back("Accept-Ranges", "bytes");
-    // Range is defined for GET only; any other method ignores it (RFC 9110 §14.2).
-    auto range = req.method == "GET" ? req.header("Range") : std::nullopt;
+    // Range is defined for GET only; any other method ignores it (RFC 9110 §14.2). An empty
+    // file has no range a 206 could express: a suffix range of it is the whole (empty) file,
+    // and the server may ignore Range there, so it gets 200.
+    auto range = req.method == "GET" && bytes.size() > 0 ? req.header("Range") : std::nullopt;
     if (range && if_range_allows(req, bytes.etag, original.modified)) {
         range_request ranges = parse_range(*range, bytes.size());
         if (ranges.result == range_request::kind::unsatisfiable) {

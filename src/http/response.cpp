@@ -26,12 +26,15 @@ response response::json(int status, std::string body) {
 }
 
 response response::error(int status) {
-    // The page names only the status: nothing from the request is echoed back.
+    // The page names only the status: nothing from the request is echoed back. A 505 also says
+    // which versions would do (RFC 9110 §15.6.6).
     std::string title = std::to_string(status) + " " + std::string(http::reason_phrase(status));
+    const char* detail =
+        status == 505 ? "<p>This server speaks HTTP/1.1 and HTTP/1.0.</p>\r\n" : "";
     return text(status,
                 "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" +
-                    title +
-                    "</h1></center>\r\n<hr><center>ringhttpd</center>\r\n</body>\r\n</html>\r\n",
+                    title + "</h1></center>\r\n" + detail +
+                    "<hr><center>ringhttpd</center>\r\n</body>\r\n</html>\r\n",
                 "text/html; charset=utf-8");
 }
 

@@ -417,3 +417,16 @@ TEST(conformance, a_close_answer_reaches_a_client_that_keeps_sending) {
     sender.join();
     EXPECT_GT(received, big.size());  // the head and the whole body
 }
+
+TEST(conformance, range_on_an_empty_file_is_ignored) {
+    temp_dir root;
+    root.write("empty.txt", "");
+    server_process server({}, root.path());
+    client c(server.port());
+    for (const char* range : {"bytes=-5", "bytes=0-"}) {
+        auto res = c.roundtrip(get("/empty.txt", std::string("Range: ") + range + "\r\n"));
+        ASSERT_TRUE(res) << range;
+        EXPECT_EQ(res->status, 200) << range;
+        EXPECT_EQ(res->header("content-length"), "0") << range;
+    }
+}

@@ -95,6 +95,10 @@ TEST(errors, limits_are_configurable) {
 
 TEST(errors, unsupported_http_versions_are_505) {
     server_process server;
+    client c(server.port());
+    auto res = c.roundtrip("GET / HTTP/2.0\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_NE(res->body.find("HTTP/1.1 and HTTP/1.0"), std::string::npos);  // what would do
     for (const char* version : {"HTTP/2.0", "HTTP/3.1", "HTTP/0.9"})
         expect_error_and_close(
             server.port(), {version, std::string("GET / ") + version + "\r\nHost: x\r\n\r\n", 505});
