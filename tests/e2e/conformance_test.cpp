@@ -430,3 +430,94 @@ TEST(conformance, range_on_an_empty_file_is_ignored) {
         EXPECT_EQ(res->header("content-length"), "0") << range;
     }
 }
+
+TEST(conformance, more_field_and_list_rules) {
+    server_process server;
+    expect_all(
+        server.port(),
+        {
+            {"two Host lines in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400},
+            {"HTAB inside a value", "GET /api/hello HTTP/1.1\r\nHost: x\r\nX-A: a\tb\r\n\r\n", 200},
+            {"control byte in a value", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\n\r\n", 400},
+            {"empty elements in Expect",
+             "GET /api/hello HTTP/1.1\r\nHost: x\r\nExpect: ,, 100-continue ,\r\n\r\n", 200},
+        });
+    client c(server.port());
+    auto res = c.roundtrip("GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: , close,\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->header("connection"), "close");
+}
+
+TEST(conformance, every_answer_carries_date) {
+    server_process server({"--client-max-body-size", "1k"});
+    for (const auto& [raw, status] : std::vector<std::pair<std::string, int>>{
+             {get("/missing"), 404},
+             {"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405},
+             {"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n", 413},
+             {"GET / HTTP/1.1\r\n\r\n", 400},
+             {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
+             {"FROB / HTTP/1.1\r\nHost: x\r\n\r\n", 501}}) {
+        client c(server.port());
+        auto res = c.roundtrip(raw);
+        ASSERT_TRUE(res) << raw;
+        EXPECT_EQ(res->status, status) << raw;
+        EXPECT_TRUE(res->has_header("date")) << raw;
+    }
+}
+
+TEST(conformance, precondition_details_on_static_files) {
+    server_process server({"--expires", "1h"});
+    client c(server.port());
+    auto full = c.roundtrip(get("/index.html", "Accept-Encoding: identity\r\n"));
+    ASSERT_TRUE(full);
+    const std::string etag = full->header("etag"), modified = full->header("last-modified");
+    ASSERT_FALSE(etag.empty());
+    auto ask = [&](const std::string& headers, const std::string& method = "GET") {
+        auto res = c.roundtrip(method +
+                                   " /index.html HTTP/1.1\r\nHost: x\r\nAccept-Encoding: "
+                                   "identity\r\n" +
+                                   headers + "\r\n",
+                               method == "HEAD");
+        EXPECT_TRUE(res) << headers;
+        return res ? *res : http_response{};
+    };
+    // Empty list elements are skipped.
+    EXPECT_EQ(ask("If-None-Match: , " + etag + " ,\r\n").status, 304);
+    EXPECT_EQ(ask("If-Match: ,," + etag + "\r\n").status, 200);
+    // If-Modified-Since with more than one date, or an invalid one, is ignored.
+    EXPECT_EQ(ask("If-Modified-Since: " + modified + ", " + modified + "\r\n").status, 200);
+    // An invalid If-Unmodified-Since is ignored.
+    EXPECT_EQ(ask("If-Unmodified-Since: yesterday\r\n").status, 200);
+    // If-Range without Range is ignored.
+    auto no_range = ask("If-Range: \"other\"\r\n");
+    EXPECT_EQ(no_range.status, 200);
+    EXPECT_EQ(no_range.body, full->body);
+    // Preconditions count only where the answer would be 2xx: a missing file stays 404, and a
+    // method the file refuses stays 405 (If-Modified-Since is for GET and HEAD only).
+    auto missing = c.roundtrip(get("/missing.html", "If-Match: \"x\"\r\n"));
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+    auto post =
+        c.roundtrip("POST /index.html HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: " + modified +
+                    "\r\nContent-Length: 0\r\n\r\n");
+    ASSERT_TRUE(post);
+    EXPECT_EQ(post->status, 405);
+    // A 304 and a 206 carry what a 200 would: Date, ETag, Vary, Cache-Control, Expires.
+    for (const auto& res : {ask("If-None-Match: " + etag + "\r\n"), ask("Range: bytes=0-9\r\n")}) {
+        EXPECT_TRUE(res.status == 304 || res.status == 206) << res.status;
+        for (const char* name : {"date", "etag", "vary", "cache-control", "expires"})
+            EXPECT_TRUE(res.has_header(name)) << res.status << " " << name;
+    }
+    EXPECT_EQ(ask("If-None-Match: " + etag + "\r\n").header("last-modified"), modified);
+}
+
+TEST(conformance, dynamic_handlers_leave_preconditions_to_themselves) {
+    // Documented deviation: a route handler receives If-Match and evaluates it itself; the
+    // demo routes have no validators and perform the method.
+    server_process server;
+    client c(server.port());
+    auto res = c.roundtrip(
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nIf-Match: \"nope\"\r\nContent-Length: 2\r\n\r\n{}");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
