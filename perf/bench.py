@@ -502,8 +502,10 @@ def wait_until_quiet(servers, window_s=1.0, allowed_ms=5.0, limit_s=10.0):
 
 
 def measure_scenario(servers, scenario, args):
-    """One point per server. The repetitions are interleaved (A B C, A B C, ...) rather than
-    run server after server, so slow drift of a shared machine spreads over every server."""
+    """One point per server. The repetitions are interleaved rather than run server after
+    server, so slow drift of a shared machine spreads over every server, and the order turns
+    round every other time (A B C, C B A, ...): a server that always ran first measured up to
+    10 % more CPU per request than the same binary run second (2026-12-01, --baseline A/B)."""
     if scenario.idle_memory:
         return {server.name: measure_idle_fresh(server, args) for server in servers}
     servers = [s for s in servers if scenario.path != "@dynamic" or s.dynamic_path]
@@ -511,8 +513,8 @@ def measure_scenario(servers, scenario, args):
         for server in servers:
             run_load(server, scenario, args.warmup, args)
     runs = {server.name: [] for server in servers}
-    for _ in range(args.repeat):
-        for server in servers:
+    for repetition in range(args.repeat):
+        for server in servers if repetition % 2 == 0 else reversed(servers):
             if scenario.many_files:
                 warm_page_cache(servers[0].root / "many", scenario.many_files)
             wait_until_quiet(servers)
@@ -602,7 +604,7 @@ def write_report(results, servers, args, started, out_dir):
         f"- Machine: {machine_description()}",
         f"- Method: each server pinned to CPU {args.server_cpu} with one thread/worker, "
         f"wrk -t{args.client_threads} pinned to CPU {args.client_cpu}; {args.warmup} s warm-up, then "
-        f"{args.seconds} s x {args.repeat} per point, the servers taking turns (A B C, A B C, ...); "
+        f"{args.seconds} s x {args.repeat} per point, the servers taking turns (A B C, C B A, ...); "
         "the run with the median requests/s is reported, with the median p99 of all runs.",
         "- Servers: " + "; ".join(f"{s.name} ({s.version()})" for s in servers),
         f"- Command: `perf/bench.py {' '.join(sys.argv[1:])}`",
