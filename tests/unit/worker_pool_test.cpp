@@ -32,10 +32,16 @@ TEST(worker_pool, runs_jobs_and_refuses_beyond_the_queue_capacity) {
 TEST(worker_pool, abandon_drops_queued_jobs_and_cuts_sleeps_short) {
     worker_pool pool(1, 8);
     std::promise<bool> slept;
-    ASSERT_TRUE(pool.try_submit([&] { slept.set_value(worker_pool::sleep_unless_stopping(10s)); }));
+    std::promise<void> started;
+    ASSERT_TRUE(pool.try_submit([&] {
+        started.set_value();
+        slept.set_value(worker_pool::sleep_unless_stopping(10s));
+    }));
     std::atomic<int> ran{0};
     for (int i = 0; i < 4; ++i) ASSERT_TRUE(pool.try_submit([&] { ++ran; }));
-    std::this_thread::sleep_for(50ms);
+    // The one worker holds the sleeping job, so the other four wait in the queue. (An abandon
+    // that comes before the sleep begins still cuts it short: the sleep checks first.)
+    started.get_future().wait();
     const auto start = std::chrono::steady_clock::now();
     pool.abandon();
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
