@@ -4,7 +4,9 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 
+#include "handlers/validators.hpp"
 #include "http/url.hpp"
 
 namespace ringhttpd {
@@ -39,15 +41,36 @@ auto guarded(std::string_view method, std::string_view path, Fn&& fn) -> decltyp
     return response::error(500);
 }
 
-route_result run_handler(const staged_handler& fn, const request& req) {
+// What a route's answer to GET or HEAD is checked against (handlers::apply_etag_preconditions),
+// copied: the request is gone when pooled work finishes. Empty for the fallback: static files
+// evaluate every precondition themselves, with the file's validators.
+struct etag_conditions {
+    std::optional<std::string> if_match, if_none_match;
+
+    static etag_conditions of(const request& req) {
+        etag_conditions c;
+        if (req.method != "GET" && req.method != "HEAD") return c;
+        if (auto v = req.header("If-Match")) c.if_match.emplace(*v);
+        if (auto v = req.header("If-None-Match")) c.if_none_match.emplace(*v);
+        return c;
+    }
+    response apply(response res) const {
+        if (!if_match && !if_none_match) return res;
+        return handlers::apply_etag_preconditions(std::move(res), if_match, if_none_match);
+    }
+};
+
+route_result run_handler(const staged_handler& fn, const request& req, etag_conditions conditions) {
     route_result result = guarded(req.method, req.path, [&] { return fn(req); });
     if (auto* work = std::get_if<blocking_work>(&result)) {
-        // The request is gone when the work runs: keep what the log line needs.
-        return blocking_work([work = std::move(*work), method = req.method, path = req.path] {
-            return guarded(method, path, work);
+        // The request is gone when the work runs: keep what the log line and the conditions
+        // need.
+        return blocking_work([work = std::move(*work), method = req.method, path = req.path,
+                              conditions = std::move(conditions)] {
+            return conditions.apply(guarded(method, path, work));
         });
     }
-    return result;
+    return conditions.apply(std::move(std::get<response>(result)));
 }
 
 void append_allowed(std::string& allow, std::string_view method) {
@@ -111,7 +134,7 @@ route_result router::dispatch(request& req) const {
         req.params.clear();
         if (!matches(r, segments, &req)) continue;
         if (r.method == req.method || (r.method == "GET" && req.method == "HEAD"))
-            return run_handler(r.fn, req);
+            return run_handler(r.fn, req, etag_conditions::of(req));
         append_allowed(allow, r.method);
         if (r.method == "GET") append_allowed(allow, "HEAD");
     }
@@ -127,7 +150,7 @@ route_result router::dispatch(request& req) const {
         res.headers.emplace_back("Allow", "GET, HEAD");
         return res;
     }
-    return run_handler(fallback_, req);
+    return run_handler(fallback_, req, {});
 }
 
 }  // namespace ringhttpd

@@ -74,4 +74,24 @@ bool if_range_allows(const request& req, std::string_view etag, std::time_t last
     return date && *date == last_modified;
 }
 
+response apply_etag_preconditions(response res, std::optional<std::string_view> if_match,
+                                  std::optional<std::string_view> if_none_match) {
+    if (res.status != 200 || (!if_match && !if_none_match)) return res;
+    std::string_view etag;  // empty: the handler sent none, and no listed tag can match
+    for (const auto& [name, value] : res.headers)
+        if (http::iequals(name, "ETag")) etag = value;
+    if (if_match && !etag_list_matches(*if_match, etag, false)) {
+        response failed = response::error(412);
+        if (!etag.empty()) failed.headers.emplace_back("ETag", std::string(etag));
+        return failed;
+    }
+    if (if_none_match && etag_list_matches(*if_none_match, etag, true)) {
+        response not_modified;
+        not_modified.status = 304;  // the 200's headers, no body and no type
+        not_modified.headers = std::move(res.headers);
+        return not_modified;
+    }
+    return res;
+}
+
 }  // namespace ringhttpd::handlers

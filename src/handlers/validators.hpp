@@ -6,10 +6,12 @@
 #include <sys/stat.h>
 
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "ringhttpd/request.hpp"
+#include "ringhttpd/response.hpp"
 
 namespace ringhttpd::handlers {
 
@@ -26,6 +28,15 @@ enum class precondition { proceed, not_modified, failed };
 // RFC 9110 §13.2.2 steps 1-4 for a representation with these validators.
 precondition evaluate_preconditions(const request& req, std::string_view etag,
                                     std::time_t last_modified);
+
+// For the answer of a route handler (not a file) to GET or HEAD: If-Match and If-None-Match
+// against the ETag the handler sent, as nginx's not-modified filter treats any response
+// (RFC 9110 §13.1.1, §13.1.2). A 200 whose tag fails If-Match becomes 412 (a 200 without an
+// ETag fails any list of tags), one whose tag matches If-None-Match becomes 304 with the same
+// headers and no body. Other statuses pass unchanged. Methods that change state are the
+// handler's to guard: by the time its answer is here, it has acted.
+response apply_etag_preconditions(response res, std::optional<std::string_view> if_match,
+                                  std::optional<std::string_view> if_none_match);
 
 // If-Range (§13.1.5): true when the Range header may be used, i.e. If-Range is absent or
 // matches: an entity-tag by strong comparison, a date by being exactly Last-Modified.

@@ -105,3 +105,30 @@ TEST(validators, if_range_needs_a_strong_match_or_the_exact_date) {
     EXPECT_FALSE(
         if_range_allows(with({{"If-Range", "Sun, 06 Nov 1994 08:49:37 GMT"}}), etag, modified));
 }
+
+TEST(validators, a_handler_answer_meets_if_match_and_if_none_match_by_its_etag) {
+    auto answer = [](const char* etag) {
+        response res = response::text(200, "body");
+        res.headers.emplace_back("Cache-Control", "max-age=60");
+        if (etag) res.headers.emplace_back("ETag", etag);
+        return res;
+    };
+    // If-None-Match: a weak match gives 304 with the 200's headers and no body.
+    response res = apply_etag_preconditions(answer("\"v1\""), std::nullopt, "W/\"v1\"");
+    EXPECT_EQ(res.status, 304);
+    EXPECT_EQ(res.body, "");
+    EXPECT_EQ(res.content_type, "");
+    EXPECT_EQ(res.headers.size(), 2u);
+    EXPECT_EQ(apply_etag_preconditions(answer("\"v1\""), std::nullopt, "\"v2\"").status, 200);
+    EXPECT_EQ(apply_etag_preconditions(answer(nullptr), std::nullopt, "*").status, 304);
+    EXPECT_EQ(apply_etag_preconditions(answer(nullptr), std::nullopt, "\"v1\"").status, 200);
+    // If-Match: strong comparison; no ETag fails any list of tags, but not "*".
+    EXPECT_EQ(apply_etag_preconditions(answer("\"v1\""), "\"v1\"", std::nullopt).status, 200);
+    EXPECT_EQ(apply_etag_preconditions(answer("W/\"v1\""), "W/\"v1\"", std::nullopt).status, 412);
+    EXPECT_EQ(apply_etag_preconditions(answer(nullptr), "\"v1\"", std::nullopt).status, 412);
+    EXPECT_EQ(apply_etag_preconditions(answer(nullptr), "*", std::nullopt).status, 200);
+    // If-Match is evaluated first; other statuses pass untouched.
+    EXPECT_EQ(apply_etag_preconditions(answer("\"v1\""), "\"v2\"", "\"v1\"").status, 412);
+    response missing = response::error(404);
+    EXPECT_EQ(apply_etag_preconditions(missing, "\"v1\"", "*").status, 404);
+}
