@@ -96,6 +96,14 @@ void set_ranges(response& res, const cached_file& bytes, const std::vector<byte_
     res.parts.push_back(std::move(end));
 }
 
+// What an error answer keeps of a file's headers: the validators and Vary, not Cache-Control
+// and Expires, which (like nginx's `expires`) are for successful answers only.
+header_list without_caching_headers(header_list headers) {
+    std::erase_if(headers,
+                  [](const auto& h) { return h.first == "Cache-Control" || h.first == "Expires"; });
+    return headers;
+}
+
 }  // namespace
 
 response file_response(const request& req, const cached_file& original,
@@ -115,7 +123,7 @@ response file_response(const request& req, const cached_file& original,
             return res;
         case precondition::failed: {
             response failed = response::error(412);
-            failed.headers = std::move(res.headers);
+            failed.headers = without_caching_headers(std::move(res.headers));
             return failed;
         }
         case precondition::proceed:
@@ -137,7 +145,7 @@ response file_response(const request& req, const cached_file& original,
         range_request ranges = parse_range(*range, bytes.size());
         if (ranges.result == range_request::kind::unsatisfiable) {
             response refused = response::error(416);
-            refused.headers = std::move(res.headers);
+            refused.headers = without_caching_headers(std::move(res.headers));
             refused.headers.emplace_back("Content-Range", fmt::format("bytes */{}", bytes.size()));
             return refused;
         }

@@ -509,6 +509,13 @@ TEST(conformance, precondition_details_on_static_files) {
             EXPECT_TRUE(res.has_header(name)) << res.status << " " << name;
     }
     EXPECT_EQ(ask("If-None-Match: " + etag + "\r\n").header("last-modified"), modified);
+    // Error answers keep the validators but not the caching headers (as nginx's expires).
+    for (const auto& res : {ask("If-Match: \"other\"\r\n"), ask("Range: bytes=999999-\r\n")}) {
+        EXPECT_TRUE(res.status == 412 || res.status == 416) << res.status;
+        EXPECT_TRUE(res.has_header("etag")) << res.status;
+        EXPECT_FALSE(res.has_header("cache-control")) << res.status;
+        EXPECT_FALSE(res.has_header("expires")) << res.status;
+    }
 }
 
 TEST(conformance, route_answers_to_get_meet_if_match_and_if_none_match) {
