@@ -319,8 +319,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         } else if (flag == "--expires") {
             cfg.expires_s = parse_expires(value);
         } else if (flag == "--shutdown-timeout") {
-            cfg.shutdown_timeout_ms =
-                unsigned(std::min<uint64_t>(parse_duration_ms(value), 86'400'000));
+            // Checked like every other timeout: it used to clamp silently.
+            cfg.shutdown_timeout_ms = unsigned(timeout_in_range(value, flag));
         }
     }
     return out;

@@ -47,6 +47,10 @@ TEST(cli, timeouts_have_nginx_names_and_defaults) {
     EXPECT_EQ(o.cfg.keepalive_requests, 5u);
     EXPECT_THROW(parse_cli({"--send-timeout", "0"}), std::invalid_argument);
     EXPECT_THROW(parse_cli({"--keepalive-requests", "0"}), std::invalid_argument);
+    // --shutdown-timeout is checked like the others (it used to clamp 25h to a day silently).
+    EXPECT_THROW(parse_cli({"--shutdown-timeout", "25h"}), std::invalid_argument);
+    EXPECT_THROW(parse_cli({"--shutdown-timeout", "0"}), std::invalid_argument);
+    EXPECT_EQ(parse_cli({"--shutdown-timeout", "24h"}).cfg.shutdown_timeout_ms, 86'400'000u);
 }
 
 TEST(cli, ipv6_listen_addresses) {
