@@ -334,6 +334,14 @@ TEST(request_parser, obsolete_line_folding_after_an_empty_value_is_rejected_too)
     EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\nX-A:\r\n Content-Length: 3\r\n\r\nabc"), 400);
     EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\nX-A: \r\n\t  b\r\n\r\n"), 400);
     EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\nX-A:    b\r\n\r\n"), 200);
+    // Documented: a continuation of only whitespace adds nothing; llhttp joins it (the RFC's
+    // "replace obs-fold with SP"), and the message ends where it would have anyway.
+    request_parser p({});
+    size_t used = 0;
+    const std::string joined = "GET / HTTP/1.1\r\nHost: x\r\nX-A:\r\n  \r\n\r\n";
+    ASSERT_EQ(p.feed(joined + "GET /next HTTP/1.1\r\n", used), result::request_ready);
+    EXPECT_EQ(used, joined.size());
+    EXPECT_EQ(p.current().header("X-A"), "");
 }
 
 TEST(request_parser, field_names_are_tokens) {
