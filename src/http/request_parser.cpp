@@ -51,12 +51,6 @@ framing_fields scan_framing_fields(const header_list& headers) {
     return f;
 }
 
-// RFC 9110 §5.6.2 tchar: what a method or field name is made of.
-bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 }  // namespace
 
 request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
@@ -135,7 +129,7 @@ void request_parser::reset() {
     next();
     field_.clear();
     value_.clear();
-    version_.clear();
+    version_seen_ = false;
     last_solid_byte_fed_ = '\0';
     stream_position_ = 0;
     unknown_method_ = false;
@@ -196,7 +190,7 @@ uint64_t request_parser::position(const char* at) const {
 int request_parser::on_message_begin(llhttp_t* p) {
     auto& s = self(p);
     s.request_.clear();
-    s.version_.clear();
+    s.version_seen_ = false;
     s.field_.clear();
     s.value_.clear();
     s.header_bytes_ = 0;
@@ -235,11 +229,13 @@ int request_parser::on_url(llhttp_t* p, const char* at, size_t len) {
     return s.append_limited(s.request_.target, at, len, s.limits_.max_request_line, 414);
 }
 
-int request_parser::on_version(llhttp_t* p, const char* at, size_t len) {
+int request_parser::on_version(llhttp_t* p, const char* at, size_t) {
     auto& s = self(p);
     constexpr uint64_t sp_and_name = 6;  // " HTTP/" between the target and the version digits
-    if (s.version_.empty() && s.position(at) != s.url_end_ + sp_and_name) return s.fail(400);
-    return s.append_limited(s.version_, at, len, 16, 400);
+    if (!s.version_seen_ && s.position(at) != s.url_end_ + sp_and_name) return s.fail(400);
+    // llhttp keeps the digits itself (http_major, http_minor): only their presence matters here.
+    s.version_seen_ = true;
+    return 0;
 }
 
 int request_parser::count_header_bytes(size_t n) {
@@ -282,7 +278,7 @@ int request_parser::on_header_value_complete(llhttp_t* p) {
 int request_parser::on_headers_complete(llhttp_t* p) {
     auto& s = self(p);
     // "GET /" with no version is HTTP/0.9's request line: invalid in HTTP/1.1 (RFC 9112 §3).
-    if (s.version_.empty()) return s.fail(400);
+    if (!s.version_seen_) return s.fail(400);
     if (p->http_major != 1) return s.fail(505);
     request& req = s.request_;
     // A higher minor version is handled as the highest we speak (RFC 9110 §2.5).
@@ -298,27 +294,13 @@ int request_parser::on_headers_complete(llhttp_t* p) {
         !valid_host(fields.host))
         return s.fail(400);
     const request_target target = parse_request_target(req.target);
-    switch (target.form) {
-        case target_form::asterisk:
-            // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
-            if (p->method != HTTP_OPTIONS) return s.fail(400);
-            req.path.assign(1, '*');  // not = "*": GCC 12 warns falsely (PR105651)
-            req.host.assign(fields.host);
-            break;
-        case target_form::absolute:
-            // The target's authority wins over Host (RFC 9112 §3.2.2).
-            req.host.assign(target.authority);
-            req.path.assign(target.path);
-            req.query.assign(target.query);
-            break;
-        case target_form::origin:
-            req.host.assign(fields.host);
-            req.path.assign(target.path);
-            req.query.assign(target.query);
-            break;
-        case target_form::invalid:
-            return s.fail(400);
-    }
+    if (target.form == target_form::invalid) return s.fail(400);
+    // Asterisk-form is for "OPTIONS *" only (RFC 9112 §3.2.4).
+    if (target.form == target_form::asterisk && p->method != HTTP_OPTIONS) return s.fail(400);
+    // The target's authority wins over Host (RFC 9112 §3.2.2).
+    req.host.assign(target.form == target_form::absolute ? target.authority : fields.host);
+    req.path.assign(target.path);
+    req.query.assign(target.query);
 
     if (fields.transfer_encodings > 0) {
         // An HTTP/1.0 message with Transfer-Encoding has faulty framing (RFC 9112 §6.1).

@@ -81,7 +81,8 @@ class request_parser {
     parser_limits limits_;
     llhttp_t parser_{};
     request request_;
-    std::string field_, value_, version_;
+    std::string field_, value_;
+    bool version_seen_ = false;         // the request line had an HTTP-version
     const char* feed_start_ = nullptr;  // the buffer llhttp is parsing now
     uint64_t stream_position_ = 0;      // bytes of the connection consumed before that buffer
     char last_solid_byte_fed_ = '\0';   // the last byte before it that is not SP or HTAB

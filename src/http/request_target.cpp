@@ -14,13 +14,12 @@ bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 bool is_hex(char c) {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return hex_digit_value(c) >= 0;
 }
 
 // RFC 3986 §2.3 unreserved and §2.2 sub-delims: what a reg-name may hold besides pct-encoded.
 bool is_unreserved_or_sub_delim(char c) {
-    return is_alpha(c) || is_digit(c) ||
-           std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
+    return is_unreserved(c) || std::string_view("!$&'()*+,;=").find(c) != std::string_view::npos;
 }
 
 bool valid_reg_name(std::string_view s) {
@@ -106,6 +105,7 @@ request_target parse_request_target(std::string_view target) {
     if (target.find('#') != std::string_view::npos) return out;
     if (target == "*") {
         out.form = target_form::asterisk;
+        out.path = target;
         return out;
     }
     if (!target.empty() && target[0] == '/') {

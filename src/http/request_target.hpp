@@ -11,8 +11,9 @@ enum class target_form { origin, absolute, asterisk, invalid };
 struct request_target {
     target_form form = target_form::invalid;
     std::string_view authority;  // absolute-form only: "host[:port]" as written in the target
-    std::string_view path;       // "/a/b", still percent-encoded; "/" for an empty absolute path
-    std::string_view query;      // after '?', without it
+    // "/a/b", still percent-encoded; "/" for an empty absolute path; "*" in asterisk-form
+    std::string_view path;
+    std::string_view query;  // after '?', without it
 };
 
 // Classifies and splits a target as received. Invalid (400): a fragment ('#' is never part of

@@ -38,6 +38,7 @@ TEST(request_target, invalid_targets) {
         EXPECT_EQ(parse_request_target(target).form, target_form::invalid) << target;
     }
     EXPECT_EQ(parse_request_target("*").form, target_form::asterisk);
+    EXPECT_EQ(parse_request_target("*").path, "*");
 }
 
 TEST(request_target, valid_hosts) {
