@@ -1,15 +1,15 @@
 #pragma once
 // The server's configuration: one immutable struct, nginx names and defaults where nginx has them.
-// Built from CLI flags at startup (src/app/cli.cpp), then shared read-only by every thread.
+// Given to ringhttpd::server, then shared read-only by every thread. What to serve is the
+// router's business (ringhttpd/router.hpp, ringhttpd/static_files.hpp), not the server's.
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 
 namespace ringhttpd {
 
-// How a worker wakes the ring it hands finished work to (see src/io/reactor.cpp).
+// How a worker wakes the ring it hands finished work to.
 enum class worker_wake {
     automatic,  // MSG_RING on kernels with the ring-less form (6.13+), else eventfd
     msg_ring,
@@ -19,7 +19,6 @@ enum class worker_wake {
 struct config {
     std::string listen_host = "127.0.0.1";
     uint16_t listen_port = 8080;
-    std::string root = "./static";
     unsigned threads = 0;  // 0: one per CPU this process may run on
 
     // Limits (nginx: client_max_body_size 1m; large_client_header_buffers 4 8k).
@@ -49,17 +48,6 @@ struct config {
     unsigned workers = 0;        // 0: twice the CPUs this process may run on, 4 to 64
     size_t worker_queue = 1024;  // jobs waiting for a worker; beyond it requests get 503
     worker_wake wake = worker_wake::automatic;
-    // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
-    bool debug_routes = false;
-
-    // Static files.
-    bool autoindex = false;     // list directories without index.html (nginx autoindex)
-    bool precompressed = true;  // file.br / file.gz for clients that accept them (gzip_static)
-    bool gzip = true;           // compress compressible files over 1 KB on the fly, once
-    // Entries in each ring's open-file cache (nginx open_file_cache max=N); 0 turns it off.
-    size_t open_file_cache = 10'000;
-    // nginx `expires`: unset: no Cache-Control; seconds > 0: max-age; 0: no-cache; < 0: epoch.
-    std::optional<int64_t> expires_s;
 
     // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
     bool security_headers = true;

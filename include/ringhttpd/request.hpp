@@ -2,6 +2,7 @@
 // The request a handler sees. Built by the HTTP layer on the ring thread; a handler gets it by
 // const reference and must not keep references past its return.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,11 +13,32 @@ namespace ringhttpd {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+// The methods handlers usually branch on; `other` is any further method llhttp knows (PROPFIND,
+// MKCOL, ...), told apart by its name.
+enum class http_method : uint8_t {
+    get,
+    head,
+    post,
+    put,
+    delete_,
+    options,
+    patch,
+    trace,
+    connect,
+    other
+};
+
+// "GET" for http_method::get, ...; "" for `other`.
+std::string_view method_name(http_method m);
+// The method with this name (case-sensitive, as HTTP is): `other` for any name not listed.
+http_method method_from_name(std::string_view name);
+
 struct request {
-    std::string method;  // "GET", "POST", ...
-    std::string target;  // the request target exactly as received ("/a%20b?x=1")
-    std::string path;    // target up to '?', still percent-encoded
-    std::string query;   // after '?', still percent-encoded, without the '?'
+    http_method method = http_method::get;
+    std::string_view method_name = "GET";  // the method as received (static text: never freed)
+    std::string target;                    // the request target exactly as received ("/a%20b?x=1")
+    std::string path;                      // target up to '?', still percent-encoded
+    std::string query;                     // after '?', still percent-encoded, without the '?'
     // The target's authority in absolute-form, else the Host header ("" if none): host and
     // optional port, validated, as received.
     std::string host;

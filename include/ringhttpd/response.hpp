@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "ringhttpd/request.hpp"
@@ -25,24 +27,27 @@ struct file_body {
 };
 
 // One piece of a body made of several (multipart/byteranges): bytes, or a range of a file.
-struct body_part {
-    std::string bytes;
-    std::optional<file_body> file;  // when set, the piece is this file range
-};
+using body_part = std::variant<std::string, file_body>;
+
+// Exactly one kind of body:
+//   std::string                       bytes the response owns (the default: empty);
+//   shared_ptr<const std::string>     bytes owned elsewhere (a cached file's content), shared
+//                                     rather than copied into each response;
+//   file_body                         a range of an open file, streamed with sendfile;
+//   std::vector<body_part>            pieces in order (multipart/byteranges).
+using response_body = std::variant<std::string, std::shared_ptr<const std::string>, file_body,
+                                   std::vector<body_part>>;
 
 struct response {
     int status = 200;
     std::string content_type;
     header_list headers;  // extra headers; names and values must be free of CR/LF
-    std::string body;
-    // When set, the body instead of `body`: bytes owned elsewhere (a cached file's content),
-    // shared rather than copied into each response.
-    std::shared_ptr<const std::string> shared_body;
-    std::optional<file_body> file;  // when set, it is the body and `body` is ignored
-    std::vector<body_part> parts;   // when not empty, the body is these pieces in order
+    response_body body;
     bool close_connection = false;  // answer with "Connection: close" and close afterwards
 
     uint64_t content_length() const;
+    // The body when it is bytes in memory (owned or shared), else empty.
+    std::string_view body_text() const;
 
     static response text(int status, std::string body,
                          std::string content_type = "text/plain; charset=utf-8");

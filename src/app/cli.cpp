@@ -218,7 +218,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
             continue;
         }
         if (flag == "--debug-routes") {
-            cfg.debug_routes = true;
+            out.debug_routes = true;
             continue;
         }
         static const char* const value_flags[] = {"--listen",
@@ -260,7 +260,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         if (flag == "--listen") {
             parse_listen(value, cfg);
         } else if (flag == "--root") {
-            cfg.root = value;
+            out.root = value;
         } else if (flag == "--threads") {
             cfg.threads = in_range(parse_number(value, flag), flag, 1, 1024);
         } else if (flag == "--client-max-body-size") {
@@ -309,15 +309,15 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         } else if (flag == "--worker-wake") {
             cfg.wake = parse_wake(value);
         } else if (flag == "--autoindex") {
-            cfg.autoindex = parse_on_off(value, flag);
+            out.files.autoindex = parse_on_off(value, flag);
         } else if (flag == "--precompressed") {
-            cfg.precompressed = parse_on_off(value, flag);
+            out.files.precompressed = parse_on_off(value, flag);
         } else if (flag == "--gzip") {
-            cfg.gzip = parse_on_off(value, flag);
+            out.files.gzip = parse_on_off(value, flag);
         } else if (flag == "--open-file-cache") {
-            cfg.open_file_cache = in_range(parse_number(value, flag), flag, 0, 10'000'000);
+            out.files.open_file_cache = in_range(parse_number(value, flag), flag, 0, 10'000'000);
         } else if (flag == "--expires") {
-            cfg.expires_s = parse_expires(value);
+            out.files.expires_s = parse_expires(value);
         } else if (flag == "--shutdown-timeout") {
             // Checked like every other timeout: it used to clamp silently.
             cfg.shutdown_timeout_ms = unsigned(timeout_in_range(value, flag));

@@ -1,6 +1,6 @@
 #pragma once
-// Command-line parsing into the immutable config. Pure: no I/O, throws std::invalid_argument
-// with a message that names the flag and what is expected.
+// Command-line parsing into the immutable config and the app's settings. Pure: no I/O, throws
+// std::invalid_argument with a message that names the flag and what is expected.
 
 #include <cstdint>
 #include <string>
@@ -8,11 +8,17 @@
 #include <vector>
 
 #include "ringhttpd/config.hpp"
+#include "ringhttpd/static_files.hpp"
 
 namespace ringhttpd::app {
 
+// What the command line sets: the server's configuration, and what the app serves with it.
 struct cli_options {
     config cfg;
+    std::string root = "./static";
+    static_files_options files;
+    // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
+    bool debug_routes = false;
     bool show_help = false;
     bool show_version = false;
 };

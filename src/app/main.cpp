@@ -19,11 +19,11 @@
 #include <mimalloc.h>
 #endif
 
+#include "app/api.hpp"
 #include "app/cli.hpp"
-#include "handlers/api.hpp"
-#include "handlers/debug.hpp"
-#include "handlers/static_files.hpp"
+#include "app/debug.hpp"
 #include "ringhttpd/server.hpp"
+#include "ringhttpd/static_files.hpp"
 
 namespace {
 
@@ -65,22 +65,15 @@ sigset_t handled_signals() {
     return set;
 }
 
-router build_routes(const config& cfg) {
+router build_routes(const app::cli_options& options) {
     router routes;
-    handlers::add_builtin_routes(routes);
-    if (cfg.debug_routes) {
+    app::add_builtin_routes(routes);
+    if (options.debug_routes) {
         spdlog::warn(
             "--debug-routes: /debug/* lets any client tie up workers; never in production");
-        handlers::add_debug_routes(routes);
+        app::add_debug_routes(routes);
     }
-    handlers::static_options file_options;
-    file_options.autoindex = cfg.autoindex;
-    file_options.precompressed = cfg.precompressed;
-    file_options.gzip = cfg.gzip;
-    file_options.cache.entries = cfg.open_file_cache;
-    file_options.response.expires_s = cfg.expires_s;
-    auto files = std::make_shared<handlers::static_files>(cfg.root, file_options);
-    routes.set_fallback([files](const request& req) { return files->serve(req); });
+    routes.set_fallback(static_files(options.root, options.files).handler());
     return routes;
 }
 
@@ -140,10 +133,10 @@ int main(int argc, char** argv) {
     raise_descriptor_limit();
 
     try {
-        server srv(options.cfg, build_routes(options.cfg));
+        server srv(options.cfg, build_routes(options));
         srv.start();
-        spdlog::info("ringhttpd {} {} allocator={}", RINGHTTPD_VERSION, srv.describe(),
-                     allocator_name());
+        spdlog::info("ringhttpd {} {} root={} allocator={}", RINGHTTPD_VERSION, srv.describe(),
+                     options.root, allocator_name());
         return serve_until_signalled(srv);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());

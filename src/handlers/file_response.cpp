@@ -36,28 +36,19 @@ void add_caching_headers(response& res, const file_response_options& options) {
 // The whole of `bytes` as the body: the open file, or the cached content shared (not copied).
 void set_whole_body(response& res, const file_cache::entry& bytes) {
     if (bytes->fd) {
-        res.file = file_body{bytes->fd, 0, bytes->size()};
+        res.body = file_body{bytes->fd, 0, bytes->size()};
     } else {
-        res.shared_body = std::shared_ptr<const std::string>(bytes, &bytes->content);
+        res.body = std::shared_ptr<const std::string>(bytes, &bytes->content);
     }
 }
 
 body_part slice(const cached_file& bytes, uint64_t first, uint64_t length) {
-    body_part part;
-    if (bytes.fd) {
-        part.file = file_body{bytes.fd, off_t(first), length};
-    } else {
-        part.bytes = bytes.content.substr(first, length);
-    }
-    return part;
+    if (bytes.fd) return file_body{bytes.fd, off_t(first), length};
+    return bytes.content.substr(first, length);
 }
 
 void set_body(response& res, body_part part) {
-    if (part.file) {
-        res.file = std::move(part.file);
-    } else {
-        res.body = std::move(part.bytes);
-    }
+    std::visit([&res](auto&& piece) { res.body = std::move(piece); }, std::move(part));
 }
 
 std::string content_range(const byte_range& r, uint64_t size) {
@@ -82,18 +73,16 @@ void set_ranges(response& res, const cached_file& bytes, const std::vector<byte_
     }
     const std::string boundary = next_boundary();
     res.content_type = "multipart/byteranges; boundary=" + boundary;
+    std::vector<body_part> parts;
     for (const byte_range& r : ranges) {
-        body_part head;
-        head.bytes = "\r\n--" + boundary + "\r\n";
-        if (!content_type.empty())
-            head.bytes += "Content-Type: " + std::string(content_type) + "\r\n";
-        head.bytes += "Content-Range: " + content_range(r, size) + "\r\n\r\n";
-        res.parts.push_back(std::move(head));
-        res.parts.push_back(slice(bytes, r.first, r.length()));
+        std::string head = "\r\n--" + boundary + "\r\n";
+        if (!content_type.empty()) head += "Content-Type: " + std::string(content_type) + "\r\n";
+        head += "Content-Range: " + content_range(r, size) + "\r\n\r\n";
+        parts.emplace_back(std::move(head));
+        parts.push_back(slice(bytes, r.first, r.length()));
     }
-    body_part end;
-    end.bytes = "\r\n--" + boundary + "--\r\n";
-    res.parts.push_back(std::move(end));
+    parts.emplace_back("\r\n--" + boundary + "--\r\n");
+    res.body = std::move(parts);
 }
 
 // What an error answer keeps of a file's headers: the validators and Vary, not Cache-Control
@@ -140,7 +129,8 @@ response file_response(const request& req, const cached_file& original,
     // Range is defined for GET only; any other method ignores it (RFC 9110 §14.2). An empty
     // file has no range a 206 could express: a suffix range of it is the whole (empty) file,
     // and the server may ignore Range there, so it gets 200.
-    auto range = req.method == "GET" && bytes.size() > 0 ? req.header("Range") : std::nullopt;
+    auto range =
+        req.method == http_method::get && bytes.size() > 0 ? req.header("Range") : std::nullopt;
     if (range && if_range_allows(req, bytes.etag, original.modified)) {
         range_request ranges = parse_range(*range, bytes.size());
         if (ranges.result == range_request::kind::unsatisfiable) {

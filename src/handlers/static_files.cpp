@@ -7,7 +7,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -23,8 +22,6 @@
 
 namespace ringhttpd::handlers {
 namespace {
-
-std::atomic<uint64_t> next_instance_id{1};
 
 std::time_t now_seconds() {
     timespec ts{};
@@ -109,37 +106,31 @@ bool worth_gzipping(const cached_file& file) {
 }  // namespace
 
 static_files::static_files(const std::string& root, static_options options)
-    : options_(std::move(options)),
-      id_(next_instance_id++),
-      content_budget_(options_.cache_content_bytes) {
+    : options_(std::move(options)), content_budget_(options_.cache_content_bytes) {
     root_fd_.reset(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd_)
         throw std::runtime_error("cannot open document root '" + root + "': " + strerror(errno) +
                                  " (pass an existing directory with --root DIR)");
 }
 
-file_cache& static_files::ring_cache() const {
-    thread_local uint64_t cache_owner = 0;
-    thread_local file_cache* cache = nullptr;
-    if (cache_owner != id_) {
-        std::lock_guard lock(caches_mutex_);
-        cache = &caches_.emplace_back(options_.cache, content_budget_);
-        cache_owner = id_;
-    }
-    return *cache;
-}
-
-route_result static_files::serve(const request& req) const {
+route_result static_files::serve(const request& req, const context& ctx) const {
     auto decoded = http::percent_decode(req.path);
     if (!decoded || decoded->find('\0') != std::string::npos) return response::error(400);
     auto relative = http::normalize_path(*decoded);
     if (!relative) return response::error(400);  // ".." above the root
 
-    // From the cache, or else a first try without blocking (all of it in the dentry and page
-    // caches); only what would have to wait goes to the pool.
-    file_cache& cache = ring_cache();
+    if (!ctx.storage) {
+        // Outside a ring (no storage for a cache): serve it here, as blocking work would.
+        file_cache uncached(file_cache_limits{0}, content_budget_);
+        return *resolve(req, *relative, uncached, true);
+    }
+    // From the ring's cache, or else a first try without blocking (all of it in the dentry and
+    // page caches); only what would have to wait goes to the pool. The cache lives in the
+    // ring's storage, which outlives the pool's work.
+    file_cache& cache = ctx.storage->get<file_cache>(
+        this, [this] { return std::make_shared<file_cache>(options_.cache, content_budget_); });
     if (auto res = resolve(req, *relative, cache, false)) return std::move(*res);
-    return blocking_work([this, req, relative = std::move(*relative), &cache] {
+    return blocking_work([this, req, relative = std::move(*relative), &cache](const context&) {
         return *resolve(req, relative, cache, true);
     });
 }

@@ -9,19 +9,18 @@
 // Staged (see router.hpp): on the ring thread a request is answered from that ring's open-file
 // cache, or else from a first attempt that cannot block (openat2 RESOLVE_CACHED, preadv2
 // RWF_NOWAIT: only what the dentry and page caches hold). What would have to wait for a disk,
-// listing a directory and compressing are work for the pool. Both fill the cache. Thread-safe.
+// listing a directory and compressing are work for the pool. Both fill the cache, which each ring
+// keeps in its ring_storage. Thread-safe.
 
-#include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
 
 #include "handlers/file_cache.hpp"
 #include "handlers/file_response.hpp"
+#include "ringhttpd/handler.hpp"
 #include "ringhttpd/request.hpp"
 #include "ringhttpd/response.hpp"
-#include "ringhttpd/router.hpp"
 #include "ringhttpd/unique_fd.hpp"
 
 namespace ringhttpd::handlers {
@@ -44,7 +43,9 @@ class static_files {
     // Throws std::runtime_error when `root` is not a readable directory.
     explicit static_files(const std::string& root, static_options options = {});
 
-    route_result serve(const request& req) const;
+    // On a ring (ctx.storage set), from that ring's open-file cache; elsewhere uncached and
+    // blocking.
+    route_result serve(const request& req, const context& ctx) const;
 
     // Files larger than this are not compressed on the fly (they would crowd out the cache).
     static constexpr uint64_t gzip_max_size = 16 * 1024 * 1024;
@@ -71,14 +72,10 @@ class static_files {
     // The open regular file at `path` as a cache entry, in `out` when done.
     read_result load(const std::string& path, const struct stat& st, unique_fd fd, bool may_block,
                      file_cache::entry& out) const;
-    file_cache& ring_cache() const;  // the calling thread's cache, made on first use
 
     unique_fd root_fd_;
     const static_options options_;
-    const uint64_t id_;  // tells this instance's thread caches from an earlier one's
-    mutable content_budget content_budget_;  // shared by caches_, so declared before them
-    mutable std::mutex caches_mutex_;
-    mutable std::deque<file_cache> caches_;  // one per ring thread; outlives pool work for it
+    mutable content_budget content_budget_;  // shared by every ring's cache
 };
 
 }  // namespace ringhttpd::handlers

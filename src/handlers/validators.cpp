@@ -47,7 +47,7 @@ bool etag_list_matches(std::string_view list, std::string_view etag, bool weak) 
 
 precondition evaluate_preconditions(const request& req, std::string_view etag,
                                     std::time_t last_modified) {
-    const bool get_or_head = req.method == "GET" || req.method == "HEAD";
+    const bool get_or_head = req.method == http_method::get || req.method == http_method::head;
     if (auto if_match = req.header("If-Match")) {
         if (!etag_list_matches(*if_match, etag, false)) return precondition::failed;
     } else if (auto since = req.header("If-Unmodified-Since")) {

@@ -6,6 +6,31 @@
 namespace ringhttpd::http {
 namespace {
 
+http_method method_of(llhttp_method_t id) {
+    switch (id) {
+        case HTTP_GET:
+            return http_method::get;
+        case HTTP_HEAD:
+            return http_method::head;
+        case HTTP_POST:
+            return http_method::post;
+        case HTTP_PUT:
+            return http_method::put;
+        case HTTP_DELETE:
+            return http_method::delete_;
+        case HTTP_OPTIONS:
+            return http_method::options;
+        case HTTP_PATCH:
+            return http_method::patch;
+        case HTTP_TRACE:
+            return http_method::trace;
+        case HTTP_CONNECT:
+            return http_method::connect;
+        default:
+            return http_method::other;
+    }
+}
+
 request_parser& self(llhttp_t* p) {
     return *static_cast<request_parser*>(p->data);
 }
@@ -216,7 +241,9 @@ int request_parser::on_method(llhttp_t* p, const char* at, size_t len) {
 
 int request_parser::on_method_complete(llhttp_t* p) {
     // Known this early, an error answer to HEAD can leave out its body.
-    self(p).request_.method = llhttp_method_name(llhttp_method_t(p->method));
+    request& req = self(p).request_;
+    req.method_name = llhttp_method_name(llhttp_method_t(p->method));
+    req.method = method_of(llhttp_method_t(p->method));
     return 0;
 }
 

@@ -4,13 +4,43 @@
 
 namespace ringhttpd {
 
+namespace {
+
+// Lets std::visit take one lambda per alternative.
+template <typename... Fns>
+struct overloaded : Fns... {
+    using Fns::operator()...;
+};
+template <typename... Fns>
+overloaded(Fns...) -> overloaded<Fns...>;  // clang 14 does not deduce it for aggregates
+
+uint64_t part_length(const body_part& part) {
+    return std::visit(overloaded{[](const std::string& bytes) { return uint64_t(bytes.size()); },
+                                 [](const file_body& file) { return file.length; }},
+                      part);
+}
+
+}  // namespace
+
 uint64_t response::content_length() const {
-    if (file) return file->length;
-    if (shared_body) return shared_body->size();
-    if (parts.empty()) return body.size();
-    uint64_t total = 0;
-    for (const body_part& part : parts) total += part.file ? part.file->length : part.bytes.size();
-    return total;
+    return std::visit(overloaded{[](const std::string& bytes) { return uint64_t(bytes.size()); },
+                                 [](const std::shared_ptr<const std::string>& shared) {
+                                     return shared ? uint64_t(shared->size()) : 0;
+                                 },
+                                 [](const file_body& file) { return file.length; },
+                                 [](const std::vector<body_part>& parts) {
+                                     uint64_t total = 0;
+                                     for (const body_part& part : parts) total += part_length(part);
+                                     return total;
+                                 }},
+                      body);
+}
+
+std::string_view response::body_text() const {
+    if (auto* bytes = std::get_if<std::string>(&body)) return *bytes;
+    if (auto* shared = std::get_if<std::shared_ptr<const std::string>>(&body))
+        return *shared ? std::string_view(**shared) : std::string_view();
+    return {};
 }
 
 response response::text(int status, std::string body, std::string content_type) {

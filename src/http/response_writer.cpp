@@ -21,14 +21,18 @@ void append_header(std::string& out, std::string_view name, std::string_view val
     out.append("\r\n");
 }
 
+io::file_range as_file_range(file_body&& file) {
+    return {std::move(file.fd), file.offset, file.length};
+}
+
 }  // namespace
 
 void write_response(io::output_queue& out, response&& res, const response_framing& framing) {
     std::string& buf = out.buffer();
     // One allocation for the head and an in-memory body, instead of growing step by step. Only
     // bytes in memory count: file ranges (multipart ones too) never pass through this buffer.
-    const size_t body_in_memory = res.shared_body ? res.shared_body->size() : res.body.size();
-    size_t estimate = 256 + res.content_type.size() + body_in_memory;
+    const std::string_view body_in_memory = res.body_text();
+    size_t estimate = 256 + res.content_type.size() + body_in_memory.size();
     for (const auto& [name, value] : res.headers) estimate += name.size() + value.size() + 4;
     buf.reserve(buf.size() + estimate);
     buf.append("HTTP/1.1 ");
@@ -61,18 +65,19 @@ void write_response(io::output_queue& out, response&& res, const response_framin
     }
     buf.append("\r\n");
     if (framing.head_request || bodiless) return;
-    if (res.file) {
-        out.push_file(std::move(*res.file));
-    } else if (!res.parts.empty()) {
-        for (body_part& part : res.parts) {
-            if (part.file) {
-                out.push_file(std::move(*part.file));
+    if (!body_in_memory.empty()) {
+        buf.append(body_in_memory);
+    } else if (auto* file = std::get_if<file_body>(&res.body)) {
+        out.push_file(as_file_range(std::move(*file)));
+    } else if (auto* parts = std::get_if<std::vector<body_part>>(&res.body)) {
+        for (body_part& part : *parts) {
+            if (auto* piece = std::get_if<file_body>(&part)) {
+                out.push_file(as_file_range(std::move(*piece)));
             } else {
-                out.buffer().append(part.bytes);  // not `buf`: a file may have been queued since
+                // Not `buf`: a file may have been queued since.
+                out.buffer().append(std::get<std::string>(part));
             }
         }
-    } else {
-        buf.append(res.shared_body ? *res.shared_body : res.body);
     }
 }
 

@@ -15,7 +15,8 @@ bool output_backed_up(const io::connection_control& conn) {
 
 }  // namespace
 
-session::session(const session_context& context) : context_(context), parser_(context.limits) {}
+session::session(const session_context& shared, const context& ring)
+    : context_(shared), ring_(ring), parser_(shared.limits) {}
 
 void session::on_receive(io::connection_control& conn, std::string_view bytes) {
     if (closing_) return;  // the answer is final; whatever else arrives is discarded
@@ -114,12 +115,7 @@ void session::respond(io::connection_control& conn) {
         framing_for(&req, parser_.keep_alive() && context_.keepalive &&
                               conn.requests < context_.keepalive_requests);
     if (auto refusal = refuse_over_limit(conn)) return send(conn, std::move(*refusal), framing);
-    if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
-        response res;
-        res.headers.emplace_back("Allow", context_.routes->methods());
-        return send(conn, std::move(res), framing);
-    }
-    route_result result = context_.routes->dispatch(req);
+    route_result result = context_.dispatch(req, ring_);
     if (auto* work = std::get_if<blocking_work>(&result))
         return hand_to_pool(conn, std::move(*work), framing);
     send(conn, std::move(std::get<response>(result)), framing);
@@ -145,9 +141,13 @@ struct pool_answer final : io::work_result {
 
 void session::hand_to_pool(io::connection_control& conn, blocking_work work,
                            response_framing framing) {
-    if (!conn.worker) return send(conn, work(), framing);
-    const bool queued = conn.worker->run_work(
-        conn, [work = std::move(work)] { return std::make_unique<pool_answer>(work()); });
+    if (!conn.worker) return send(conn, work(ring_), framing);
+    // On the pool, the work gets the ring's context less its storage (the ring's own).
+    context pooled{ring_.ring, nullptr, ring_.stop};
+    const bool queued =
+        conn.worker->run_work(conn, [work = std::move(work), pooled = std::move(pooled)] {
+            return std::make_unique<pool_answer>(work(pooled));
+        });
     if (!queued) {
         // Every worker is busy and the queue is full: refuse this request, keep the connection
         // and the ring serving everything else.
@@ -192,7 +192,7 @@ std::optional<response> session::refuse_over_limit(io::connection_control& conn)
 response_framing session::framing_for(const request* req, bool keep_alive) const {
     response_framing framing;
     framing.keep_alive = keep_alive;
-    framing.head_request = req && req->method == "HEAD";
+    framing.head_request = req && req->method == http_method::head;
     framing.http10 = req && req->version_minor == 0;
     framing.security_headers = context_.security_headers;
     framing.server_tokens = context_.server_tokens;

@@ -4,6 +4,7 @@
 // pipelined requests while a large response drains (backpressure) or while the answer is being
 // worked out on the worker pool. Lives on one ring thread.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,7 +12,7 @@
 #include "http/request_parser.hpp"
 #include "http/response_writer.hpp"
 #include "io/stream_handler.hpp"
-#include "ringhttpd/router.hpp"
+#include "ringhttpd/handler.hpp"
 
 namespace ringhttpd::http {
 
@@ -23,8 +24,10 @@ class request_gate {
     virtual uint32_t check_request(const io::client_address& client, uint64_t now_ms) = 0;
 };
 
+// What every session on every ring shares: read-only.
 struct session_context {
-    const router* routes = nullptr;
+    // Answers a complete request (the router, seen from below).
+    std::function<route_result(request&, const context&)> dispatch;
     parser_limits limits;
     uint64_t header_timeout_ms = 60'000;  // whole request head, from its first byte -> 408
     uint64_t body_timeout_ms = 60'000;    // between two reads of the body -> 408
@@ -38,7 +41,8 @@ struct session_context {
 
 class session final : public io::stream_handler {
   public:
-    explicit session(const session_context& context);
+    // `ring`: the context handlers get on this session's ring.
+    session(const session_context& shared, const context& ring);
 
     void on_receive(io::connection_control& conn, std::string_view bytes) override;
     void on_output_drained(io::connection_control& conn) override;
@@ -76,6 +80,7 @@ class session final : public io::stream_handler {
     static constexpr size_t max_held_input = 64 * 1024;
 
     const session_context& context_;
+    const context& ring_;
     request_parser parser_;
     std::string held_input_;  // received, not yet parsed: kept while paused
     bool paused_ = false;     // waiting for output to drain before parsing more

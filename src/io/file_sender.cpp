@@ -40,7 +40,7 @@ bool same_file(const std::weak_ptr<const unique_fd>& a, const std::shared_ptr<co
 
 }  // namespace
 
-long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes) {
+long send_file_nonblocking(int socket_fd, file_range& file, size_t max_bytes) {
     const size_t want = size_t(std::min<uint64_t>(file.length, max_bytes));
     ssize_t n;
     do {
@@ -51,7 +51,7 @@ long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes) {
     return n;
 }
 
-bool page_cache_check::chunk_resident(const file_body& file, size_t max_bytes, uint64_t now_ms) {
+bool page_cache_check::chunk_resident(const file_range& file, size_t max_bytes, uint64_t now_ms) {
     constexpr uint64_t remember_ms = 1000;
     const uint64_t want = std::min<uint64_t>(file.length, max_bytes);
     if (want == 0) return true;
@@ -71,7 +71,7 @@ bool page_cache_check::chunk_resident(const file_body& file, size_t max_bytes, u
     return true;
 }
 
-void warm_file_chunk(const file_body& file, size_t max_bytes) {
+void warm_file_chunk(const file_range& file, size_t max_bytes) {
     thread_local std::vector<char> scratch(256 * 1024);
     uint64_t left = std::min<uint64_t>(file.length, max_bytes);
     off_t at = file.offset;

@@ -11,14 +11,14 @@
 #include <cstdint>
 #include <memory>
 
-#include "ringhttpd/response.hpp"
+#include "io/file_range.hpp"
 
 namespace ringhttpd::io {
 
 // Sends up to `max_bytes` of `file` on `socket_fd`, which must be O_NONBLOCK (accepted sockets
 // are), and advances it. Returns the bytes sent, or -errno: -EAGAIN when the socket buffer is
 // full (wait for POLLOUT), 0 when the file ended early.
-long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes);
+long send_file_nonblocking(int socket_fd, file_range& file, size_t max_bytes);
 
 // Whether the next `max_bytes` of a file are all in the page cache, so sendfile cannot wait for
 // a disk (cachestat, Linux 6.5+; true where the kernel cannot tell, and the ring sends as before).
@@ -29,7 +29,7 @@ long send_file_nonblocking(int socket_fd, file_body& file, size_t max_bytes);
 // disk on the ring thread, which is what a sendfile server without the check risks every time.
 class page_cache_check {
   public:
-    bool chunk_resident(const file_body& file, size_t max_bytes, uint64_t now_ms);
+    bool chunk_resident(const file_range& file, size_t max_bytes, uint64_t now_ms);
 
   private:
     struct verdict {
@@ -44,6 +44,6 @@ class page_cache_check {
 
 // For a worker: reads the next `max_bytes` of `file` (without advancing it), which brings them
 // into the page cache. Blocks on the disk; that is the point.
-void warm_file_chunk(const file_body& file, size_t max_bytes);
+void warm_file_chunk(const file_range& file, size_t max_bytes);
 
 }  // namespace ringhttpd::io

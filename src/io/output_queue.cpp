@@ -12,7 +12,7 @@ std::string& output_queue::buffer() {
     return segments_.back().bytes;
 }
 
-void output_queue::push_file(file_body file) {
+void output_queue::push_file(file_range file) {
     output_segment seg;
     seg.file = std::move(file);
     segments_.push_back(std::move(seg));

@@ -9,15 +9,15 @@
 #include <optional>
 #include <string>
 
-#include "ringhttpd/response.hpp"
+#include "io/file_range.hpp"
 
 namespace ringhttpd::io {
 
 struct output_segment {
     // Memory segment: the bytes to send. File segment: the chunk most recently read.
     std::string bytes;
-    size_t sent = 0;                // bytes of `bytes` already sent
-    std::optional<file_body> file;  // what remains to be read of the file, if a file segment
+    size_t sent = 0;                 // bytes of `bytes` already sent
+    std::optional<file_range> file;  // what remains to be read of the file, if a file segment
 
     size_t unsent() const { return bytes.size() - sent; }
 };
@@ -27,7 +27,7 @@ class output_queue {
     // Where to append bytes: the last segment if it is in memory and not being sent right now
     // (appending could move the bytes under an in-flight send), else a new segment.
     std::string& buffer();
-    void push_file(file_body file);
+    void push_file(file_range file);
 
     bool empty() const { return segments_.empty(); }
     bool has_file() const;

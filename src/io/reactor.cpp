@@ -85,11 +85,11 @@ void reactor::init() {
     buffers_.emplace(ring_, buffer_group, options_.recv_buffers, options_.recv_buffer_size);
     wake_fd_.reset(eventfd(0, EFD_CLOEXEC));
     if (!wake_fd_) throw std::runtime_error("eventfd: " + std::string(strerror(errno)));
-    if (options_.pool && options_.wake != worker_wake::eventfd) {
+    if (options_.pool && options_.wake != wake_mode::eventfd) {
         // Probe with a completion this ring ignores.
         int err = post_to_ring(ring_.ring_fd, op_tag{op_kind::ignore}.encode());
         wake_by_msg_ring_ = err == 0;
-        if (!wake_by_msg_ring_ && options_.wake == worker_wake::msg_ring)
+        if (!wake_by_msg_ring_ && options_.wake == wake_mode::msg_ring)
             throw std::runtime_error(
                 "--worker-wake msg-ring: this kernel has no ring-less MSG_RING (Linux 6.13+): " +
                 std::string(strerror(-err)) + "; use --worker-wake eventfd or auto");
@@ -630,13 +630,13 @@ void reactor::on_send(connection& c, int result) {
     after_handler(c);
 }
 
-bool reactor::warm_file_if_cold(connection& c, const file_body& file) {
+bool reactor::warm_file_if_cold(connection& c, const file_range& file) {
     if (!options_.pool || page_cache_.chunk_resident(file, sendfile_max_chunk, now_ms_)) {
         return false;
     }
     const bool queued =
         options_.pool->try_submit([this, slot = c.slot, generation = c.generation,
-                                   file = file_body{file.fd, file.offset, file.length}] {
+                                   file = file_range{file.fd, file.offset, file.length}] {
             warm_file_chunk(file, sendfile_max_chunk);
             work_inbox::item warmed{slot, generation, nullptr, true};
             if (inbox_.post(std::move(warmed))) wake_for_work();
@@ -647,7 +647,7 @@ bool reactor::warm_file_if_cold(connection& c, const file_body& file) {
     return true;
 }
 
-bool reactor::send_file(connection& c, file_body& file) {
+bool reactor::send_file(connection& c, file_range& file) {
     long n = send_file_nonblocking(c.fd, file, sendfile_max_chunk);
     if (n > 0) return true;
     if (n == -EAGAIN) {  // the socket buffer is full: continue once it has room

@@ -22,10 +22,16 @@
 #include "io/user_data.hpp"
 #include "io/work_inbox.hpp"
 #include "io/worker_pool.hpp"
-#include "ringhttpd/config.hpp"
 #include "ringhttpd/unique_fd.hpp"
 
 namespace ringhttpd::io {
+
+// How a worker wakes the ring it hands finished work to.
+enum class wake_mode {
+    automatic,  // MSG_RING on kernels with the ring-less form (6.13+), else eventfd
+    msg_ring,
+    eventfd,
+};
 
 struct reactor_options {
     unsigned ring_entries = 1024;
@@ -45,7 +51,7 @@ struct reactor_options {
     std::atomic<size_t>* open_connections = nullptr;
     size_t max_connections = SIZE_MAX;
     worker_pool* pool = nullptr;  // shared by every ring; null: handlers run all work inline
-    worker_wake wake = worker_wake::automatic;  // how workers wake this ring
+    wake_mode wake = wake_mode::automatic;  // how workers wake this ring
 };
 
 class reactor final : private work_runner {
@@ -117,10 +123,10 @@ class reactor final : private work_runner {
     void on_send(connection& c, int result);
     void on_writable(connection& c, int result);
     // Sends what it can of the file; false when the connection must wait (or is closing).
-    bool send_file(connection& c, file_body& file);
+    bool send_file(connection& c, file_range& file);
     // Has a worker read the file's next chunk from disk when it is not all in the page cache,
     // so sendfile never waits for a disk on the ring thread. False when nothing was needed.
-    bool warm_file_if_cold(connection& c, const file_body& file);
+    bool warm_file_if_cold(connection& c, const file_range& file);
 
     stream_handler& handler_for(connection& c);  // creates the handler on first use
     void release_handler(connection& c);         // keeps an idle handler for reuse

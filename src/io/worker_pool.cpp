@@ -5,20 +5,10 @@
 #include <exception>
 
 namespace ringhttpd::io {
-namespace {
-
-// The pool whose worker is the current thread, for sleep_unless_stopping and stopping.
-thread_local worker_pool* current_pool = nullptr;
-
-}  // namespace
 
 worker_pool::worker_pool(unsigned threads, size_t queue_capacity) : capacity_(queue_capacity) {
     threads_.reserve(threads);
-    for (unsigned i = 0; i < threads; ++i)
-        threads_.emplace_back([this] {
-            current_pool = this;
-            work();
-        });
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
 
 worker_pool::~worker_pool() {
@@ -40,8 +30,7 @@ void worker_pool::work() {
         job next;
         {
             std::unique_lock lock(mutex_);
-            has_work_.wait(lock,
-                           [this] { return !queue_.empty() || finishing_ || abandoning_.load(); });
+            has_work_.wait(lock, [this] { return !queue_.empty() || finishing_ || abandoning_; });
             if (abandoning_ || queue_.empty()) return;  // finishing: only once the queue is empty
             next = std::move(queue_.front());
             queue_.pop_front();
@@ -74,25 +63,10 @@ void worker_pool::stop_threads(bool drop_queued) {
             dropped.swap(queue_);
         }
     }
+    if (drop_queued) stop_.request_stop();  // wakes jobs that wait on stop_token()
     has_work_.notify_all();
-    abandoned_.notify_all();
     for (auto& t : threads_)
         if (t.joinable()) t.join();
-}
-
-bool worker_pool::sleep_unless_stopping(std::chrono::milliseconds duration) {
-    worker_pool* pool = current_pool;
-    if (!pool) {
-        std::this_thread::sleep_for(duration);
-        return true;
-    }
-    std::unique_lock lock(pool->mutex_);
-    return !pool->abandoned_.wait_for(lock, duration, [pool] { return pool->abandoning_.load(); });
-}
-
-bool worker_pool::stopping() {
-    worker_pool* pool = current_pool;
-    return pool && pool->abandoning_.load(std::memory_order_relaxed);
 }
 
 }  // namespace ringhttpd::io

@@ -5,13 +5,12 @@
 // than letting a slow backend queue work without bound. A job reports its result itself (see
 // reactor::run_work: a per-ring inbox plus a wake through io_uring).
 
-#include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -30,18 +29,14 @@ class worker_pool {
     bool try_submit(job j);
     // Graceful: runs every queued job, then joins the threads.
     void finish();
-    // Immediate: drops queued jobs, asks running ones to stop (see sleep_unless_stopping), then
-    // joins the threads. A job that blocks without looking delays this until it returns.
+    // Immediate: drops queued jobs, asks running ones to stop (through stop_token()), then joins
+    // the threads. A job that blocks without looking delays this until it returns.
     void abandon();
 
     unsigned threads() const { return unsigned(threads_.size()); }
     size_t queue_capacity() const { return capacity_; }
-
-    // For jobs: sleeps `duration`, or less when the pool running this job is abandoned; false
-    // then. Outside a worker thread it simply sleeps.
-    static bool sleep_unless_stopping(std::chrono::milliseconds duration);
-    // For jobs: true once the pool running this job is being abandoned.
-    static bool stopping();
+    // Stop is requested when the pool is abandoned: jobs that wait or loop should look.
+    std::stop_token stop_token() const { return stop_.get_token(); }
 
   private:
     void work();
@@ -50,10 +45,10 @@ class worker_pool {
     const size_t capacity_;
     std::mutex mutex_;
     std::condition_variable has_work_;
-    std::condition_variable abandoned_;  // wakes sleep_unless_stopping
     std::deque<job> queue_;
     bool finishing_ = false;
-    std::atomic<bool> abandoning_{false};  // written under mutex_, read anywhere
+    bool abandoning_ = false;
+    std::stop_source stop_;
     std::vector<std::thread> threads_;
 };
 

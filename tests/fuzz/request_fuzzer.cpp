@@ -10,25 +10,31 @@
 #include <memory>
 #include <string_view>
 
-#include "handlers/api.hpp"
-#include "handlers/static_files.hpp"
+#include "app/api.hpp"
 #include "http/session.hpp"
+#include "ringhttpd/static_files.hpp"
 
 using namespace ringhttpd;
 
 namespace {
 
-const http::session_context& context() {
+// Ring 0's context: the file cache lives in its storage, across inputs as on a real ring.
+const context& ring_context() {
+    static ring_storage storage;
+    static const context ring{0, &storage, {}};
+    return ring;
+}
+
+const http::session_context& session_context() {
     static router routes = [] {
         router r;
-        handlers::add_builtin_routes(r);
-        auto files = std::make_shared<handlers::static_files>(RINGHTTPD_STATIC_DIR);
-        r.set_fallback([files](const request& req) { return files->serve(req); });
+        app::add_builtin_routes(r);
+        r.set_fallback(static_files(RINGHTTPD_STATIC_DIR).handler());
         return r;
     }();
     static http::session_context ctx = [] {
         http::session_context c;
-        c.routes = &routes;
+        c.dispatch = [](request& req, const context& ring) { return routes.dispatch(req, ring); };
         c.limits.max_body_size = 64 * 1024;  // small limits reach the 413/414/431 paths sooner
         c.limits.max_request_line = 1024;
         c.limits.max_header_size = 4096;
@@ -53,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint32_t seed = data[0];
     std::string_view stream(reinterpret_cast<const char*>(data + 1), size - 1);
 
-    auto s = std::make_unique<http::session>(context());
+    auto s = std::make_unique<http::session>(session_context(), ring_context());
     io::connection_control conn;
     conn.now_ms = 1000;
     while (!stream.empty() && !conn.close_after_output) {
@@ -63,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         s->on_receive(conn, stream.substr(0, n));
         stream.remove_prefix(n);
         drain(*s, conn);
-        if (s->idle() && conn.out.empty()) s = std::make_unique<http::session>(context());
+        if (s->idle() && conn.out.empty())
+            s = std::make_unique<http::session>(session_context(), ring_context());
     }
     if (conn.deadline_ms) {
         s->on_timeout(conn);

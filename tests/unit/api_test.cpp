@@ -1,10 +1,10 @@
-#include "handlers/api.hpp"
+#include "app/api.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-using namespace ringhttpd::handlers;
+using namespace ringhttpd::app;
 
 TEST(api, iso8601_includes_milliseconds_and_offset) {
     setenv("TZ", "UTC", 1);

@@ -8,7 +8,7 @@ TEST(cli, defaults_match_nginx) {
     auto o = parse_cli({});
     EXPECT_EQ(o.cfg.listen_host, "127.0.0.1");
     EXPECT_EQ(o.cfg.listen_port, 8080);
-    EXPECT_EQ(o.cfg.root, "./static");
+    EXPECT_EQ(o.root, "./static");
     EXPECT_EQ(o.cfg.client_max_body_size, 1024u * 1024u);
     EXPECT_EQ(o.cfg.threads, 0u);
 }
@@ -20,7 +20,7 @@ TEST(cli, parses_every_flag_in_both_spellings) {
                         "8k", "--shutdown-timeout", "500ms"});
     EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
     EXPECT_EQ(o.cfg.listen_port, 9000);
-    EXPECT_EQ(o.cfg.root, "/srv");
+    EXPECT_EQ(o.root, "/srv");
     EXPECT_EQ(o.cfg.threads, 4u);
     EXPECT_EQ(o.cfg.client_max_body_size, 10u * 1024 * 1024);
     EXPECT_EQ(o.cfg.max_request_line, 4096u);
@@ -101,13 +101,13 @@ TEST(cli, worker_pool_flags) {
     EXPECT_EQ(d.cfg.workers, 0u);  // automatic
     EXPECT_EQ(d.cfg.worker_queue, 1024u);
     EXPECT_EQ(d.cfg.wake, ringhttpd::worker_wake::automatic);
-    EXPECT_FALSE(d.cfg.debug_routes);
+    EXPECT_FALSE(d.debug_routes);
     auto o = parse_cli(
         {"--workers", "3", "--worker-queue=10", "--worker-wake", "eventfd", "--debug-routes"});
     EXPECT_EQ(o.cfg.workers, 3u);
     EXPECT_EQ(o.cfg.worker_queue, 10u);
     EXPECT_EQ(o.cfg.wake, ringhttpd::worker_wake::eventfd);
-    EXPECT_TRUE(o.cfg.debug_routes);
+    EXPECT_TRUE(o.debug_routes);
     EXPECT_EQ(parse_cli({"--worker-wake", "msg-ring"}).cfg.wake, ringhttpd::worker_wake::msg_ring);
     EXPECT_THROW(parse_cli({"--workers", "0"}), std::invalid_argument);
     EXPECT_THROW(parse_cli({"--worker-queue", "0"}), std::invalid_argument);
@@ -115,9 +115,9 @@ TEST(cli, worker_pool_flags) {
 }
 
 TEST(cli, open_file_cache_size) {
-    EXPECT_EQ(parse_cli({}).cfg.open_file_cache, 10'000u);
-    EXPECT_EQ(parse_cli({"--open-file-cache", "0"}).cfg.open_file_cache, 0u);  // off
-    EXPECT_EQ(parse_cli({"--open-file-cache=250000"}).cfg.open_file_cache, 250'000u);
+    EXPECT_EQ(parse_cli({}).files.open_file_cache, 10'000u);
+    EXPECT_EQ(parse_cli({"--open-file-cache", "0"}).files.open_file_cache, 0u);  // off
+    EXPECT_EQ(parse_cli({"--open-file-cache=250000"}).files.open_file_cache, 250'000u);
     EXPECT_THROW(parse_cli({"--open-file-cache", "many"}), std::invalid_argument);
     EXPECT_THROW(parse_cli({"--open-file-cache", "20000000"}), std::invalid_argument);
 }

@@ -1,4 +1,4 @@
-#include "handlers/client_limits.hpp"
+#include "http/client_limits.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,7 +17,7 @@ io::client_address ip(uint32_t n) {
 }  // namespace
 
 TEST(client_limits, rate_without_burst_allows_one_request_per_interval) {
-    handlers::client_limits limits({10.0, 0, 0});  // 10 r/s: one every 100 ms
+    http::client_limits limits({10.0, 0, 0});  // 10 r/s: one every 100 ms
     EXPECT_EQ(limits.check_request(ip(1), 1000), 0u);
     EXPECT_GT(limits.check_request(ip(1), 1000), 0u);  // at once: rejected
     EXPECT_GT(limits.check_request(ip(1), 1050), 0u);
@@ -26,7 +26,7 @@ TEST(client_limits, rate_without_burst_allows_one_request_per_interval) {
 }
 
 TEST(client_limits, burst_serves_extra_requests_at_once_then_refuses) {
-    handlers::client_limits limits({1.0, 3, 0});
+    http::client_limits limits({1.0, 3, 0});
     int allowed = 0;
     for (int i = 0; i < 10; ++i) allowed += limits.check_request(ip(1), 5000) == 0;
     EXPECT_EQ(allowed, 4);  // the first, plus a burst of 3
@@ -35,13 +35,13 @@ TEST(client_limits, burst_serves_extra_requests_at_once_then_refuses) {
 }
 
 TEST(client_limits, retry_after_reflects_slow_rates) {
-    handlers::client_limits limits({1.0 / 60, 0, 0});  // 1 r/m
+    http::client_limits limits({1.0 / 60, 0, 0});  // 1 r/m
     EXPECT_EQ(limits.check_request(ip(1), 0), 0u);
     EXPECT_EQ(limits.check_request(ip(1), 0), 60u);
 }
 
 TEST(client_limits, connections_are_counted_per_address) {
-    handlers::client_limits limits({0, 0, 2});
+    http::client_limits limits({0, 0, 2});
     EXPECT_TRUE(limits.admit(ip(1)));
     EXPECT_TRUE(limits.admit(ip(1)));
     EXPECT_FALSE(limits.admit(ip(1)));
@@ -51,13 +51,13 @@ TEST(client_limits, connections_are_counted_per_address) {
 }
 
 TEST(client_limits, memory_stays_bounded_with_many_addresses) {
-    handlers::client_limits limits({5.0, 0, 0, 1024});
+    http::client_limits limits({5.0, 0, 0, 1024});
     for (uint32_t n = 0; n < 100000; ++n) limits.check_request(ip(n), 1000);
     EXPECT_LE(limits.tracked_clients(), 1024u);
 }
 
 TEST(client_limits, clients_holding_connections_are_never_evicted) {
-    handlers::client_limits limits({0, 0, 1, 16});  // one tracked client per shard
+    http::client_limits limits({0, 0, 1, 16});  // one tracked client per shard
     ASSERT_TRUE(limits.admit(ip(7)));
     for (uint32_t n = 100; n < 5000; ++n) {
         limits.admit(ip(n));

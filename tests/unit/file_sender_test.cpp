@@ -33,7 +33,7 @@ std::shared_ptr<const unique_fd> flushed_file() {
 bool evicted(const std::shared_ptr<const unique_fd>& fd) {
     if (posix_fadvise(fd->get(), 0, 0, POSIX_FADV_DONTNEED) != 0) return false;
     io::page_cache_check fresh;
-    return !fresh.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'000);
+    return !fresh.chunk_resident(io::file_range{fd, 0, file_size}, file_size, 10'000);
 }
 
 constexpr const char* cannot_evict = "the kernel cannot tell (cachestat) or kept the pages";
@@ -42,13 +42,13 @@ constexpr const char* cannot_evict = "the kernel cannot tell (cachestat) or kept
 
 TEST(page_cache_check, remembers_a_resident_range_for_a_second_then_looks_again) {
     auto fd = flushed_file();
-    const file_body whole{fd, 0, file_size};
+    const io::file_range whole{fd, 0, file_size};
     io::page_cache_check check;
     ASSERT_TRUE(check.chunk_resident(whole, file_size, 10'000));  // just written: in the cache
 
     if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
     EXPECT_TRUE(check.chunk_resident(whole, file_size, 10'900)) << "remembered for a second";
-    EXPECT_TRUE(check.chunk_resident(file_body{fd, 4096, 8192}, file_size, 10'900))
+    EXPECT_TRUE(check.chunk_resident(io::file_range{fd, 4096, 8192}, file_size, 10'900))
         << "a part of the remembered range";
     EXPECT_FALSE(check.chunk_resident(whole, file_size, 11'000)) << "a second later: asks again";
 }
@@ -56,21 +56,21 @@ TEST(page_cache_check, remembers_a_resident_range_for_a_second_then_looks_again)
 TEST(page_cache_check, a_range_not_yet_checked_is_asked_about) {
     auto fd = flushed_file();
     io::page_cache_check check;
-    ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, 4096}, 4096, 10'000));
+    ASSERT_TRUE(check.chunk_resident(io::file_range{fd, 0, 4096}, 4096, 10'000));
     if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
-    EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, file_size, 10'001));
+    EXPECT_FALSE(check.chunk_resident(io::file_range{fd, 0, file_size}, file_size, 10'001));
 }
 
 TEST(page_cache_check, consecutive_chunks_of_a_file_are_remembered_together) {
     auto fd = flushed_file();
     io::page_cache_check check;
     const size_t half = file_size / 2;
-    ASSERT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'000));
-    ASSERT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'000));
+    ASSERT_TRUE(check.chunk_resident(io::file_range{fd, 0, file_size}, half, 10'000));
+    ASSERT_TRUE(check.chunk_resident(io::file_range{fd, off_t(half), half}, half, 10'000));
     if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
-    EXPECT_TRUE(check.chunk_resident(file_body{fd, 0, file_size}, half, 10'500));
-    EXPECT_TRUE(check.chunk_resident(file_body{fd, off_t(half), half}, half, 10'500));
-    EXPECT_FALSE(check.chunk_resident(file_body{fd, 0, file_size}, half, 11'000));
+    EXPECT_TRUE(check.chunk_resident(io::file_range{fd, 0, file_size}, half, 10'500));
+    EXPECT_TRUE(check.chunk_resident(io::file_range{fd, off_t(half), half}, half, 10'500));
+    EXPECT_FALSE(check.chunk_resident(io::file_range{fd, 0, file_size}, half, 11'000));
 }
 
 TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advances_the_file) {
@@ -81,7 +81,7 @@ TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advanc
     int small = 4096;
     ASSERT_EQ(setsockopt(ours.get(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
 
-    file_body body{fd, 0, file_size};
+    io::file_range body{fd, 0, file_size};
     long sent = 0, n;
     while ((n = io::send_file_nonblocking(ours.get(), body, file_size)) > 0) sent += n;
     EXPECT_EQ(n, -EAGAIN) << "the peer reads nothing: the call must return, not wait";

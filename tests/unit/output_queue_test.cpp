@@ -28,7 +28,7 @@ TEST(output_queue, never_appends_to_bytes_being_sent) {
 TEST(output_queue, a_file_segment_splits_the_bytes_around_it) {
     io::output_queue q;
     q.buffer() += "head";
-    q.push_file(file_body{std::make_shared<unique_fd>(), 0, 100});
+    q.push_file(io::file_range{std::make_shared<unique_fd>(), 0, 100});
     q.buffer() += "next";
     EXPECT_TRUE(q.has_file());
     EXPECT_EQ(q.front().bytes, "head");

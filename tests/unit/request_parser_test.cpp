@@ -32,7 +32,8 @@ TEST(request_parser, parses_a_request_split_at_every_byte) {
         ASSERT_EQ(feed_in_steps(p, raw, step, total), result::request_ready) << step;
         EXPECT_EQ(total, raw.size());
         const auto& req = p.current();
-        EXPECT_EQ(req.method, "POST");
+        EXPECT_EQ(req.method, ringhttpd::http_method::post);
+        EXPECT_EQ(req.method_name, "POST");
         EXPECT_EQ(req.target, "/api/echo?x=1");
         EXPECT_EQ(req.path, "/api/echo");
         EXPECT_EQ(req.query, "x=1");

@@ -9,8 +9,7 @@ using namespace ringhttpd;
 TEST(response_writer, a_shared_body_is_sent_and_counted) {
     io::output_queue out;
     response res;
-    res.shared_body = std::make_shared<const std::string>("cached bytes");
-    res.body = "ignored";
+    res.body = std::make_shared<const std::string>("cached bytes");
     http::write_response(out, std::move(res), {});
     const std::string& bytes = out.front().bytes;
     EXPECT_NE(bytes.find("Content-Length: 12\r\n"), std::string::npos);
@@ -24,10 +23,8 @@ TEST(response_writer, huge_multipart_file_ranges_reserve_no_memory_for_themselve
     response res;
     res.status = 206;
     const auto fd = std::make_shared<const unique_fd>();
-    res.parts.push_back({"--b\r\n\r\n", std::nullopt});
-    res.parts.push_back({"", file_body{fd, 0, uint64_t(1) << 40}});
-    res.parts.push_back({"\r\n--b\r\n\r\n", std::nullopt});
-    res.parts.push_back({"", file_body{fd, 1, uint64_t(1) << 40}});
+    res.body = std::vector<body_part>{"--b\r\n\r\n", file_body{fd, 0, uint64_t(1) << 40},
+                                      "\r\n--b\r\n\r\n", file_body{fd, 1, uint64_t(1) << 40}};
     http::write_response(out, std::move(res), {});
     EXPECT_LT(out.front().bytes.capacity(), size_t(64 * 1024));
     EXPECT_NE(out.front().bytes.find("Content-Length: 2199023255568\r\n"), std::string::npos);

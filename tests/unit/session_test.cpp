@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "handlers/api.hpp"
+#include "app/api.hpp"
 
 using namespace ringhttpd;
 
@@ -13,13 +13,14 @@ namespace {
 struct session_fixture {
     router routes;
     http::session_context ctx;
-    http::session s{ctx};
+    ring_storage storage;
+    context ring{0, &storage, {}};
+    http::session s{init(), ring};
     io::connection_control conn;
 
-    session_fixture() : s(init()) {}
     const http::session_context& init() {
-        handlers::add_builtin_routes(routes);
-        ctx.routes = &routes;
+        app::add_builtin_routes(routes);
+        ctx.dispatch = [this](request& req, const context& c) { return routes.dispatch(req, c); };
         return ctx;
     }
     // Everything queued so far, as bytes (file segments are not expected here).

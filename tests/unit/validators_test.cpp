@@ -10,9 +10,10 @@ using namespace ringhttpd::handlers;
 namespace {
 
 request with(std::initializer_list<std::pair<std::string, std::string>> headers,
-             std::string method = "GET") {
+             http_method method = http_method::get) {
     request r;
-    r.method = std::move(method);
+    r.method = method;
+    r.method_name = method_name(method);
     r.path = "/f";
     for (auto& h : headers) r.headers.emplace_back(h.first, h.second);
     return r;
@@ -61,8 +62,9 @@ TEST(validators, if_none_match_wins_over_if_modified_since) {
                   with({{"If-None-Match", "\"x\""}, {"If-Modified-Since", modified_text}}), etag,
                   modified),
               precondition::proceed);
-    EXPECT_EQ(evaluate_preconditions(with({{"If-None-Match", etag}}, "POST"), etag, modified),
-              precondition::failed);
+    EXPECT_EQ(
+        evaluate_preconditions(with({{"If-None-Match", etag}}, http_method::post), etag, modified),
+        precondition::failed);
 }
 
 TEST(validators, if_modified_since_compares_seconds_and_ignores_bad_dates) {
@@ -116,7 +118,7 @@ TEST(validators, a_handler_answer_meets_if_match_and_if_none_match_by_its_etag) 
     // If-None-Match: a weak match gives 304 with the 200's headers and no body.
     response res = apply_etag_preconditions(answer("\"v1\""), std::nullopt, "W/\"v1\"");
     EXPECT_EQ(res.status, 304);
-    EXPECT_EQ(res.body, "");
+    EXPECT_EQ(res.body_text(), "");
     EXPECT_EQ(res.content_type, "");
     EXPECT_EQ(res.headers.size(), 2u);
     EXPECT_EQ(apply_etag_preconditions(answer("\"v1\""), std::nullopt, "\"v2\"").status, 200);

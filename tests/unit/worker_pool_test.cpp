@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 
 using ringhttpd::io::worker_pool;
 using namespace std::chrono_literals;
@@ -29,18 +31,22 @@ TEST(worker_pool, runs_jobs_and_refuses_beyond_the_queue_capacity) {
     EXPECT_FALSE(pool.try_submit([] {}));  // finished pools take nothing
 }
 
-TEST(worker_pool, abandon_drops_queued_jobs_and_cuts_sleeps_short) {
+TEST(worker_pool, abandon_drops_queued_jobs_and_stops_running_ones) {
     worker_pool pool(1, 8);
     std::promise<bool> slept;
     std::promise<void> started;
-    ASSERT_TRUE(pool.try_submit([&] {
+    ASSERT_TRUE(pool.try_submit([&, stop = pool.stop_token()] {
         started.set_value();
-        slept.set_value(worker_pool::sleep_unless_stopping(10s));
+        std::mutex mutex;
+        std::condition_variable_any woken;
+        std::unique_lock lock(mutex);
+        // True only if the whole 10 s passed without a stop request.
+        slept.set_value(!woken.wait_for(lock, stop, 10s, [&] { return stop.stop_requested(); }));
     }));
     std::atomic<int> ran{0};
     for (int i = 0; i < 4; ++i) ASSERT_TRUE(pool.try_submit([&] { ++ran; }));
-    // The one worker holds the sleeping job, so the other four wait in the queue. (An abandon
-    // that comes before the sleep begins still cuts it short: the sleep checks first.)
+    // The one worker holds the waiting job, so the other four wait in the queue. (An abandon
+    // that comes before the wait begins still ends it: the wait checks first.)
     started.get_future().wait();
     const auto start = std::chrono::steady_clock::now();
     pool.abandon();

@@ -1,13 +1,11 @@
-#include "handlers/debug.hpp"
+#include "app/debug.hpp"
 
 #include <charconv>
 #include <chrono>
 #include <optional>
 #include <string>
 
-#include "io/worker_pool.hpp"
-
-namespace ringhttpd::handlers {
+namespace ringhttpd::app {
 namespace {
 
 constexpr uint64_t max_debug_ms = 10'000;
@@ -28,23 +26,22 @@ response bad_ms() {
                                    std::to_string(max_debug_ms) + "\n");
 }
 
-response delay(const request& req) {
+response delay(const request& req, const context& ctx) {
     auto ms = milliseconds_param(req);
     if (!ms) return bad_ms();
     // Cut short when the server stops at once (SIGTERM), so a sleeping worker never holds up
     // the exit.
-    if (!io::worker_pool::sleep_unless_stopping(std::chrono::milliseconds(*ms)))
-        return response::error(503);
+    if (!sleep_unless_stopped(ctx, std::chrono::milliseconds(*ms))) return response::error(503);
     return response::text(200, "slept " + std::to_string(*ms) + " ms\n");
 }
 
-response spin(const request& req) {
+response spin(const request& req, const context& ctx) {
     auto ms = milliseconds_param(req);
     if (!ms) return bad_ms();
     using clock = std::chrono::steady_clock;
     const auto until = clock::now() + std::chrono::milliseconds(*ms);
     uint64_t rounds = 0;
-    while (clock::now() < until && !io::worker_pool::stopping()) ++rounds;
+    while (clock::now() < until && !ctx.stop.stop_requested()) ++rounds;
     return response::text(
         200, "spun " + std::to_string(*ms) + " ms (" + std::to_string(rounds) + " rounds)\n");
 }
@@ -62,4 +59,4 @@ void add_debug_routes(router& routes) {
     routes.add("GET", "/debug/pooled", tiny, runs_on::worker_pool);
 }
 
-}  // namespace ringhttpd::handlers
+}  // namespace ringhttpd::app

@@ -8,8 +8,8 @@
 
 #include "ringhttpd/router.hpp"
 
-namespace ringhttpd::handlers {
+namespace ringhttpd::app {
 
 void add_debug_routes(router& routes);
 
-}  // namespace ringhttpd::handlers
+}  // namespace ringhttpd::app

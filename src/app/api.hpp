@@ -7,7 +7,7 @@
 
 #include "ringhttpd/router.hpp"
 
-namespace ringhttpd::handlers {
+namespace ringhttpd::app {
 
 void add_builtin_routes(router& routes);
 
@@ -17,4 +17,4 @@ std::string iso8601_local(std::time_t seconds,
 size_t json_nesting_depth(std::string_view text);  // deepest [ or { outside strings
 std::string echo_json(std::string_view body);      // {"echo":...}
 
-}  // namespace ringhttpd::handlers
+}  // namespace ringhttpd::app

@@ -14,7 +14,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "handlers/client_limits.hpp"
+#include "http/client_limits.hpp"
 #include "http/session.hpp"
 #include "io/listener.hpp"
 #include "io/reactor.hpp"
@@ -57,15 +57,36 @@ void pin_current_thread(int cpu) {
         spdlog::warn("could not pin ring thread to CPU {}: {}", cpu, strerror(err));
 }
 
+io::wake_mode wake_mode_of(worker_wake wake) {
+    switch (wake) {
+        case worker_wake::msg_ring:
+            return io::wake_mode::msg_ring;
+        case worker_wake::eventfd:
+            return io::wake_mode::eventfd;
+        case worker_wake::automatic:
+            break;
+    }
+    return io::wake_mode::automatic;
+}
+
+// What the handlers on one ring share: its storage, and the context that points to it.
+struct ring_state {
+    ring_storage storage;
+    context handler_context;
+};
+
 }  // namespace
 
 struct server::impl {
     config cfg;
     router routes;
     http::session_context session_ctx;
-    std::unique_ptr<handlers::client_limits> limits;  // shared by every ring
-    std::atomic<size_t> open_connections{0};          // shared by every ring
+    std::unique_ptr<http::client_limits> limits;  // shared by every ring
+    std::atomic<size_t> open_connections{0};      // shared by every ring
     size_t max_connections = 0;
+    // Declared before the reactors, whose sessions point to them, and before the pool, whose
+    // work may use what the storage holds.
+    std::vector<std::unique_ptr<ring_state>> rings;
     std::vector<std::unique_ptr<io::reactor>> reactors;
     std::vector<std::thread> threads;
     // Declared after the reactors, so destroyed before them: workers post into their inboxes.
@@ -77,7 +98,9 @@ struct server::impl {
 server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
     impl_->cfg = std::move(cfg);
     impl_->routes = std::move(routes);
-    impl_->session_ctx.routes = &impl_->routes;
+    impl_->session_ctx.dispatch = [routes = &impl_->routes](request& req, const context& ctx) {
+        return routes->dispatch(req, ctx);
+    };
     const config& c = impl_->cfg;
     http::session_context& ctx = impl_->session_ctx;
     ctx.limits = {c.max_request_line, c.max_header_size, c.client_max_body_size};
@@ -88,11 +111,11 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
     ctx.security_headers = c.security_headers;
     ctx.server_tokens = c.server_tokens;
     if (c.limit_req_rate > 0 || c.limit_conn > 0) {
-        handlers::client_limit_config limit_cfg;
+        http::client_limit_config limit_cfg;
         limit_cfg.rate_per_s = c.limit_req_rate;
         limit_cfg.burst = c.limit_req_burst;
         limit_cfg.max_connections = c.limit_conn;
-        impl_->limits = std::make_unique<handlers::client_limits>(limit_cfg);
+        impl_->limits = std::make_unique<http::client_limits>(limit_cfg);
         if (c.limit_req_rate > 0) ctx.rate_limit = impl_->limits.get();
         ctx.rate_limit_status = c.limit_req_status;
     }
@@ -117,7 +140,7 @@ void server::start() {
 
     io::reactor_options options;
     options.pool = impl_->pool.get();
-    options.wake = cfg.wake;
+    options.wake = wake_mode_of(cfg.wake);
     options.ring_entries = cfg.ring_entries;
     options.recv_buffers = cfg.recv_buffers;
     options.recv_buffer_size = cfg.recv_buffer_size;
@@ -130,13 +153,17 @@ void server::start() {
     options.open_connections = &impl_->open_connections;
     options.max_connections = impl_->max_connections;
     if (cfg.limit_conn > 0) options.gate = impl_->limits.get();
-    const http::session_context* ctx = &impl_->session_ctx;
-    auto factory = [ctx]() -> std::unique_ptr<io::stream_handler> {
-        return std::make_unique<http::session>(*ctx);
-    };
-    for (unsigned i = 0; i < count; ++i)
+    const http::session_context* shared = &impl_->session_ctx;
+    for (unsigned i = 0; i < count; ++i) {
+        auto& ring = *impl_->rings.emplace_back(std::make_unique<ring_state>());
+        ring.handler_context = {i, &ring.storage, impl_->pool->stop_token()};
+        const context* ring_ctx = &ring.handler_context;
+        auto factory = [shared, ring_ctx]() -> std::unique_ptr<io::stream_handler> {
+            return std::make_unique<http::session>(*shared, *ring_ctx);
+        };
         impl_->reactors.push_back(
             std::make_unique<io::reactor>(std::move(listeners[i]), options, factory));
+    }
 
     std::vector<std::future<void>> ready;
     for (unsigned i = 0; i < count; ++i) {
@@ -183,12 +210,12 @@ std::string server::describe() const {
                            : cfg.listen_host;
     return fmt::format(
         "listening on http://{}:{} threads={} workers={} worker_queue={} worker_wake={} "
-        "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={} root={}",
+        "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={}",
         host, impl_->port, impl_->reactors.size(), impl_->pool->threads(),
         impl_->pool->queue_capacity(),
         impl_->reactors.front()->wakes_by_msg_ring() ? "msg_ring" : "eventfd",
         impl_->max_connections, io::describe_flags(impl_->ring.flags), cfg.recv_buffers,
-        cfg.recv_buffer_size, io::describe_features(impl_->ring), cfg.root);
+        cfg.recv_buffer_size, io::describe_features(impl_->ring));
 }
 
 void server::stop() {

@@ -1,11 +1,11 @@
-#include "handlers/api.hpp"
+#include "app/api.hpp"
 
 #include <time.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-namespace ringhttpd::handlers {
+namespace ringhttpd::app {
 namespace {
 
 using nlohmann::json;
@@ -92,4 +92,4 @@ void add_builtin_routes(router& routes) {
     routes.add("GET", "/hello/{name}", hello_name);
 }
 
-}  // namespace ringhttpd::handlers
+}  // namespace ringhttpd::app

@@ -1,9 +1,9 @@
-#include "handlers/client_limits.hpp"
+#include "http/client_limits.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace ringhttpd::handlers {
+namespace ringhttpd::http {
 
 client_limits::client_limits(client_limit_config config)
     : config_(config), per_shard_capacity_(std::max<size_t>(1, config.max_clients / shard_count)) {}
@@ -86,4 +86,4 @@ size_t client_limits::tracked_clients() {
     return n;
 }
 
-}  // namespace ringhttpd::handlers
+}  // namespace ringhttpd::http

@@ -49,7 +49,7 @@ struct etag_conditions {
 
     static etag_conditions of(const request& req) {
         etag_conditions c;
-        if (req.method != "GET" && req.method != "HEAD") return c;
+        if (req.method != http_method::get && req.method != http_method::head) return c;
         if (auto v = req.header("If-Match")) c.if_match.emplace(*v);
         if (auto v = req.header("If-None-Match")) c.if_none_match.emplace(*v);
         return c;
@@ -60,14 +60,15 @@ struct etag_conditions {
     }
 };
 
-route_result run_handler(const staged_handler& fn, const request& req, etag_conditions conditions) {
-    route_result result = guarded(req.method, req.path, [&] { return fn(req); });
+route_result run_handler(const staged_handler& fn, const request& req, const context& ctx,
+                         etag_conditions conditions) {
+    route_result result = guarded(req.method_name, req.path, [&] { return fn(req, ctx); });
     if (auto* work = std::get_if<blocking_work>(&result)) {
         // The request is gone when the work runs: keep what the log line and the conditions
         // need.
-        return blocking_work([work = std::move(*work), method = req.method, path = req.path,
-                              conditions = std::move(conditions)] {
-            return conditions.apply(guarded(method, path, work));
+        return blocking_work([work = std::move(*work), method = req.method_name, path = req.path,
+                              conditions = std::move(conditions)](const context& pool_ctx) {
+            return conditions.apply(guarded(method, path, [&] { return work(pool_ctx); }));
         });
     }
     return conditions.apply(std::move(std::get<response>(result)));
@@ -81,22 +82,26 @@ void append_allowed(std::string& allow, std::string_view method) {
 
 }  // namespace
 
-response finish_here(route_result result) {
-    if (auto* work = std::get_if<blocking_work>(&result)) return (*work)();
-    return std::move(std::get<response>(result));
-}
-
-void router::add(std::string_view method, std::string_view pattern, handler h, runs_on where) {
+void router::add_route(http_method method, std::string_view name, std::string_view pattern,
+                       handler h, runs_on where) {
     auto shared = std::make_shared<const handler>(std::move(h));
     staged_handler fn;
     if (where == runs_on::ring) {
-        fn = [shared](const request& req) -> route_result { return (*shared)(req); };
+        fn = [shared](const request& req, const context& ctx) -> route_result {
+            return (*shared)(req, ctx);
+        };
     } else {
-        fn = [shared](const request& req) -> route_result {
-            return blocking_work([shared, req] { return (*shared)(req); });
+        fn = [shared](const request& req, const context&) -> route_result {
+            return blocking_work(
+                [shared, req](const context& pool_ctx) { return (*shared)(req, pool_ctx); });
         };
     }
-    routes_.push_back({std::string(method), split_segments(pattern), std::move(fn)});
+    routes_.push_back({method, std::string(name), split_segments(pattern), std::move(fn)});
+}
+
+bool router::route::answers(const request& req) const {
+    if (method == http_method::other) return method_name == req.method_name;
+    return method == req.method || (method == http_method::get && req.method == http_method::head);
 }
 
 bool router::matches(const route& r, const std::vector<std::string>& segments, request* req) {
@@ -115,12 +120,17 @@ bool router::matches(const route& r, const std::vector<std::string>& segments, r
 
 std::string router::methods() const {
     std::string allow = "GET, HEAD";
-    for (const route& r : routes_) append_allowed(allow, r.method);
+    for (const route& r : routes_) append_allowed(allow, r.method_name);
     append_allowed(allow, "OPTIONS");
     return allow;
 }
 
-route_result router::dispatch(request& req) const {
+route_result router::dispatch(request& req, const context& ctx) const {
+    if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
+        response res;
+        res.headers.emplace_back("Allow", methods());
+        return res;
+    }
     // Segments are decoded one by one, so an encoded '/' stays inside its segment.
     std::vector<std::string> segments = split_segments(req.path);
     for (auto& seg : segments) {
@@ -133,10 +143,9 @@ route_result router::dispatch(request& req) const {
     for (const route& r : routes_) {
         req.params.clear();
         if (!matches(r, segments, &req)) continue;
-        if (r.method == req.method || (r.method == "GET" && req.method == "HEAD"))
-            return run_handler(r.fn, req, etag_conditions::of(req));
-        append_allowed(allow, r.method);
-        if (r.method == "GET") append_allowed(allow, "HEAD");
+        if (r.answers(req)) return run_handler(r.fn, req, ctx, etag_conditions::of(req));
+        append_allowed(allow, r.method_name);
+        if (r.method == http_method::get) append_allowed(allow, "HEAD");
     }
     req.params.clear();
     if (!allow.empty()) {
@@ -145,12 +154,12 @@ route_result router::dispatch(request& req) const {
         return res;
     }
     if (!fallback_) return response::error(404);
-    if (req.method != "GET" && req.method != "HEAD") {
+    if (req.method != http_method::get && req.method != http_method::head) {
         response res = response::error(405);
         res.headers.emplace_back("Allow", "GET, HEAD");
         return res;
     }
-    return run_handler(fallback_, req, {});
+    return run_handler(fallback_, req, ctx, {});
 }
 
 }  // namespace ringhttpd

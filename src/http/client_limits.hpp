@@ -14,7 +14,7 @@
 #include "http/session.hpp"
 #include "io/connection_gate.hpp"
 
-namespace ringhttpd::handlers {
+namespace ringhttpd::http {
 
 struct client_limit_config {
     double rate_per_s = 0;  // 0: no request limit
@@ -59,4 +59,4 @@ class client_limits final : public io::connection_gate, public http::request_gat
     std::array<shard, shard_count> shards_;
 };
 
-}  // namespace ringhttpd::handlers
+}  // namespace ringhttpd::http

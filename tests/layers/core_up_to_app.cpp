@@ -1,0 +1,2 @@
+// Must not compile against the core view: the app is above it.
+#include "app/cli.hpp"

@@ -1,0 +1,2 @@
+// Must not compile against the http view: the router is above it.
+#include "ringhttpd/router.hpp"

@@ -1,0 +1,2 @@
+// Must not compile against the io view: io is below http.
+#include "http/session.hpp"
