@@ -22,5 +22,6 @@ install(FILES ${PROJECT_BINARY_DIR}/ringhttpdConfig.cmake
               ${PROJECT_BINARY_DIR}/ringhttpdConfigVersion.cmake
         DESTINATION ${RINGHTTPD_CMAKE_DIR})
 
+file(RELATIVE_PATH RINGHTTPD_PC_TO_PREFIX /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
 configure_file(cmake/ringhttpd.pc.in ${PROJECT_BINARY_DIR}/ringhttpd.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/ringhttpd.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

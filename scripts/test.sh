@@ -12,6 +12,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 scripts/build.sh release
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+# The library as embedders get it: installed, then examples/embed built against it and run.
+scripts/example-check.sh build
 
 if [ "${1:-}" != "--quick" ]; then
   scripts/build.sh sanitize

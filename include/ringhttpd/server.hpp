@@ -21,9 +21,11 @@ class server {
     uint16_t port() const;         // the port actually bound (useful with port 0)
     std::string describe() const;  // the startup summary: address, threads, ring setup, features
 
-    void stop();   // fast: close everything now
+    // stop() and drain() may be called from any thread, e.g. one that handles signals.
+    void stop();   // fast: close everything now; pooled work sees context::stop
     void drain();  // graceful: stop accepting, finish in-flight requests, close idle connections
-    void wait();   // until every ring thread has exited
+    // Until every ring thread has exited; then closes every socket, the listeners too.
+    void wait();
 
   private:
     struct impl;

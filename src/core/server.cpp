@@ -8,6 +8,7 @@
 #include <atomic>
 #include <exception>
 #include <future>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -93,6 +94,9 @@ struct server::impl {
     std::unique_ptr<io::worker_pool> pool;
     uint16_t port = 0;
     io::ring_info ring;
+    bool wakes_by_msg_ring = false;
+    // stop() and drain() may come from any thread while wait() tears the reactors down.
+    std::mutex reactors_mutex;
 };
 
 server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
@@ -197,6 +201,7 @@ void server::start() {
         std::rethrow_exception(failure);
     }
     impl_->ring = impl_->reactors.front()->info();
+    impl_->wakes_by_msg_ring = impl_->reactors.front()->wakes_by_msg_ring();
 }
 
 uint16_t server::port() const {
@@ -211,19 +216,22 @@ std::string server::describe() const {
     return fmt::format(
         "listening on http://{}:{} threads={} workers={} worker_queue={} worker_wake={} "
         "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={}",
-        host, impl_->port, impl_->reactors.size(), impl_->pool->threads(),
-        impl_->pool->queue_capacity(),
-        impl_->reactors.front()->wakes_by_msg_ring() ? "msg_ring" : "eventfd",
+        host, impl_->port, impl_->rings.size(), impl_->pool->threads(),
+        impl_->pool->queue_capacity(), impl_->wakes_by_msg_ring ? "msg_ring" : "eventfd",
         impl_->max_connections, io::describe_flags(impl_->ring.flags), cfg.recv_buffers,
         cfg.recv_buffer_size, io::describe_features(impl_->ring));
 }
 
 void server::stop() {
-    for (auto& r : impl_->reactors) r->request_stop();
+    {
+        std::lock_guard lock(impl_->reactors_mutex);
+        for (auto& r : impl_->reactors) r->request_stop();
+    }
     if (impl_->pool) impl_->pool->abandon();  // queued work is dropped, sleeps are cut short
 }
 
 void server::drain() {
+    std::lock_guard lock(impl_->reactors_mutex);
     for (auto& r : impl_->reactors) r->request_drain();
 }
 
@@ -232,6 +240,10 @@ void server::wait() {
         if (t.joinable()) t.join();
     // The rings are done (a drain waited for every pending result): nothing is queued now.
     if (impl_->pool) impl_->pool->finish();
+    // Closes every socket, the listeners too: once wait() returns, clients see the server gone
+    // rather than a connection that never answers.
+    std::lock_guard lock(impl_->reactors_mutex);
+    impl_->reactors.clear();
 }
 
 }  // namespace ringhttpd

@@ -65,6 +65,7 @@ void worker_pool::stop_threads(bool drop_queued) {
     }
     if (drop_queued) stop_.request_stop();  // wakes jobs that wait on stop_token()
     has_work_.notify_all();
+    std::lock_guard joining(join_mutex_);  // finish() and abandon() may race (server::stop)
     for (auto& t : threads_)
         if (t.joinable()) t.join();
 }

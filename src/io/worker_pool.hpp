@@ -49,6 +49,7 @@ class worker_pool {
     bool finishing_ = false;
     bool abandoning_ = false;
     std::stop_source stop_;
+    std::mutex join_mutex_;
     std::vector<std::thread> threads_;
 };
 
