@@ -249,6 +249,9 @@ TEST(conformance, expectations) {
     // HTTP/1.0 gets no 100 (Continue): its expectation is ignored.
     client c(server.port());
     c.send("POST /api/echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    // The client waits for a 100 before sending the body, as a real one would: a server that
+    // sent one would have it read below as the answer. (Not a wait for the server: were the
+    // head and body read together, the test would pass for any server.)
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     c.send("abc");
     auto res = c.read_response();
@@ -394,6 +397,8 @@ TEST(conformance, a_close_answer_reaches_a_client_that_keeps_sending) {
     int small = 4096;
     setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     c.send("GET /big.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    // The client's pauses below are the behaviour under test (it keeps sending, reads late and
+    // slowly); a correct server delivers the whole answer however they turn out.
     std::atomic<bool> done{false};
     std::thread sender([&] {
         const std::string more = get("/big.txt");

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -82,6 +83,31 @@ int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
 }
 
 }  // namespace
+
+bool wait_until(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done,
+                const std::string& what, std::source_location caller) {
+    const auto start = std::chrono::steady_clock::now();
+    auto pause = std::chrono::milliseconds(1);
+    while (!done()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            const auto waited =
+                std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count();
+            ADD_FAILURE_AT(caller.file_name(), int(caller.line()))
+                << "gave up after " << waited << " ms waiting until " << what;
+            return false;
+        }
+        std::this_thread::sleep_for(
+            std::min(pause, std::chrono::ceil<std::chrono::milliseconds>(deadline - now)));
+        pause = std::min(pause * 2, std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& done,
+                const std::string& what, std::source_location caller) {
+    return wait_until(std::chrono::steady_clock::now() + timeout, done, what, caller);
+}
 
 server_process::server_process(std::vector<std::string> extra_args, std::string root,
                                process_limits limits) {

@@ -6,14 +6,33 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace e2e {
+
+// How long a test waits for something that should happen promptly (a worker takes a job, the
+// server sees a close): generous, for a loaded machine under ThreadSanitizer. A passing test
+// waits only as long as the event takes.
+inline constexpr std::chrono::seconds patience{20};
+
+// Tests wait for an event they can observe, never for a fixed time they hope is long enough.
+// wait_until polls `done` with a short backoff (1 ms, doubling up to 20 ms) until it returns
+// true or `deadline` passes. On timeout it fails the calling test with a message naming `what`
+// and the caller's line, and returns false: ASSERT_TRUE(wait_until(...)) stops the test there.
+bool wait_until(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done,
+                const std::string& what,
+                std::source_location caller = std::source_location::current());
+// The same with a deadline `timeout` from now.
+bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& done,
+                const std::string& what,
+                std::source_location caller = std::source_location::current());
 
 // How the child process is set up before it runs the server binary.
 struct process_limits {

@@ -1,10 +1,10 @@
 // Signals, graceful drain and startup errors of the real binary.
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 
 #include <memory>
-#include <thread>
 
 #include "harness.hpp"
 
@@ -29,6 +29,7 @@ TEST(lifecycle, sigquit_drains_in_flight_requests_and_closes_idle_connections) {
     root.write("big.bin", big);
     root.write("index.html", "home");
     server_process server({}, root.path());
+    const size_t descriptors_before = open_descriptors(server.pid());
 
     // Idle keep-alive connections: closed by the drain.
     std::vector<std::unique_ptr<client>> idle;
@@ -45,10 +46,23 @@ TEST(lifecycle, sigquit_drains_in_flight_requests_and_closes_idle_connections) {
     // A large download in progress that the client reads slowly.
     client downloader(server.port());
     downloader.send(get("/big.bin"));
-    std::this_thread::sleep_for(200ms);
+    // The signal must find every connection accepted (the drain closes the listener, and a
+    // connection still in its backlog would be lost) and the download started: its first bytes
+    // have arrived, and the server holds the 41 sockets and the open file.
+    pollfd first_bytes{downloader.fd(), POLLIN, 0};
+    ASSERT_EQ(poll(&first_bytes, 1, int(std::chrono::milliseconds(patience).count())), 1);
+    ASSERT_TRUE(wait_until(
+        patience,
+        [&] {
+            return open_descriptors(server.pid()) ==
+                   descriptors_before + idle.size() + partial.size() + 2;
+        },
+        "the server has accepted every connection"));
 
     server.signal(SIGQUIT);
-    std::this_thread::sleep_for(200ms);
+    // The drain has begun once it closes the idle connections (on both rings: 20 connections
+    // are all but certain to land on each).
+    for (auto& c : idle) EXPECT_TRUE(c->closed_by_peer(patience));
     for (size_t i = 0; i < partial.size(); ++i) {
         partial[i]->send("\r\n");
         auto res = partial[i]->read_response();
@@ -61,7 +75,6 @@ TEST(lifecycle, sigquit_drains_in_flight_requests_and_closes_idle_connections) {
     auto download = downloader.read_response();
     ASSERT_TRUE(download);
     EXPECT_TRUE(download->body == big);
-    for (auto& c : idle) EXPECT_TRUE(c->closed_by_peer());
 
     EXPECT_EQ(server.wait_exit(10s), 0);
     // No new connections are accepted after the drain began.

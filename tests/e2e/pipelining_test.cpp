@@ -41,6 +41,7 @@ TEST(pipelining, a_request_sent_one_byte_per_write_is_answered) {
     server_process server;
     client c(server.port());
     std::string req = "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n\"bytes\"";
+    // The pauses make the server read the request a byte at a time (or a few: any split works).
     for (char ch : req) {
         c.send(std::string(1, ch));
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -59,6 +60,8 @@ TEST(pipelining, a_body_split_across_many_writes_arrives_whole) {
     c.send(
         "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n");
+    // The pauses split the body across the server's reads (however they turn out, it must
+    // arrive whole).
     for (size_t i = 0; i < body.size(); i += 333) {
         c.send(body.substr(i, 333));
         std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -141,6 +141,9 @@ TEST(static_files, cached_files_that_change_or_disappear_are_noticed_within_a_se
     };
     EXPECT_EQ(body(), "200 version one");
     EXPECT_EQ(body(), "200 version one");  // now from the cache
+    // The server looks at a cached file again in a later second than it last did; each pause
+    // waits that out (and gives the rewrite a new mtime second). The waiting is what the test is
+    // about: a loaded machine only makes the pauses longer, which changes nothing.
     const auto pause = std::chrono::milliseconds(1100);
 
     root.write("page.html", "version two, longer");  // rewritten in place

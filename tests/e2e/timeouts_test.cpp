@@ -29,7 +29,7 @@ TEST(timeouts, a_request_head_dribbled_too_slowly_gets_408_counted_from_its_firs
     // One byte every 200 ms: each read arrives well within the timeout, the whole head does not.
     std::thread dribbler([&c] {
         for (int i = 0; i < 8; ++i) {
-            std::this_thread::sleep_for(200ms);
+            std::this_thread::sleep_for(200ms);  // the slow client is the point of the test
             try {
                 c.send("a");
             } catch (const std::exception&) {
@@ -51,7 +51,8 @@ TEST(timeouts, a_body_that_stalls_gets_408) {
     server_process server({"--client-body-timeout", "500ms"});
     client c(server.port());
     c.send("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12");
-    // Reads 300 ms apart keep the body alive...
+    // Reads 300 ms apart keep the body alive... (These pauses are the slow client under test. Were
+    // one stretched past 500 ms on a loaded machine, the 408 would only come sooner.)
     std::this_thread::sleep_for(300ms);
     c.send("34");
     std::this_thread::sleep_for(300ms);
@@ -84,19 +85,23 @@ TEST(timeouts, a_connection_that_never_sends_is_closed_after_the_header_timeout)
 
 TEST(timeouts, a_client_that_stops_reading_is_dropped_after_the_send_timeout) {
     temp_dir root;
-    server_process server({"--send-timeout", "500ms"}, big_body_root(root));
+    // A second: the test must see the server holding the connection before it lets go.
+    server_process server({"--send-timeout", "1s"}, big_body_root(root));
     const size_t descriptors_before = open_descriptors(server.pid());
     client c(server.port());
     int small = 4096;
     setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     c.send(get("/big.bin"));
-    std::this_thread::sleep_for(300ms);
-    EXPECT_EQ(open_descriptors(server.pid()), descriptors_before + 2);  // socket and file
+    // While it sends, the server holds the socket and the file.
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return open_descriptors(server.pid()) == descriptors_before + 2; },
+        "the server holds the socket and the file"));
     // The client reads nothing: the server's send makes no progress and it lets go. (The
     // kernel still delivers what it had queued, so the client would see the end only later.)
-    std::this_thread::sleep_for(1200ms);
     // The socket is closed; the file stays open in the ring's open-file cache.
-    EXPECT_EQ(open_descriptors(server.pid()), descriptors_before + 1);
+    EXPECT_TRUE(wait_until(
+        patience, [&] { return open_descriptors(server.pid()) == descriptors_before + 1; },
+        "the server closes the socket of the client that stopped reading"));
     // The server is fine and serves others.
     client other(server.port());
     ASSERT_TRUE(other.roundtrip(get("/api/hello")));
