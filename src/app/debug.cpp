@@ -27,7 +27,7 @@ struct counted_as_running {
 
 // Holds wait here for /debug/release. Process-wide, like the pool they run on.
 std::mutex hold_mutex;
-std::condition_variable hold_released;
+std::condition_variable_any hold_released;
 uint64_t releases = 0;  // how many times /debug/release has been called
 int holding = 0;        // holds waiting for the next release
 
@@ -69,19 +69,16 @@ response spin(const request& req, const context& ctx) {
         200, "spun " + std::to_string(*ms) + " ms (" + std::to_string(rounds) + " rounds)\n");
 }
 
-response hold(const request&) {
+response hold(const request&, const context& ctx) {
     std::unique_lock lock(hold_mutex);
     // Counted under the lock: a release that follows a report of this job releases it.
     counted_as_running counted;
     const uint64_t seen = releases;
     ++holding;
-    while (releases == seen) {
-        if (io::worker_pool::stopping()) {  // SIGTERM: let the worker go at once
-            --holding;
-            return response::error(503);
-        }
-        // The pool's abandon does not notify this condition: look again every 10 ms.
-        hold_released.wait_for(lock, std::chrono::milliseconds(10));
+    // Also woken by a stop (SIGTERM): then the worker goes at once.
+    if (!hold_released.wait(lock, ctx.stop, [&] { return releases != seen; })) {
+        --holding;
+        return response::error(503);
     }
     return response::text(200, "released\n");
 }
