@@ -173,7 +173,7 @@ void reactor::run() {
         parked.swap(parked_);
         for (uint32_t slot : parked) {
             connection& c = slots_[slot];
-            if (c.fd < 0 || c.closing) continue;
+            if (c.fd < 0 || c.state.phase == phase::closing) continue;
             after_handler(c);
             finish_close_if_quiet(c);
         }
@@ -285,7 +285,7 @@ void reactor::resume_accept_if_room() {
     if (!held_.empty() && open_now <= options_.max_connections) {
         for (uint32_t slot : held_) {
             connection& c = slots_[slot];
-            if (c.fd >= 0 && !c.closing) arm_recv(c);
+            if (c.fd >= 0 && c.state.phase != phase::closing) arm_recv(c);
         }
         held_.clear();
     }
@@ -306,22 +306,16 @@ reactor::connection& reactor::open_connection(int fd) {
         slots_.back().slot = slot;
     }
     connection& c = slots_[slot];
+    // The slot's last connection leaves nothing behind but the generation it bumped: not what
+    // its handler saw, not what the reactor tracked.
+    static_cast<connection_control&>(c) = {};
+    c.state = {.idle_since_ms = now_ms_};
     c.fd = fd;
-    c.ops_in_flight = 0;
-    c.recv_armed = c.recv_cancelling = c.send_in_flight = false;
-    c.closing = c.peer_closed = c.close_after_output = false;
-    c.handler.reset();  // made when the first bytes arrive: an idle connection holds no session
-    c.lingering = false;
-    c.work_pending = false;
-    c.file_warming = false;
     c.worker = options_.pool ? this : nullptr;
-    c.deadline_ms = 0;
-    c.requests = 0;
-    c.idle_since_ms = now_ms_;
     c.timer.owner = slot;
     if (options_.track_peers) c.peer = client_address::of_peer(fd);
-    c.counted_by_gate = options_.gate && options_.gate->admit(c.peer);
-    c.over_connection_limit = options_.gate && !c.counted_by_gate;
+    c.state.counted_by_gate = options_.gate && options_.gate->admit(c.peer);
+    c.over_connection_limit = options_.gate && !c.state.counted_by_gate;
     ++live_connections_;
     const size_t open_now = options_.open_connections->fetch_add(1) + 1;
     // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
@@ -377,7 +371,7 @@ bool reactor::run_work(connection_control& control, work w) {
             }
             if (inbox_.post({slot, generation, std::move(result)})) wake_for_work();
         });
-    c.work_pending = queued;
+    c.state.work_pending = queued;
     return queued;
 }
 
@@ -396,11 +390,12 @@ void reactor::wake_for_work() {
 void reactor::deliver_finished_work() {
     for (work_inbox::item& finished : inbox_.take_all()) {
         connection* c = live_connection({op_kind::work_done, finished.slot, finished.generation});
-        if (c && finished.file_warmed && c->file_warming) {
-            c->file_warming = false;
-            if (!c->closing) after_handler(*c);
-        } else if (c && !finished.file_warmed && c->work_pending && !c->closing && c->handler) {
-            c->work_pending = false;
+        if (c && finished.file_warmed && c->state.file_warming) {
+            c->state.file_warming = false;
+            if (c->state.phase != phase::closing) after_handler(*c);
+        } else if (c && !finished.file_warmed && c->state.work_pending &&
+                   c->state.phase != phase::closing && c->handler) {
+            c->state.work_pending = false;
             c->now_ms = now_ms_;
             c->handler->on_work_done(*c, std::move(finished.result));
             after_handler(*c);
@@ -427,7 +422,7 @@ void reactor::begin_drain() {
         if (slots_[slot].fd >= 0) arm_recv(slots_[slot]);
     held_.clear();
     for (auto& c : slots_) {
-        if (c.fd < 0 || c.closing) continue;
+        if (c.fd < 0 || c.state.phase == phase::closing) continue;
         // A request may be sitting in the socket, not yet received: that connection is busy.
         c.now_ms = now_ms_;
         const bool idle = !c.handler || c.handler->on_shutdown(c);
@@ -448,7 +443,9 @@ bool reactor::has_unread_input(const connection& c) const {
 // ---- receive ----
 
 void reactor::arm_recv(connection& c) {
-    if (c.recv_armed || c.closing || c.peer_closed) return;
+    if (c.state.recv != recv_state::idle || c.state.phase == phase::closing ||
+        c.state.phase == phase::peer_closed)
+        return;
     io_uring_sqe* sqe = get_sqe();
     if (info_.multishot_recv) {
         io_uring_prep_recv_multishot(sqe, c.fd, nullptr, 0, 0);
@@ -458,13 +455,13 @@ void reactor::arm_recv(connection& c) {
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = buffer_group;
     set_tag(sqe, tag_for(op_kind::recv, c));
-    c.recv_armed = true;
-    ++c.ops_in_flight;
+    c.state.recv = recv_state::armed;
+    ++c.state.ops_in_flight;
 }
 
 void reactor::cancel_recv(connection& c) {
-    if (!c.recv_armed || c.recv_cancelling) return;
-    c.recv_cancelling = true;
+    if (c.state.recv != recv_state::armed) return;
+    c.state.recv = recv_state::cancelling;
     io_uring_sqe* sqe = get_sqe();
     io_uring_prep_cancel64(sqe, tag_for(op_kind::recv, c).encode(), 0);
     set_tag(sqe, {op_kind::ignore});
@@ -472,36 +469,36 @@ void reactor::cancel_recv(connection& c) {
 
 void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
     if (!(cqe.flags & IORING_CQE_F_MORE)) {
-        c.recv_armed = false;
-        c.recv_cancelling = false;
-        --c.ops_in_flight;
+        c.state.recv = recv_state::idle;
+        --c.state.ops_in_flight;
     }
     const int res = cqe.res;
     if (res > 0) {
         const auto buffer_id = uint16_t(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
-        if (!c.closing && !c.lingering) {  // lingering: discard
+        // Discarded while lingering (and closing).
+        if (c.state.phase != phase::closing && c.state.phase != phase::lingering) {
             stream_handler& h = handler_for(c);
             c.now_ms = now_ms_;
             h.on_receive(c, buffers_->data(buffer_id, size_t(res)));
         }
         buffers_->recycle(buffer_id);
-        if (!c.closing) after_handler(c);
+        if (c.state.phase != phase::closing) after_handler(c);
         return;
     }
     if (res == -ENOBUFS) {  // every buffer is in use: wait for some to come back
-        if (!c.recv_armed) parked_.push_back(c.slot);
+        if (c.state.recv == recv_state::idle) parked_.push_back(c.slot);
         return;
     }
     if (res == -ECANCELED || is_transient(res)) {  // cancelled for backpressure, or retry
-        if (!c.closing) after_handler(c);
+        if (c.state.phase != phase::closing) after_handler(c);
         return;
     }
     if (res == 0) {  // the peer finished sending: answer what it asked, then close
-        c.peer_closed = true;
-        if (c.lingering) {
+        if (c.state.phase == phase::lingering) {
             begin_close(c);
             return;
         }
+        if (c.state.phase == phase::open) c.state.phase = phase::peer_closed;  // closing stays
         c.close_after_output = true;
         pump_output(c);
         return;
@@ -542,8 +539,8 @@ void reactor::release_handler(connection& c) {
 
 void reactor::after_handler(connection& c) {
     pump_output(c);
-    if (c.closing) return;
-    if (c.lingering || !c.handler || c.handler->wants_input()) {
+    if (c.state.phase == phase::closing) return;
+    if (c.state.phase == phase::lingering || !c.handler || c.handler->wants_input()) {
         arm_recv(c);
     } else {
         cancel_recv(c);  // backpressure: the handler holds input until its output drains
@@ -553,10 +550,10 @@ void reactor::after_handler(connection& c) {
 // ---- send ----
 
 void reactor::pump_output(connection& c) {
-    while (!c.send_in_flight && !c.file_warming && !c.closing) {
+    while (!c.state.send_in_flight && !c.state.file_warming && c.state.phase != phase::closing) {
         if (c.out.empty()) {
             if (c.close_after_output) {
-                if (!c.peer_closed && mode_ != stop_mode::draining) {
+                if (c.state.phase != phase::peer_closed && mode_ != stop_mode::draining) {
                     // A client may still be sending (pipelined requests after a close, the
                     // rest of a refused body): closing now with unread data would reset the
                     // connection and could destroy the answer before the client reads it
@@ -577,7 +574,7 @@ void reactor::pump_output(connection& c) {
                 // keep-alive connection costs only its slot.
                 if (c.handler->idle()) {
                     release_handler(c);
-                    c.idle_since_ms = now_ms_;
+                    c.state.idle_since_ms = now_ms_;
                 }
                 return;
             }
@@ -602,9 +599,9 @@ void reactor::pump_output(connection& c) {
                                MSG_NOSIGNAL | MSG_WAITALL);
             set_tag(sqe, tag_for(op_kind::send, c));
             c.out.set_front_busy(true);
-            c.send_in_flight = true;
-            c.send_progress_ms = now_ms_;
-            ++c.ops_in_flight;
+            c.state.send_in_flight = true;
+            c.state.send_progress_ms = now_ms_;
+            ++c.state.ops_in_flight;
             return;
         }
         if (seg.file && seg.file->length > 0) {
@@ -617,10 +614,10 @@ void reactor::pump_output(connection& c) {
 }
 
 void reactor::on_send(connection& c, int result) {
-    c.send_in_flight = false;
-    --c.ops_in_flight;
+    c.state.send_in_flight = false;
+    --c.state.ops_in_flight;
     c.out.set_front_busy(false);
-    if (c.closing) return;
+    if (c.state.phase == phase::closing) return;
     if (result > 0) {
         c.out.front().sent += size_t(result);
     } else if (!is_transient(result)) {  // EPIPE, ECONNRESET: the peer is gone
@@ -642,8 +639,8 @@ bool reactor::warm_file_if_cold(connection& c, const file_range& file) {
             if (inbox_.post(std::move(warmed))) wake_for_work();
         });
     if (!queued) return false;  // the pool is saturated: send from the ring after all
-    c.file_warming = true;
-    c.send_progress_ms = now_ms_;
+    c.state.file_warming = true;
+    c.state.send_progress_ms = now_ms_;
     return true;
 }
 
@@ -654,9 +651,9 @@ bool reactor::send_file(connection& c, file_range& file) {
         io_uring_sqe* sqe = get_sqe();
         io_uring_prep_poll_add(sqe, c.fd, POLLOUT);
         set_tag(sqe, tag_for(op_kind::writable, c));
-        c.send_in_flight = true;
-        c.send_progress_ms = now_ms_;
-        ++c.ops_in_flight;
+        c.state.send_in_flight = true;
+        c.state.send_progress_ms = now_ms_;
+        ++c.state.ops_in_flight;
         return false;
     }
     if (n == 0) {
@@ -669,9 +666,9 @@ bool reactor::send_file(connection& c, file_range& file) {
 }
 
 void reactor::on_writable(connection& c, int result) {
-    c.send_in_flight = false;
-    --c.ops_in_flight;
-    if (c.closing) return;
+    c.state.send_in_flight = false;
+    --c.state.ops_in_flight;
+    if (c.state.phase == phase::closing) return;
     if (result < 0 && !is_transient(result)) {
         begin_close(c);
         return;
@@ -682,10 +679,9 @@ void reactor::on_writable(connection& c, int result) {
 // ---- close ----
 
 void reactor::begin_close(connection& c) {
-    if (c.closing) return;
-    c.closing = true;
-    c.lingering = false;
-    if (c.ops_in_flight > 0) {
+    if (c.state.phase == phase::closing) return;
+    c.state.phase = phase::closing;
+    if (c.state.ops_in_flight > 0) {
         // Whatever is pending (a receive, a send to a peer that stopped reading, a POLLOUT wait)
         // completes with -ECANCELED; the slot is released once the last one is back.
         io_uring_sqe* sqe = get_sqe();
@@ -695,10 +691,10 @@ void reactor::begin_close(connection& c) {
 }
 
 void reactor::start_linger(connection& c) {
-    if (c.lingering) return;
+    if (c.state.phase == phase::lingering) return;
     ::shutdown(c.fd, SHUT_WR);  // the response is complete: send FIN, keep reading
-    c.lingering = true;
-    c.linger_until_ms = now_ms_ + options_.linger_timeout_ms;
+    c.state.phase = phase::lingering;
+    c.state.linger_until_ms = now_ms_ + options_.linger_timeout_ms;
     c.handler.reset();
     arm_recv(c);
 }
@@ -708,17 +704,17 @@ void reactor::start_linger(connection& c) {
 void reactor::update_timer(connection& c) {
     // One timer per connection: the deadline that matters in its current state.
     uint64_t deadline = 0;
-    if (c.lingering) {
-        deadline = c.linger_until_ms;
-    } else if (c.closing) {
+    if (c.state.phase == phase::lingering) {
+        deadline = c.state.linger_until_ms;
+    } else if (c.state.phase == phase::closing) {
         deadline = 0;
-    } else if (c.send_in_flight || c.file_warming) {
-        deadline = c.send_progress_ms + options_.send_timeout_ms;
+    } else if (c.state.send_in_flight || c.state.file_warming) {
+        deadline = c.state.send_progress_ms + options_.send_timeout_ms;
     } else if (c.handler) {
         deadline = c.deadline_ms;
     } else {
-        deadline = c.idle_since_ms + (c.requests > 0 ? options_.keepalive_timeout_ms
-                                                     : options_.first_request_timeout_ms);
+        deadline = c.state.idle_since_ms + (c.requests > 0 ? options_.keepalive_timeout_ms
+                                                           : options_.first_request_timeout_ms);
     }
     if (deadline == 0) {
         timers_.cancel(c.timer);
@@ -732,8 +728,9 @@ void reactor::expire_timers() {
 }
 
 void reactor::on_timer(connection& c) {
-    if (c.fd < 0 || c.closing) return;
-    if (c.lingering || c.send_in_flight || c.file_warming || !c.handler) {
+    if (c.fd < 0 || c.state.phase == phase::closing) return;
+    if (c.state.phase == phase::lingering || c.state.send_in_flight || c.state.file_warming ||
+        !c.handler) {
         // The linger is over, the peer stopped reading (send timeout), or the connection sat
         // idle too long (keep-alive timeout): close without a response, like nginx.
         begin_close(c);
@@ -751,12 +748,12 @@ void reactor::settle(connection& c) {
 }
 
 void reactor::finish_close_if_quiet(connection& c) {
-    if (!c.closing || c.ops_in_flight > 0) return;
+    if (c.state.phase != phase::closing || c.state.ops_in_flight > 0) return;
     // No operation can touch this slot any more: release it and bump the generation so a stale
     // completion could never be taken for the next connection in it.
     timers_.cancel(c.timer);
-    if (c.counted_by_gate) options_.gate->release(c.peer);
-    c.counted_by_gate = false;
+    if (c.state.counted_by_gate) options_.gate->release(c.peer);
+    c.state.counted_by_gate = false;
     ::close(c.fd);
     c.fd = -1;
     c.handler.reset();

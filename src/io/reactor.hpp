@@ -74,27 +74,41 @@ class reactor final : private work_runner {
   private:
     enum class stop_mode : int { running, draining, stopping };
 
+    // Where a connection is in its life. It only moves forward: open, then peer_closed or
+    // lingering (never both), and closing from any of them.
+    enum class phase : uint8_t {
+        open,         // reading requests and answering them
+        peer_closed,  // the client finished sending: answer what it asked, then close
+        lingering,    // shut down for writing, discarding input until EOF or timeout
+        closing,      // in-flight operations are cancelled; the slot is released once all are back
+    };
+    // A receive in flight, and whether a cancel for backpressure is on its way.
+    enum class recv_state : uint8_t { idle, armed, cancelling };
+
+    // What the reactor tracks of one connection besides its socket, timer and handler. A new
+    // connection in the slot starts from `state = {...}`, so none of it carries over.
+    struct connection_state {
+        reactor::phase phase = reactor::phase::open;
+        recv_state recv = recv_state::idle;
+        bool send_in_flight = false;   // a send, or a wait for POLLOUT, is in flight
+        bool work_pending = false;     // its handler waits for work on the pool
+        bool file_warming = false;     // a worker reads the next file chunk into the page cache
+        bool counted_by_gate = false;  // admitted by options_.gate: release it on close
+        unsigned ops_in_flight = 0;
+        uint64_t idle_since_ms = 0;     // when the connection last became idle (no handler)
+        uint64_t send_progress_ms = 0;  // when the in-flight send last made progress
+        uint64_t linger_until_ms = 0;
+    };
+
     struct connection : connection_control {
         uint32_t slot = 0;  // index in slots_
         int fd = -1;
         uint32_t generation = 0;
-        unsigned ops_in_flight = 0;
-        bool recv_armed = false;
-        bool recv_cancelling = false;
-        bool send_in_flight = false;  // a send, or a wait for POLLOUT, is in flight
-        bool closing = false;
-        bool peer_closed = false;
-        bool lingering = false;
-        bool work_pending = false;  // its handler waits for work on the pool
-        bool file_warming = false;  // a worker reads the next file chunk into the page cache
-        bool counted_by_gate =
-            false;  // admitted by options_.gate: release it on close      // shut down for writing,
-                    // discarding input until EOF or timeout
-        uint64_t idle_since_ms = 0;     // when the connection last became idle (no handler)
-        uint64_t send_progress_ms = 0;  // when the in-flight send last made progress
-        uint64_t linger_until_ms = 0;
+        connection_state state;
         timer_node timer;  // the one deadline that matters now (see update_timer)
-        std::unique_ptr<stream_handler> handler;  // null while the connection is idle
+        // Null while the connection is idle: made when the first bytes arrive, so an idle
+        // connection holds no session.
+        std::unique_ptr<stream_handler> handler;
     };
 
     io_uring_sqe* get_sqe();
