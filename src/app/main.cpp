@@ -22,6 +22,7 @@
 #include "app/api.hpp"
 #include "app/cli.hpp"
 #include "app/debug.hpp"
+#include "app/options_reference.hpp"
 #include "ringhttpd/server.hpp"
 #include "ringhttpd/static_files.hpp"
 
@@ -117,6 +118,10 @@ int main(int argc, char** argv) {
     }
     if (options.show_help) {
         std::fputs(app::usage().c_str(), stdout);
+        return 0;
+    }
+    if (options.show_reference) {
+        std::fputs(app::reference_markdown().c_str(), stdout);
         return 0;
     }
     if (options.show_version) {

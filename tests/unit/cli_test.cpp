@@ -4,6 +4,20 @@
 
 using namespace ringhttpd::app;
 
+namespace {
+
+// What parse_cli says about `args`.
+std::string message(const std::vector<std::string>& args) {
+    try {
+        parse_cli(args);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
 TEST(cli, defaults_match_nginx) {
     auto o = parse_cli({});
     EXPECT_EQ(o.cfg.listen_host, "127.0.0.1");
@@ -65,14 +79,6 @@ TEST(cli, help_and_version) {
 }
 
 TEST(cli, rejects_bad_input_with_a_message_naming_it) {
-    auto message = [](std::vector<std::string> args) {
-        try {
-            parse_cli(args);
-        } catch (const std::invalid_argument& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
     EXPECT_NE(message({"--listen", "8080"}).find("HOST:PORT"), std::string::npos);
     EXPECT_NE(message({"--listen", "h:70000"}).find("port out of range"), std::string::npos);
     EXPECT_NE(message({"--threads", "0"}).find("--threads"), std::string::npos);
@@ -80,20 +86,6 @@ TEST(cli, rejects_bad_input_with_a_message_naming_it) {
     EXPECT_NE(message({"--recv-buffers", "100"}).find("power of two"), std::string::npos);
     EXPECT_NE(message({"--what"}).find("unknown option"), std::string::npos);
     EXPECT_NE(message({"--client-max-body-size", "1x"}).find("invalid"), std::string::npos);
-}
-
-TEST(cli, sizes_and_durations_use_nginx_syntax) {
-    EXPECT_EQ(parse_size("512"), 512u);
-    EXPECT_EQ(parse_size("8k"), 8192u);
-    EXPECT_EQ(parse_size("1M"), 1048576u);
-    EXPECT_EQ(parse_size("2g"), 2147483648u);
-    EXPECT_EQ(parse_duration_ms("30s"), 30000u);
-    EXPECT_EQ(parse_duration_ms("30"), 30000u);
-    EXPECT_EQ(parse_duration_ms("250ms"), 250u);
-    EXPECT_EQ(parse_duration_ms("2m"), 120000u);
-    EXPECT_EQ(parse_duration_ms("1h"), 3600000u);
-    EXPECT_THROW(parse_size("99999999999999999999k"), std::invalid_argument);
-    EXPECT_THROW(parse_duration_ms("soon"), std::invalid_argument);
 }
 
 TEST(cli, worker_pool_flags) {
@@ -120,4 +112,75 @@ TEST(cli, open_file_cache_size) {
     EXPECT_EQ(parse_cli({"--open-file-cache=250000"}).files.open_file_cache, 250'000u);
     EXPECT_THROW(parse_cli({"--open-file-cache", "many"}), std::invalid_argument);
     EXPECT_THROW(parse_cli({"--open-file-cache", "20000000"}), std::invalid_argument);
+}
+
+TEST(cli, errors_name_the_flag_the_value_and_what_was_expected) {
+    EXPECT_EQ(message({"--threads", "0"}), "--threads: '0' is out of range: expected 1 to 1024");
+    EXPECT_EQ(message({"--max-request-line=2m"}),
+              "--max-request-line: '2m' is out of range: expected 64 to 1m");
+    EXPECT_EQ(message({"--send-timeout", "25h"}),
+              "--send-timeout: '25h' is out of range: expected 1ms to 24h");
+    EXPECT_EQ(message({"--gzip", "yes"}), "--gzip: expected on or off, got 'yes'");
+    EXPECT_EQ(message({"--worker-wake", "poll"}),
+              "--worker-wake: expected auto, msg-ring or eventfd, got 'poll'");
+    EXPECT_EQ(message({"--limit-req-status", "500"}),
+              "--limit-req-status: expected 429 or 503, got '500'");
+    EXPECT_NE(message({"--expires", "soon"}).find("off, epoch, max or a time"), std::string::npos);
+}
+
+TEST(cli, unknown_flags_get_the_closest_name) {
+    EXPECT_EQ(message({"--keepalive-timout", "5s"}),
+              "unknown option '--keepalive-timout' (did you mean --keepalive-timeout?)");
+    EXPECT_EQ(message({"--thread=4"}), "unknown option '--thread' (did you mean --threads?)");
+    EXPECT_EQ(message({"--hlep"}), "unknown option '--hlep' (did you mean --help?)");
+    EXPECT_EQ(message({"--what"}), "unknown option '--what'");  // nothing close: no guess
+    EXPECT_EQ(message({"threads"}), "unknown option 'threads' (did you mean --threads?)");
+    EXPECT_EQ(message({"--help=all"}), "--help takes no value");
+}
+
+TEST(cli, switches_take_no_value_but_accept_one_inline) {
+    EXPECT_TRUE(parse_cli({"--debug-routes", "--gzip", "off"}).debug_routes);
+    EXPECT_FALSE(parse_cli({"--debug-routes=off"}).debug_routes);
+    EXPECT_FALSE(parse_cli({"--debug-routes", "--gzip", "off"}).files.gzip);
+}
+
+TEST(cli, static_file_and_limit_flags) {
+    auto o = parse_cli({"--autoindex", "on", "--precompressed=off", "--expires", "1h",
+                        "--limit-req", "600r/m", "--limit-req-burst", "5", "--limit-req-status",
+                        "503", "--limit-conn", "10", "--security-headers", "off", "--server-tokens",
+                        "on", "--max-connections", "100"});
+    EXPECT_TRUE(o.files.autoindex);
+    EXPECT_FALSE(o.files.precompressed);
+    EXPECT_EQ(o.files.expires_s, 3600);
+    EXPECT_DOUBLE_EQ(o.cfg.limit_req_rate, 10.0);
+    EXPECT_EQ(o.cfg.limit_req_burst, 5u);
+    EXPECT_EQ(o.cfg.limit_req_status, 503);
+    EXPECT_EQ(o.cfg.limit_conn, 10u);
+    EXPECT_FALSE(o.cfg.security_headers);
+    EXPECT_TRUE(o.cfg.server_tokens);
+    EXPECT_EQ(o.cfg.max_connections, 100u);
+    EXPECT_EQ(parse_cli({"--expires", "epoch"}).files.expires_s, -1);
+    EXPECT_EQ(parse_cli({"--expires", "max"}).files.expires_s, 315'360'000);
+    EXPECT_FALSE(parse_cli({"--expires", "off"}).files.expires_s.has_value());
+    EXPECT_THROW(parse_cli({"--limit-req", "0r/s"}), std::invalid_argument);
+    EXPECT_THROW(parse_cli({"--limit-req", "10r/h"}), std::invalid_argument);
+}
+
+TEST(cli, help_lists_every_option_with_its_default_in_100_columns) {
+    const std::string help = usage();
+    EXPECT_NE(help.find("--listen HOST:PORT"), std::string::npos);
+    EXPECT_NE(help.find("(default: 127.0.0.1:8080)"), std::string::npos);
+    EXPECT_NE(help.find("(default: 1m)"), std::string::npos);
+    EXPECT_NE(help.find("(default: 8k; range: 64 to 1m)"), std::string::npos);
+    EXPECT_NE(help.find("-h, --help"), std::string::npos);
+    EXPECT_EQ(help.find("--help-markdown"), std::string::npos);  // for the docs script only
+    EXPECT_EQ(help.find_first_of("`*"), std::string::npos);      // markdown marks stay in the docs
+    for (const option& o : option_table())
+        EXPECT_NE(help.find("\n  " + synopsis(o)), std::string::npos) << o.name;
+    size_t start = 0;
+    while (start < help.size()) {
+        size_t end = help.find('\n', start);
+        EXPECT_LE(end - start, 100u) << help.substr(start, end - start);
+        start = end + 1;
+    }
 }

@@ -1,0 +1,136 @@
+#include "app/option_values.hpp"
+
+#include <cmath>
+
+namespace ringhttpd::app {
+
+std::string describe(bounds range, std::string (*format)(uint64_t)) {
+    return format(range.min) + " to " + format(range.max);
+}
+
+uint64_t parse_number(std::string_view text, const unit& u, bounds range) {
+    uint64_t n = u.parse(text);
+    if (n < range.min || n > range.max)
+        throw std::invalid_argument("'" + std::string(text) + "' is out of range: expected " +
+                                    describe(range, u.format));
+    return n;
+}
+
+std::string joined(const std::vector<std::string_view>& names, std::string_view separator) {
+    std::string out;
+    for (std::string_view name : names) {
+        if (!out.empty()) out += separator;
+        out += name;
+    }
+    return out;
+}
+
+std::string alternatives(const std::vector<std::string_view>& names) {
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+        out += names[i];
+    }
+    return out;
+}
+
+option_value host_and_port(std::string config::*host, uint16_t config::*port) {
+    return {
+        .placeholder = "HOST:PORT",
+        .parse =
+            [host, port](std::string_view text, cli_options& into) {
+                size_t colon = text.rfind(':');
+                if (colon == std::string_view::npos || colon == 0)
+                    throw std::invalid_argument(
+                        "expected HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '" +
+                        std::string(text) + "'");
+                std::string_view port_text = text.substr(colon + 1);
+                uint64_t n = parse_count(port_text);
+                if (n > std::numeric_limits<uint16_t>::max())
+                    throw std::invalid_argument("port out of range: expected 0 to 65535, got '" +
+                                                std::string(port_text) + "'");
+                into.cfg.*host = text.substr(0, colon);
+                into.cfg.*port = uint16_t(n);
+            },
+        .show =
+            [host, port](const cli_options& from) {
+                return from.cfg.*host + ":" + std::to_string(from.cfg.*port);
+            },
+    };
+}
+
+option_value request_rate(double config::*per_second) {
+    return {
+        .placeholder = "RATE",
+        .parse =
+            [per_second](std::string_view text, cli_options& into) {
+                size_t r = text.find("r/");
+                if (r == std::string_view::npos || r + 3 != text.size() ||
+                    (!text.ends_with('s') && !text.ends_with('m')))
+                    throw std::invalid_argument("expected a rate like 10r/s or 600r/m, got '" +
+                                                std::string(text) + "'");
+                uint64_t n = parse_count(text.substr(0, r));
+                if (n == 0)
+                    throw std::invalid_argument("expected a rate above 0, got '" +
+                                                std::string(text) + "'");
+                into.cfg.*per_second = text.ends_with('s') ? double(n) : double(n) / 60.0;
+            },
+        .show =
+            [per_second](const cli_options& from) {
+                double rate = from.cfg.*per_second;
+                if (rate == 0) return std::string("off");
+                if (rate == std::floor(rate)) return format_count(uint64_t(rate)) + "r/s";
+                return format_count(uint64_t(std::lround(rate * 60))) + "r/m";
+            },
+    };
+}
+
+namespace {
+
+constexpr int64_t ten_years_s = 315'360'000;  // nginx's `expires max`
+
+// The time form of `expires`; a mistyped word gets told the words too.
+uint64_t expiry_time_ms(std::string_view text) {
+    uint64_t ms = 0;
+    try {
+        ms = parse_duration_ms(text);
+    } catch (const std::invalid_argument&) {
+        throw std::invalid_argument("expected off, epoch, max or a time like 30s or 1h, got '" +
+                                    std::string(text) + "'");
+    }
+    if (ms > uint64_t(ten_years_s) * 1000)
+        throw std::invalid_argument("expected at most ten years ('max'), got '" +
+                                    std::string(text) + "'");
+    return ms;
+}
+
+}  // namespace
+
+option_value expiry(std::optional<int64_t> static_files_options::*seconds) {
+    return {
+        .placeholder = "off|epoch|max|TIME",
+        .parse =
+            [seconds](std::string_view text, cli_options& into) {
+                std::optional<int64_t>& expires = into.files.*seconds;
+                if (text == "off") {
+                    expires.reset();
+                } else if (text == "epoch") {
+                    expires = -1;
+                } else if (text == "max") {
+                    expires = ten_years_s;
+                } else {
+                    expires = int64_t(expiry_time_ms(text) / 1000);
+                }
+            },
+        .show =
+            [seconds](const cli_options& from) {
+                const std::optional<int64_t>& expires = from.files.*seconds;
+                if (!expires) return std::string("off");
+                if (*expires < 0) return std::string("epoch");
+                if (*expires == ten_years_s) return std::string("max");
+                return format_duration_ms(uint64_t(*expires) * 1000);
+            },
+    };
+}
+
+}  // namespace ringhttpd::app

@@ -1,0 +1,166 @@
+#include "app/options.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "app/option_values.hpp"
+
+namespace ringhttpd::app {
+namespace {
+
+constexpr uint64_t mib = 1024 * 1024;
+constexpr uint64_t a_day_ms = 24ull * 3600 * 1000;
+
+// Timeouts: at least a millisecond, at most a day.
+constexpr bounds timeout{1, a_day_ms};
+
+// In the order --help and the docs list them, scope by scope.
+std::vector<option> make_table() {
+    using s = scope;
+    return {
+        {"listen", s::server,
+         "address; `[::1]:8080` for IPv6; port `0` picks a free port and logs it",
+         host_and_port(&config::listen_host, &config::listen_port)},
+        {"threads", s::server,
+         "ring threads, each pinned to one CPU (honours `taskset` and cgroup cpusets)",
+         number(&config::threads, count_unit, bounds{1, 1024}, "CPUs this process may use")},
+        {"max-connections", s::server,
+         "open connections per process; at the limit new clients wait in the listen backlog",
+         number(&config::max_connections, count_unit, bounds{1, 100'000'000},
+                "the open-file limit less 64")},
+        {"client-max-body-size", s::server,
+         "larger request bodies get 413 (nginx `client_max_body_size`)",
+         number(&config::client_max_body_size, size_unit, std::nullopt)},
+        {"max-request-line", s::server,
+         "longer request targets get 414 (nginx `large_client_header_buffers` size)",
+         number(&config::max_request_line, size_unit, bounds{64, mib})},
+        {"max-header-size", s::server, "larger header sections get 431 (nginx: 4 x 8k)",
+         number(&config::max_header_size, size_unit, bounds{256, 16 * mib})},
+        {"client-header-timeout", s::server,
+         "the whole request head must arrive within it, counted from its first byte, else 408",
+         number(&config::client_header_timeout_ms, time_unit, timeout)},
+        {"client-body-timeout", s::server,
+         "longest wait between two reads of a request body, else 408",
+         number(&config::client_body_timeout_ms, time_unit, timeout)},
+        {"send-timeout", s::server,
+         "a client that takes no response bytes for this long is disconnected",
+         number(&config::send_timeout_ms, time_unit, timeout)},
+        {"keepalive-timeout", s::server,
+         "idle keep-alive connections close after it (no response); `0` turns keep-alive off",
+         number(&config::keepalive_timeout_ms, time_unit, bounds{0, a_day_ms})},
+        {"keepalive-requests", s::server,
+         "requests per connection; the last response says `Connection: close`",
+         number(&config::keepalive_requests, count_unit, bounds{1, 1'000'000'000})},
+        {"limit-req", s::server,
+         "per-client request rate (`10r/s`, `600r/m`), nginx's leaky bucket",
+         request_rate(&config::limit_req_rate)},
+        {"limit-req-burst", s::server,
+         "requests above the rate served at once (nginx `burst=N nodelay`)",
+         number(&config::limit_req_burst, count_unit, bounds{0, 1'000'000})},
+        {"limit-req-status", s::server, "the status of requests over the rate, with `Retry-After`",
+         choice(&config::limit_req_status, std::vector<named<int>>{{"429", 429}, {"503", 503}})},
+        {"limit-conn", s::server,
+         "concurrent connections per client address; more get 503 with `Retry-After`",
+         number(&config::limit_conn, count_unit, bounds{1, 1'000'000}, "off")},
+        {"security-headers", s::server,
+         "`X-Content-Type-Options: nosniff`, `X-Frame-Options: SAMEORIGIN` and "
+         "`Referrer-Policy: strict-origin-when-cross-origin` on every response",
+         on_off(&config::security_headers)},
+        {"server-tokens", s::server, "`Server: ringhttpd/VERSION` instead of `Server: ringhttpd`",
+         on_off(&config::server_tokens)},
+        {"recv-buffers", s::server, "provided receive buffers per ring, a power of two",
+         power_of_two(&config::recv_buffers, bounds{16, 32768})},
+        {"recv-buffer-size", s::server, "size of each receive buffer",
+         number(&config::recv_buffer_size, size_unit, bounds{512, mib})},
+        {"shutdown-timeout", s::server, "how long a SIGQUIT drain waits for busy connections",
+         number(&config::shutdown_timeout_ms, time_unit, timeout)},
+        {"workers", s::server,
+         "worker threads for blocking work (handlers declared blocking, files that would wait "
+         "for a disk)",
+         number(&config::workers, count_unit, bounds{1, 1024},
+                "twice the CPUs, at least 4, at most 64")},
+        {"worker-queue", s::server,
+         "jobs that may wait for a worker; beyond it a request gets 503 with `Retry-After: 1`",
+         number(&config::worker_queue, count_unit, bounds{1, 10'000'000})},
+        {"worker-wake", s::server,
+         "how workers wake a ring: MSG_RING where the kernel has the ring-less form (6.13+), "
+         "else eventfd",
+         choice(&config::wake,
+                std::vector<named<worker_wake>>{
+                    {"auto", worker_wake::automatic},
+                    {"msg-ring", worker_wake::msg_ring},
+                    {"eventfd", worker_wake::eventfd},
+                })},
+
+        {"root", s::site, "document root: the directory static files are served from",
+         plain_text(&cli_options::root, "DIR")},
+        {"autoindex", s::site, "list directories that have no `index.html` (else 403)",
+         on_off(&static_files_options::autoindex)},
+        {"precompressed", s::site,
+         "serve `file.br` / `file.gz` to clients whose `Accept-Encoding` prefers them (nginx "
+         "`gzip_static`, Caddy `precompressed`)",
+         on_off(&static_files_options::precompressed)},
+        {"gzip", s::site,
+         "gzip compressible files over 1 KB on the fly when the client accepts it and no "
+         "sidecar exists; compressed once per file on a worker, then served from the cache",
+         on_off(&static_files_options::gzip)},
+        {"open-file-cache", s::site,
+         "files each ring thread keeps in memory (up to 16 KiB each; 256 MiB of contents for "
+         "all threads together) or open (at most 512 descriptors), revalidated once a second, "
+         "least recently used out first; `0` turns the cache off (nginx `open_file_cache "
+         "max=N`)",
+         number(&static_files_options::open_file_cache, count_unit, bounds{0, 10'000'000})},
+        {"expires", s::site,
+         "nginx's `expires`: `TIME` > 0 sends `Cache-Control: max-age=N` and `Expires`; `0` "
+         "and `epoch` send `no-cache`; `off` sends neither",
+         expiry(&static_files_options::expires_s)},
+
+        {"debug-routes", s::app,
+         "adds `/debug/delay?ms=N`, `/debug/spin?ms=N` (sleep or burn CPU on a worker, N <= "
+         "10000), `/debug/inline`, `/debug/pooled`: **for tests and benchmarks only, never in "
+         "production** (any client could tie up the workers)",
+         switch_on(&cli_options::debug_routes)},
+    };
+}
+
+}  // namespace
+
+std::span<const option> option_table() {
+    static const std::vector<option> table = make_table();
+    return table;
+}
+
+const option* find_option(std::string_view name) {
+    std::span<const option> table = option_table();
+    auto it = std::find_if(table.begin(), table.end(),
+                           [name](const option& o) { return o.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+std::string synopsis(const option& o) {
+    std::string out = "--" + std::string(o.name);
+    if (!o.value.placeholder.empty()) out += " " + o.value.placeholder;
+    return out;
+}
+
+std::string default_text(const option& o) {
+    return o.value.show(cli_options{});
+}
+
+std::string range_text(const option& o) {
+    return o.value.range ? describe(*o.value.range, o.value.format_bound) : std::string();
+}
+
+std::string_view scope_title(scope s) {
+    switch (s) {
+        case scope::server:
+            return "Server: the listener, its limits, timeouts and threads";
+        case scope::site:
+            return "Site: what is served";
+        case scope::app:
+            return "App: what this binary adds to the library";
+    }
+    return {};
+}
+
+}  // namespace ringhttpd::app

@@ -1,0 +1,84 @@
+#pragma once
+// The option table: every setting of the ringhttpd binary, declared once with its name, scope,
+// value syntax, bounds, default and help. The command line (cli.cpp), --help and the reference
+// in docs/configuration.md (options_reference.cpp) are made from it; the config file will read
+// the same names with '_' for '-'.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ringhttpd/config.hpp"
+#include "ringhttpd/static_files.hpp"
+
+namespace ringhttpd::app {
+
+// What the options set: the server's configuration, and what the app serves with it. Default
+// constructed, it holds the defaults the table shows.
+struct cli_options {
+    config cfg;
+    std::string root = "./static";
+    static_files_options files;
+    // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
+    bool debug_routes = false;
+    // Command-line actions rather than settings (cli.cpp).
+    bool show_help = false;
+    bool show_version = false;
+    bool show_reference = false;  // --help-markdown: the docs' option reference
+};
+
+// What a setting applies to. One of each today; the config file will repeat sites.
+enum class scope {
+    server,  // the process: listener, limits, timeouts, threads
+    site,    // what is served
+    app,     // this binary's extras
+};
+// In the order --help and the docs list them.
+inline constexpr scope all_scopes[] = {scope::server, scope::site, scope::app};
+
+// The numbers a numeric option accepts, both ends included.
+struct bounds {
+    uint64_t min;
+    uint64_t max;
+};
+
+// How a setting is written, checked, stored and shown.
+struct option_value {
+    // What follows the flag in --help: "SIZE", "on|off", "HOST:PORT". Empty: a switch, set
+    // by naming it on the command line.
+    std::string placeholder;
+    // Numbers: what parse accepts, written as `format_bound` writes it.
+    std::optional<bounds> range = std::nullopt;
+    std::string (*format_bound)(uint64_t) = nullptr;
+    // Stores the setting `text` spells into `into`, or throws std::invalid_argument saying
+    // what came and what was expected (the caller adds which setting).
+    std::function<void(std::string_view text, cli_options& into)> parse;
+    // The setting as `from` holds it, as it is written ("1m", "on"), or in words where it is
+    // worked out at run time ("CPUs this process may use").
+    std::function<std::string(const cli_options& from)> show;
+};
+
+struct option {
+    std::string_view name;  // the flag without "--"
+    scope where;
+    std::string_view help;  // one line; `code` in backticks
+    option_value value;
+};
+
+std::span<const option> option_table();
+// The option called `name` (no leading "--"), or nullptr.
+const option* find_option(std::string_view name);
+
+// "--listen HOST:PORT", "--debug-routes".
+std::string synopsis(const option& o);
+// The default, from a default-constructed cli_options.
+std::string default_text(const option& o);
+// "1 to 1024", "64 to 1m"; empty when the option is not a bounded number.
+std::string range_text(const option& o);
+// How --help and the docs head a scope's options.
+std::string_view scope_title(scope s);
+
+}  // namespace ringhttpd::app
