@@ -117,8 +117,9 @@ std::vector<option> make_table() {
 
         {"debug-routes", s::app,
          "adds `/debug/delay?ms=N`, `/debug/spin?ms=N` (sleep or burn CPU on a worker, N <= "
-         "10000), `/debug/inline`, `/debug/pooled`: **for tests and benchmarks only, never in "
-         "production** (any client could tie up the workers)",
+         "10000), `/debug/hold` and `/debug/release` (block a worker until released), "
+         "`/debug/running`, `/debug/inline`, `/debug/pooled`: **for tests and benchmarks only, "
+         "never in production** (any client could tie up the workers)",
          switch_on(&cli_options::debug_routes)},
     };
 }
