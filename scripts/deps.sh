@@ -10,6 +10,7 @@ else
 packages=(
   cmake g++ make pkg-config
   liburing-dev libmimalloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
+  libtomlplusplus-dev  # the configuration file (TOML)
   node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
   libgtest-dev curl python3
 )

@@ -21,6 +21,12 @@ struct command {
 };
 
 constexpr command commands[] = {
+    {"-t", "--test-config",
+     "check the configuration (file, flags, document root), say what is wrong, exit 1 if "
+     "anything is",
+     &cli_options::test_config},
+    {"-T", "--dump-config", "print the effective configuration as a config file and exit",
+     &cli_options::dump_config},
     {"-h", "--help", "show this help", &cli_options::show_help},
     {"-v", "--version", "show the version", &cli_options::show_version},
     // For scripts/gen-options-doc.sh, which splices it into docs/configuration.md.
@@ -38,6 +44,7 @@ std::string unknown_option(std::string_view flag) {
     for (const option& o : option_table()) spelled.push_back("--" + std::string(o.name));
     std::vector<std::string_view> known(spelled.begin(), spelled.end());
     for (const command& c : commands) known.push_back(c.long_flag);
+    known.push_back("--config");
 
     std::string message = "unknown option '" + std::string(flag) + "'";
     if (std::string_view near = closest_name(flag, known); !near.empty())
@@ -102,12 +109,21 @@ std::string plain(std::string_view markdown) {
 
 }  // namespace
 
-cli_options parse_cli(const std::vector<std::string>& args) {
-    cli_options out;
+cli_options parse_cli(const std::vector<std::string>& args, cli_options base) {
+    cli_options out = std::move(base);
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string_view arg = args[i];
         const size_t eq = arg.find('=');
         const std::string_view flag = arg.substr(0, eq);
+        if (flag == "-c" || flag == "--config") {
+            if (eq != std::string_view::npos)
+                out.config_file = arg.substr(eq + 1);
+            else if (i + 1 < args.size())
+                out.config_file = args[++i];
+            else
+                throw std::invalid_argument(std::string(flag) + " needs a file");
+            continue;
+        }
         if (const command* c = find_command(flag)) {
             if (eq != std::string_view::npos)
                 throw std::invalid_argument(std::string(flag) + " takes no value");
@@ -135,6 +151,10 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     return out;
 }
 
+cli_options parse_cli(const std::vector<std::string>& args) {
+    return parse_cli(args, cli_options{});
+}
+
 std::string usage() {
     std::string out =
         "Usage: ringhttpd [options]\n\n"
@@ -149,12 +169,16 @@ std::string usage() {
         }
     }
     out += "\nCommand line\n";
+    out += help_entry("-c, --config FILE",
+                      "read settings from this TOML file first; flags override them "
+                      "(docs/configuration.md)");
     for (const command& c : commands)
         if (!c.help.empty())
             out += help_entry(std::string(c.short_flag) + ", " + std::string(c.long_flag), c.help);
     out +=
         "\nSizes take k/m/g, times ms/s/m/h, as in nginx; --flag=VALUE works as well as "
-        "--flag VALUE.\n"
+        "--flag VALUE.\nIn the file, each option is a key with _ for -: client_max_body_size = "
+        "\"1m\".\n"
         "Signals: SIGTERM/SIGINT stop at once; SIGQUIT stops accepting, finishes in-flight "
         "requests,\ncloses idle connections and exits 0.\n";
     return out;

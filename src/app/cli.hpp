@@ -10,6 +10,10 @@
 
 namespace ringhttpd::app {
 
+// The flags in `args` applied over `base` (the defaults, or what a config file set); -c FILE is
+// only noted in config_file: reading it is the caller's job.
+cli_options parse_cli(const std::vector<std::string>& args, cli_options base);
+// The flags over the defaults.
 cli_options parse_cli(const std::vector<std::string>& args);
 std::string usage();
 

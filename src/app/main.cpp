@@ -21,6 +21,7 @@
 
 #include "app/api.hpp"
 #include "app/cli.hpp"
+#include "app/config_file.hpp"
 #include "app/debug.hpp"
 #include "app/options_reference.hpp"
 #include "ringhttpd/server.hpp"
@@ -106,15 +107,44 @@ int serve_until_signalled(server& srv) {
     }
 }
 
+// -t: everything a start would check short of binding (the settings, the document root).
+int test_configuration(const app::cli_options& options) {
+    const std::string what =
+        options.config_file.empty() ? "the flags" : "configuration file " + options.config_file;
+    try {
+        build_routes(options);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ringhttpd: %s: %s\n", what.c_str(), e.what());
+        return 1;
+    }
+    std::printf("ringhttpd: %s: valid\n", what.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
     app::cli_options options;
     try {
-        options = app::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+        options = app::parse_cli(args);
+        if (!options.config_file.empty()) {
+            // Defaults, then the file, then the flags.
+            app::cli_options from_file;
+            app::apply_config_file(options.config_file, from_file);
+            options = app::parse_cli(args, std::move(from_file));
+        }
+    } catch (const app::config_error& e) {
+        std::fprintf(stderr, "ringhttpd: %s\n", e.what());
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ringhttpd: %s\nTry 'ringhttpd --help' for the options.\n", e.what());
         return 2;
+    }
+    if (options.test_config) return test_configuration(options);
+    if (options.dump_config) {
+        std::fputs(app::effective_config(options).c_str(), stdout);
+        return 0;
     }
     if (options.show_help) {
         std::fputs(app::usage().c_str(), stdout);

@@ -36,20 +36,27 @@ std::string alternatives(const std::vector<std::string_view>& names) {
 
 option_value host_and_port(std::string config::*host, uint16_t config::*port) {
     return {
-        .placeholder = "HOST:PORT",
+        .placeholder = "[HOST:]PORT",
         .parse =
             [host, port](std::string_view text, cli_options& into) {
-                size_t colon = text.rfind(':');
-                if (colon == std::string_view::npos || colon == 0)
+                // "8080" and ":8080" listen on every IPv4 address, as nginx's `listen 8080`.
+                const size_t colon = text.rfind(':');
+                const bool port_only = colon == std::string_view::npos || colon == 0;
+                const std::string_view port_text =
+                    colon == std::string_view::npos ? text : text.substr(colon + 1);
+                uint64_t n = 0;
+                try {
+                    n = parse_count(port_text);
+                } catch (const std::invalid_argument&) {
                     throw std::invalid_argument(
-                        "expected HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080), got '" +
+                        "expected PORT, :PORT, HOST:PORT or [IPv6]:PORT (e.g. 8080, "
+                        "127.0.0.1:8080 or [::1]:8080), got '" +
                         std::string(text) + "'");
-                std::string_view port_text = text.substr(colon + 1);
-                uint64_t n = parse_count(port_text);
+                }
                 if (n > std::numeric_limits<uint16_t>::max())
                     throw std::invalid_argument("port out of range: expected 0 to 65535, got '" +
                                                 std::string(port_text) + "'");
-                into.cfg.*host = text.substr(0, colon);
+                into.cfg.*host = port_only ? "0.0.0.0" : text.substr(0, colon);
                 into.cfg.*port = uint16_t(n);
             },
         .show =

@@ -19,7 +19,8 @@ std::vector<option> make_table() {
     using s = scope;
     return {
         {"listen", s::server,
-         "address; `[::1]:8080` for IPv6; port `0` picks a free port and logs it",
+         "address: `HOST:PORT`, `[::1]:8080` for IPv6, or `8080` / `:8080` for every IPv4 "
+         "address (as nginx's `listen 8080`); port `0` picks a free port and logs it",
          host_and_port(&config::listen_host, &config::listen_port)},
         {"threads", s::server,
          "ring threads, each pinned to one CPU (honours `taskset` and cgroup cpusets)",
@@ -136,6 +137,12 @@ const option* find_option(std::string_view name) {
     auto it = std::find_if(table.begin(), table.end(),
                            [name](const option& o) { return o.name == name; });
     return it == table.end() ? nullptr : &*it;
+}
+
+std::string config_key(std::string_view option_name) {
+    std::string key(option_name);
+    std::replace(key.begin(), key.end(), '-', '_');
+    return key;
 }
 
 std::string synopsis(const option& o) {

@@ -25,6 +25,9 @@ struct cli_options {
     // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
     bool debug_routes = false;
     // Command-line actions rather than settings (cli.cpp).
+    std::string config_file;   // -c FILE: settings read before the flags (config_file.hpp)
+    bool test_config = false;  // -t: check everything, report, exit
+    bool dump_config = false;  // -T: print the effective configuration as TOML, exit
     bool show_help = false;
     bool show_version = false;
     bool show_reference = false;  // --help-markdown: the docs' option reference
@@ -72,6 +75,8 @@ std::span<const option> option_table();
 // The option called `name` (no leading "--"), or nullptr.
 const option* find_option(std::string_view name);
 
+// The option's key in the configuration file: its name with '_' for '-'.
+std::string config_key(std::string_view option_name);
 // "--listen HOST:PORT", "--debug-routes".
 std::string synopsis(const option& o);
 // The default, from a default-constructed cli_options.

@@ -21,11 +21,12 @@ std::string reference_markdown() {
     std::string out;
     for (scope s : all_scopes) {
         out += "\n## " + std::string(scope_title(s)) + "\n\n";
-        out += "| flag | default | range | meaning |\n|---|---|---|---|\n";
+        out += "| flag | file key | default | range | meaning |\n|---|---|---|---|---|\n";
         for (const option& o : option_table()) {
             if (o.where != s) continue;
-            out += "| `" + cell(synopsis(o)) + "` | " + cell(default_text(o)) + " | " +
-                   cell(range_text(o)) + " | " + cell(o.help) + " |\n";
+            out += "| `" + cell(synopsis(o)) + "` | `" + config_key(o.name) + "` | " +
+                   cell(default_text(o)) + " | " + cell(range_text(o)) + " | " + cell(o.help) +
+                   " |\n";
         }
     }
     return out + "\n";

@@ -67,6 +67,14 @@ TEST(cli, timeouts_have_nginx_names_and_defaults) {
     EXPECT_EQ(parse_cli({"--shutdown-timeout", "24h"}).cfg.shutdown_timeout_ms, 86'400'000u);
 }
 
+TEST(cli, a_port_alone_listens_on_every_ipv4_address_as_in_nginx) {
+    for (const char* form : {"8080", ":8080"}) {
+        auto o = parse_cli({"--listen", form});
+        EXPECT_EQ(o.cfg.listen_host, "0.0.0.0") << form;
+        EXPECT_EQ(o.cfg.listen_port, 8080) << form;
+    }
+}
+
 TEST(cli, ipv6_listen_addresses) {
     auto o = parse_cli({"--listen", "[::1]:0"});
     EXPECT_EQ(o.cfg.listen_host, "[::1]");
@@ -79,7 +87,8 @@ TEST(cli, help_and_version) {
 }
 
 TEST(cli, rejects_bad_input_with_a_message_naming_it) {
-    EXPECT_NE(message({"--listen", "8080"}).find("HOST:PORT"), std::string::npos);
+    EXPECT_NE(message({"--listen", "localhost"}).find("HOST:PORT"), std::string::npos);
+    EXPECT_NE(message({"--listen", "h:port"}).find("[IPv6]:PORT"), std::string::npos);
     EXPECT_NE(message({"--listen", "h:70000"}).find("port out of range"), std::string::npos);
     EXPECT_NE(message({"--threads", "0"}).find("--threads"), std::string::npos);
     EXPECT_NE(message({"--threads"}).find("needs a value"), std::string::npos);
@@ -168,7 +177,7 @@ TEST(cli, static_file_and_limit_flags) {
 
 TEST(cli, help_lists_every_option_with_its_default_in_100_columns) {
     const std::string help = usage();
-    EXPECT_NE(help.find("--listen HOST:PORT"), std::string::npos);
+    EXPECT_NE(help.find("--listen [HOST:]PORT"), std::string::npos);
     EXPECT_NE(help.find("(default: 127.0.0.1:8080)"), std::string::npos);
     EXPECT_NE(help.find("(default: 1m)"), std::string::npos);
     EXPECT_NE(help.find("(default: 8k; range: 64 to 1m)"), std::string::npos);

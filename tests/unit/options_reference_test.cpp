@@ -64,7 +64,9 @@ TEST(options_reference, lists_every_option_with_its_default_and_range) {
         std::string row = "| `--" + std::string(o.name);
         EXPECT_NE(reference.find(row), std::string::npos) << o.name;
     }
-    EXPECT_NE(reference.find("| `--max-request-line SIZE` | 8k | 64 to 1m | "), std::string::npos);
-    EXPECT_NE(reference.find("| `--autoindex on\\|off` | off |  | "), std::string::npos);
+    EXPECT_NE(reference.find("| `--max-request-line SIZE` | `max_request_line` | 8k | 64 to 1m | "),
+              std::string::npos);
+    EXPECT_NE(reference.find("| `--autoindex on\\|off` | `autoindex` | off |  | "),
+              std::string::npos);
     EXPECT_NE(reference.find("## " + std::string(scope_title(scope::site))), std::string::npos);
 }

@@ -1,0 +1,137 @@
+// The TOML configuration file: keys from the option table, errors with FILE:LINE:COLUMN.
+
+#include "app/config_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include "app/cli.hpp"
+
+using namespace ringhttpd;
+using namespace ringhttpd::app;
+
+namespace {
+
+cli_options from(std::string_view text) {
+    cli_options o;
+    apply_config_text(text, "site.toml", o);
+    return o;
+}
+
+// The message a file gets, or "" when it applies.
+std::string error_of(std::string_view text) {
+    try {
+        from(text);
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(config_file, keys_are_option_names_with_underscores_in_every_value_type) {
+    auto o = from(R"(
+listen = "0.0.0.0:9000"
+root = "/srv/www"
+threads = 4                     # a whole number
+client_max_body_size = "8m"     # nginx syntax
+keepalive_timeout = 30          # seconds, as on the command line
+server_tokens = true            # on|off settings are booleans
+gzip = false
+expires = "1h"
+limit_req = "10r/s"
+debug_routes = true             # a switch
+)");
+    EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
+    EXPECT_EQ(o.cfg.listen_port, 9000);
+    EXPECT_EQ(o.root, "/srv/www");
+    EXPECT_EQ(o.cfg.threads, 4u);
+    EXPECT_EQ(o.cfg.client_max_body_size, 8u * 1024 * 1024);
+    EXPECT_EQ(o.cfg.keepalive_timeout_ms, 30'000u);
+    EXPECT_TRUE(o.cfg.server_tokens);
+    EXPECT_FALSE(o.files.gzip);
+    EXPECT_EQ(o.files.expires_s, 3600);
+    EXPECT_DOUBLE_EQ(o.cfg.limit_req_rate, 10.0);
+    EXPECT_TRUE(o.debug_routes);
+}
+
+TEST(config_file, a_port_alone_is_a_listen_address) {
+    EXPECT_EQ(from("listen = 8080").cfg.listen_host, "0.0.0.0");
+    EXPECT_EQ(from("listen = \":8081\"").cfg.listen_port, 8081);
+    EXPECT_EQ(from("listen = \"[::1]:8082\"").cfg.listen_host, "[::1]");
+}
+
+TEST(config_file, unknown_keys_name_the_place_and_the_key_meant) {
+    EXPECT_EQ(error_of("threads = 2\nkeepalive_timout = \"5s\"\n"),
+              "site.toml:2:1: unknown key 'keepalive_timout' (did you mean keepalive_timeout?); "
+              "every key is listed in docs/configuration.md");
+    // The command line's spelling is not the file's.
+    EXPECT_NE(error_of("client-max-body-size = \"1m\"").find("did you mean client_max_body_size"),
+              std::string::npos);
+    // Commands are not settings.
+    EXPECT_NE(error_of("help = true").find("unknown key 'help'"), std::string::npos);
+}
+
+TEST(config_file, bad_values_name_the_place_the_key_and_what_would_do) {
+    EXPECT_EQ(error_of("\n  threads = 0"),
+              "site.toml:2:13: threads: '0' is out of range: expected 1 to 1024");
+    EXPECT_EQ(error_of("gzip = [1, 2]"), "site.toml:1:8: gzip: expected true or false, got a list");
+    EXPECT_EQ(error_of("client_max_body_size = 1.5"),
+              "site.toml:1:24: client_max_body_size: expected a string or a whole number, like "
+              "\"1m\", got a decimal number");
+    EXPECT_NE(error_of("gzip = \"maybe\"").find("site.toml:1:8: gzip: "), std::string::npos);
+}
+
+TEST(config_file, syntax_errors_name_the_place) {
+    EXPECT_EQ(error_of("threads = 2\nroot = \"unterminated\n").rfind("site.toml:2:", 0), 0u);
+    EXPECT_EQ(error_of("threads = 2\nthreads = 3\n").rfind("site.toml:2:", 0), 0u);  // duplicate
+}
+
+TEST(config_file, a_file_that_fails_changes_nothing) {
+    cli_options o;
+    o.root = "/before";
+    EXPECT_THROW(apply_config_text("root = \"/after\"\nthreads = 0\n", "f", o), config_error);
+    EXPECT_EQ(o.root, "/before");
+}
+
+TEST(config_file, an_unreadable_file_is_named) {
+    cli_options o;
+    try {
+        apply_config_file("/nonexistent/ringhttpd.toml", o);
+        FAIL() << "no error";
+    } catch (const config_error& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("/nonexistent/ringhttpd.toml: cannot read", 0), 0u);
+    }
+}
+
+TEST(config_file, flags_override_the_file_which_overrides_defaults) {
+    cli_options file = from("threads = 3\nroot = \"/from-file\"\n");
+    cli_options o = parse_cli({"-c", "x.toml", "--root", "/from-flag"}, file);
+    EXPECT_EQ(o.config_file, "x.toml");
+    EXPECT_EQ(o.root, "/from-flag");                                   // the flag
+    EXPECT_EQ(o.cfg.threads, 3u);                                      // the file
+    EXPECT_EQ(o.cfg.keepalive_requests, config{}.keepalive_requests);  // the default
+}
+
+TEST(config_file, the_effective_configuration_reads_back_to_itself) {
+    std::vector<cli_options> configurations(1);  // the defaults
+    configurations.push_back(
+        parse_cli({"--threads", "2", "--gzip", "off", "--expires", "epoch", "--limit-req", "600r/m",
+                   "--listen", "[::1]:0", "--root", "/a \"quoted\" path", "--debug-routes"}));
+    for (const cli_options& o : configurations) {
+        const std::string text = effective_config(o);
+        cli_options back;
+        ASSERT_NO_THROW(apply_config_text(text, "dump.toml", back)) << text;
+        EXPECT_EQ(effective_config(back), text);
+    }
+    // Values worked out at run time are comments, not settings.
+    const std::string defaults = effective_config(configurations.front());
+    EXPECT_NE(defaults.find("# threads: CPUs this process may use"), std::string::npos);
+}
+
+TEST(config_file, the_shipped_example_is_valid) {
+    cli_options o;
+    ASSERT_NO_THROW(apply_config_file(RINGHTTPD_SOURCE_DIR "/examples/ringhttpd.toml", o));
+    EXPECT_EQ(o.root, "/srv/www");
+    EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
+}
