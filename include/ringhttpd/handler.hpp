@@ -21,16 +21,24 @@ namespace ringhttpd {
 class ring_storage {
   public:
     // The object `owner` (usually the handler object itself) keeps on this ring, made by
-    // `make()` on first use. A handler has few such objects, so a short scan finds them.
+    // `make()` (returning a std::shared_ptr<T>) on first use. A handler has few such objects,
+    // so a short scan finds them.
     template <typename T, typename Make>
     T& get(const void* owner, Make&& make) {
-        for (const slot& s : slots_)
-            if (s.owner == owner) return *static_cast<T*>(s.object.get());
-        std::shared_ptr<T> made = std::forward<Make>(make)();
-        T& object = *made;
-        slots_.push_back({owner, std::move(made)});
-        return object;
+        return *get_shared<T>(owner, std::forward<Make>(make));
     }
+    // The same object, shared: for work on the pool that uses it after the handler returned.
+    template <typename T, typename Make>
+    std::shared_ptr<T> get_shared(const void* owner, Make&& make) {
+        for (const slot& s : slots_)
+            if (s.owner == owner) return std::static_pointer_cast<T>(s.object);
+        std::shared_ptr<T> made = std::forward<Make>(make)();
+        slots_.push_back({owner, made});
+        return made;
+    }
+    // Forgets every object (the server does this when it swaps its routes, whose handlers
+    // owned them); work still holding one keeps it until it finishes.
+    void clear() { slots_.clear(); }
 
   private:
     struct slot {

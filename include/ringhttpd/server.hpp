@@ -21,6 +21,11 @@ class server {
     uint16_t port() const;         // the port actually bound (useful with port 0)
     std::string describe() const;  // the startup summary: address, threads, ring setup, features
 
+    // From any thread, while serving: requests that start after it are routed by `routes`;
+    // requests in flight finish with the routes they started with. Each ring's storage is
+    // emptied when it takes the new routes (their handlers make their objects anew).
+    void set_routes(router routes);
+
     // stop() and drain() may be called from any thread, e.g. one that handles signals.
     void stop();   // fast: close everything now; pooled work sees context::stop
     void drain();  // graceful: stop accepting, finish in-flight requests, close idle connections

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "app/cli.hpp"
 #include "app/did_you_mean.hpp"
 
 namespace ringhttpd::app {
@@ -116,6 +117,14 @@ void apply_config_file(const std::string& path, cli_options& into) {
     std::ostringstream text;
     text << in.rdbuf();
     apply_config_text(text.str(), path, into);
+}
+
+cli_options load_settings(const std::vector<std::string>& args) {
+    cli_options options = parse_cli(args);
+    if (options.config_file.empty()) return options;
+    cli_options from_file;
+    apply_config_file(options.config_file, from_file);
+    return parse_cli(args, std::move(from_file));
 }
 
 std::string effective_config(const cli_options& options) {

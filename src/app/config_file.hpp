@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/options.hpp"
 
@@ -24,6 +25,10 @@ class config_error : public std::runtime_error {
 void apply_config_text(std::string_view text, const std::string& source, cli_options& into);
 // The same for the file at `path`; an unreadable file is a config_error too.
 void apply_config_file(const std::string& path, cli_options& into);
+
+// The settings for a start or a reload: the defaults, then the file `-c FILE` names (if any),
+// then the other flags. Throws config_error for the file, std::invalid_argument for a flag.
+cli_options load_settings(const std::vector<std::string>& args);
 
 // `options` as a configuration file that reads back to the same settings: every option with
 // its value, and settings worked out at run time as comments.

@@ -19,13 +19,12 @@
 #include <mimalloc.h>
 #endif
 
-#include "app/api.hpp"
+#include "app/app_routes.hpp"
 #include "app/cli.hpp"
 #include "app/config_file.hpp"
-#include "app/debug.hpp"
 #include "app/options_reference.hpp"
+#include "app/reloader.hpp"
 #include "ringhttpd/server.hpp"
-#include "ringhttpd/static_files.hpp"
 
 namespace {
 
@@ -67,20 +66,8 @@ sigset_t handled_signals() {
     return set;
 }
 
-router build_routes(const app::cli_options& options) {
-    router routes;
-    app::add_builtin_routes(routes);
-    if (options.debug_routes) {
-        spdlog::warn(
-            "--debug-routes: /debug/* lets any client tie up workers; never in production");
-        app::add_debug_routes(routes);
-    }
-    routes.set_fallback(static_files(options.root, options.files).handler());
-    return routes;
-}
-
 // Waits for signals until the server has stopped. Returns the process exit status.
-int serve_until_signalled(server& srv) {
+int serve_until_signalled(server& srv, app::reloader& settings) {
     const sigset_t set = handled_signals();
     while (true) {
         int sig = 0;
@@ -99,10 +86,12 @@ int serve_until_signalled(server& srv) {
                 srv.wait();
                 spdlog::info("drained, exiting");
                 return 0;
+            case SIGHUP:
+                settings.reload();
+                break;
             default:
-                spdlog::warn(
-                    "received {}: reloading and log reopening are not supported yet; ignored",
-                    strsignal(sig));
+                spdlog::warn("received {}: log reopening is not supported yet; ignored",
+                             strsignal(sig));
         }
     }
 }
@@ -112,7 +101,7 @@ int test_configuration(const app::cli_options& options) {
     const std::string what =
         options.config_file.empty() ? "the flags" : "configuration file " + options.config_file;
     try {
-        build_routes(options);
+        app::build_routes(options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ringhttpd: %s: %s\n", what.c_str(), e.what());
         return 1;
@@ -127,13 +116,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     app::cli_options options;
     try {
-        options = app::parse_cli(args);
-        if (!options.config_file.empty()) {
-            // Defaults, then the file, then the flags.
-            app::cli_options from_file;
-            app::apply_config_file(options.config_file, from_file);
-            options = app::parse_cli(args, std::move(from_file));
-        }
+        options = app::load_settings(args);
     } catch (const app::config_error& e) {
         std::fprintf(stderr, "ringhttpd: %s\n", e.what());
         return 1;
@@ -168,11 +151,12 @@ int main(int argc, char** argv) {
     raise_descriptor_limit();
 
     try {
-        server srv(options.cfg, build_routes(options));
+        server srv(options.cfg, app::build_routes(options));
         srv.start();
         spdlog::info("ringhttpd {} {} root={} allocator={}", RINGHTTPD_VERSION, srv.describe(),
                      options.root, allocator_name());
-        return serve_until_signalled(srv);
+        app::reloader settings(srv, args, options);
+        return serve_until_signalled(srv, settings);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());
         return 1;

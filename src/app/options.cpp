@@ -139,6 +139,14 @@ const option* find_option(std::string_view name) {
     return it == table.end() ? nullptr : &*it;
 }
 
+std::vector<std::string> restart_needed(const cli_options& running, const cli_options& next) {
+    std::vector<std::string> keys;
+    for (const option& o : option_table())
+        if (o.where == scope::server && o.value.show(running) != o.value.show(next))
+            keys.push_back(config_key(o.name));
+    return keys;
+}
+
 std::string config_key(std::string_view option_name) {
     std::string key(option_name);
     std::replace(key.begin(), key.end(), '-', '_');

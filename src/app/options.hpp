@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ringhttpd/config.hpp"
 #include "ringhttpd/static_files.hpp"
@@ -74,6 +75,10 @@ struct option {
 std::span<const option> option_table();
 // The option called `name` (no leading "--"), or nullptr.
 const option* find_option(std::string_view name);
+
+// The keys of the server-scope settings that differ between `running` and `next`: those a
+// reload cannot change (the listener, threads, limits are fixed at start).
+std::vector<std::string> restart_needed(const cli_options& running, const cli_options& next);
 
 // The option's key in the configuration file: its name with '_' for '-'.
 std::string config_key(std::string_view option_name);

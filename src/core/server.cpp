@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/live_routes.hpp"
 #include "http/client_limits.hpp"
 #include "http/session.hpp"
 #include "io/listener.hpp"
@@ -70,17 +71,21 @@ io::wake_mode wake_mode_of(worker_wake wake) {
     return io::wake_mode::automatic;
 }
 
-// What the handlers on one ring share: its storage, and the context that points to it.
+// What the handlers on one ring share: its storage, the context that points to it, and the
+// routes it answers with.
 struct ring_state {
     ring_storage storage;
     context handler_context;
+    core::live_routes::ring_view routes;
 };
 
 }  // namespace
 
 struct server::impl {
+    explicit impl(router r) : routes(std::move(r)) {}
+
     config cfg;
-    router routes;
+    core::live_routes routes;
     http::session_context session_ctx;
     std::unique_ptr<http::client_limits> limits;  // shared by every ring
     std::atomic<size_t> open_connections{0};      // shared by every ring
@@ -99,11 +104,10 @@ struct server::impl {
     std::mutex reactors_mutex;
 };
 
-server::server(config cfg, router routes) : impl_(std::make_unique<impl>()) {
+server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::move(routes))) {
     impl_->cfg = std::move(cfg);
-    impl_->routes = std::move(routes);
-    impl_->session_ctx.dispatch = [routes = &impl_->routes](request& req, const context& ctx) {
-        return routes->dispatch(req, ctx);
+    impl_->session_ctx.dispatch = [state = impl_.get()](request& req, const context& ctx) {
+        return state->routes.dispatch(state->rings[ctx.ring]->routes, req, ctx);
     };
     const config& c = impl_->cfg;
     http::session_context& ctx = impl_->session_ctx;
@@ -220,6 +224,10 @@ std::string server::describe() const {
         impl_->pool->queue_capacity(), impl_->wakes_by_msg_ring ? "msg_ring" : "eventfd",
         impl_->max_connections, io::describe_flags(impl_->ring.flags), cfg.recv_buffers,
         cfg.recv_buffer_size, io::describe_features(impl_->ring));
+}
+
+void server::set_routes(router routes) {
+    impl_->routes.replace(std::move(routes));
 }
 
 void server::stop() {

@@ -126,12 +126,13 @@ route_result static_files::serve(const request& req, const context& ctx) const {
     }
     // From the ring's cache, or else a first try without blocking (all of it in the dentry and
     // page caches); only what would have to wait goes to the pool. The cache lives in the
-    // ring's storage, which outlives the pool's work.
-    file_cache& cache = ctx.storage->get<file_cache>(
+    // ring's storage.
+    auto cache = ctx.storage->get_shared<file_cache>(
         this, [this] { return std::make_shared<file_cache>(options_.cache, content_budget_); });
-    if (auto res = resolve(req, *relative, cache, false)) return std::move(*res);
-    return blocking_work([this, req, relative = std::move(*relative), &cache](const context&) {
-        return *resolve(req, relative, cache, true);
+    if (auto res = resolve(req, *relative, *cache, false)) return std::move(*res);
+    // The work holds the cache: the ring may drop it meanwhile (a new set of routes).
+    return blocking_work([this, req, relative = std::move(*relative), cache](const context&) {
+        return *resolve(req, relative, *cache, true);
     });
 }
 

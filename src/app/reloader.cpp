@@ -1,0 +1,45 @@
+#include "app/reloader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+#include "app/app_routes.hpp"
+#include "app/config_file.hpp"
+
+namespace ringhttpd::app {
+namespace {
+
+std::string joined(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const std::string& key : keys) out += (out.empty() ? "" : ", ") + key;
+    return out;
+}
+
+}  // namespace
+
+reloader::reloader(server& srv, std::vector<std::string> args, cli_options running)
+    : server_(srv), args_(std::move(args)), running_(std::move(running)) {}
+
+bool reloader::reload() {
+    const uint64_t attempt = ++generation_;
+    const std::string source =
+        running_.config_file.empty() ? "the command line" : running_.config_file;
+    try {
+        cli_options next = load_settings(args_);
+        if (auto keys = restart_needed(running_, next); !keys.empty())
+            throw std::runtime_error(joined(keys) +
+                                     " changed, and only a restart applies server settings");
+        server_.set_routes(build_routes(next));  // throws before swapping when it cannot serve
+        running_ = std::move(next);
+        spdlog::info("reload {}: applied {}", attempt, source);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::error("reload {}: refused, the running configuration stays: {}", attempt, e.what());
+        return false;
+    }
+}
+
+}  // namespace ringhttpd::app
