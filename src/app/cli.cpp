@@ -180,7 +180,7 @@ std::string usage() {
         "--flag VALUE.\nIn the file, each option is a key with _ for -: client_max_body_size = "
         "\"1m\".\n"
         "Signals: SIGTERM/SIGINT stop at once; SIGQUIT stops accepting, finishes in-flight "
-        "requests,\ncloses idle connections and exits 0.\n";
+        "requests,\ncloses idle connections and exits 0; SIGHUP reloads the configuration file.\n";
     return out;
 }
 
