@@ -31,6 +31,9 @@ struct static_files_options {
     size_t open_file_cache = 10'000;
     // nginx `expires`: unset: no Cache-Control; seconds > 0: max-age; 0: no-cache; < 0: epoch.
     std::optional<int64_t> expires_s;
+    // The URL prefix the root stands for (nginx `alias`): with "/assets/", /assets/app.js is
+    // ROOT/app.js. Empty: the whole path is looked up under the root (nginx `root`).
+    std::string url_prefix;
 };
 
 class static_files {

@@ -1,9 +1,7 @@
 #include "app/config_file.hpp"
 
-#include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -11,103 +9,56 @@
 #include <vector>
 
 #include "app/cli.hpp"
-#include "app/did_you_mean.hpp"
+#include "app/config_sites.hpp"
+#include "app/toml_reader.hpp"
 
 namespace ringhttpd::app {
 namespace {
 
-std::string position(const std::string& source, const toml::source_region& where) {
-    return source + ":" + std::to_string(where.begin.line) + ":" +
-           std::to_string(where.begin.column) + ": ";
-}
-
-// A switch or an on|off setting: written as a TOML boolean.
-bool is_boolean(const option& o) {
-    return o.value.placeholder.empty() || o.value.placeholder == "on|off";
-}
-
-// The value as the option's parser reads it on the command line ("on", "1m", "8080"), or
-// nullopt when its TOML type cannot be one.
-std::optional<std::string> as_text(const toml::node& value) {
-    if (auto* s = value.as_string()) return s->get();
-    if (auto* n = value.as_integer()) return std::to_string(n->get());
-    if (auto* b = value.as_boolean()) return std::string(b->get() ? "on" : "off");
-    return std::nullopt;
-}
-
-std::string_view type_name(toml::node_type type) {
-    switch (type) {
-        case toml::node_type::table:
-            return "table";
-        case toml::node_type::array:
-            return "list";
-        case toml::node_type::floating_point:
-            return "decimal number";
-        case toml::node_type::date:
-        case toml::node_type::time:
-        case toml::node_type::date_time:
-            return "date or time";
-        default:
-            return "value of another type";
-    }
-}
-
-std::string unknown_key(std::string_view key) {
-    std::vector<std::string> keys;
-    for (const option& o : option_table()) keys.push_back(config_key(o.name));
-    std::vector<std::string_view> candidates(keys.begin(), keys.end());
-    std::string message = "unknown key '" + std::string(key) + "'";
-    if (std::string_view near = closest_name(key, candidates); !near.empty())
-        message += " (did you mean " + std::string(near) + "?)";
-    return message + "; every key is listed in docs/configuration.md";
-}
-
-// A TOML basic string: the text in double quotes, with quotes, backslashes and control
-// characters escaped.
-std::string quoted(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-            out += fmt::format("\\u{:04X}", static_cast<unsigned char>(c));
-        } else {
-            out += c;
-        }
-    }
-    return out + '"';
+// Every key the top level may hold: each option, and the tables.
+const std::vector<std::string>& top_level_keys() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out{"site", "location", "add_header"};
+        for (const option& o : option_table()) out.push_back(config_key(o.name));
+        return out;
+    }();
+    return keys;
 }
 
 }  // namespace
 
 void apply_config_text(std::string_view text, const std::string& source, cli_options& into) {
+    const toml_reader reader(source);
     toml::table file;
     try {
         file = toml::parse(text, source);
     } catch (const toml::parse_error& e) {
-        throw config_error(position(source, e.source()) + std::string(e.description()));
+        reader.fail(e.source(), std::string(e.description()));
     }
     cli_options result = into;  // all or nothing
+    // Tables last: a site inherits the top level's settings, whatever their order in the file.
+    const toml::array* sites = nullptr;
+    const toml::array* locations = nullptr;
     for (const auto& [key, value] : file) {
-        const std::string name(key.str());
-        std::string flag = name;
-        std::replace(flag.begin(), flag.end(), '_', '-');
-        const option* o = name.find('-') == std::string::npos ? find_option(flag) : nullptr;
-        if (o == nullptr) throw config_error(position(source, key.source()) + unknown_key(name));
-        auto setting = as_text(value);
-        if (!setting)
-            throw config_error(
-                position(source, value.source()) + name + ": expected " +
-                (is_boolean(*o) ? "true or false"
-                                : "a string or a whole number, like " + quoted(default_text(*o))) +
-                ", got a " + std::string(type_name(value.type())));
-        try {
-            o->value.parse(*setting, result);
-        } catch (const std::invalid_argument& e) {
-            throw config_error(position(source, value.source()) + name + ": " + e.what());
+        if (key == "site") {
+            sites = &reader.tables_of(key, value);
+        } else if (key == "location") {
+            locations = &reader.tables_of(key, value);
+        } else if (key == "add_header") {
+            result.add_headers = reader.headers_of(key, value);
+        } else if (const option* o = toml_reader::option_for(key.str())) {
+            reader.apply_option(*o, key, value, result);
+        } else {
+            reader.unknown_key(key, top_level_keys());
         }
     }
+    if (locations)
+        for (const toml::node& location : *locations)
+            result.locations.push_back(
+                read_location(reader, *location.as_table(), result.root, result.files));
+    if (sites)
+        for (const toml::node& site : *sites)
+            result.sites.push_back(read_site(reader, *site.as_table(), result));
     into = std::move(result);
 }
 
@@ -136,26 +87,10 @@ std::string effective_config(const cli_options& options) {
             out.append("\n# ").append(scope_title(o.where)).append("\n");
             current = o.where;
         }
-        const std::string key = config_key(o.name);
-        const std::string shown = o.value.show(options);
-        cli_options check;
-        try {
-            o.value.parse(shown, check);
-        } catch (const std::invalid_argument&) {
-            // Worked out at run time ("CPUs this process may use"): no value to write.
-            out.append("# ").append(key).append(": ").append(shown).append("\n");
-            continue;
-        }
-        out.append(key).append(" = ");
-        if (is_boolean(o))
-            out.append(shown == "on" ? "true" : "false");
-        else if (!shown.empty() && std::all_of(shown.begin(), shown.end(), ::isdigit))
-            out.append(shown);
-        else
-            out.append(quoted(shown));
-        out.append("\n");
+        out += toml_line(o, options);
     }
-    return out;
+    out += toml_headers("add_header", options.add_headers);
+    return out + sites_toml(options);
 }
 
 }  // namespace ringhttpd::app

@@ -17,12 +17,37 @@
 
 namespace ringhttpd::app {
 
+// `location PATH { ... }` in the file ([[location]], [[site.location]]).
+struct location_settings {
+    std::string path;    // as written: "/prefix/" or "= /exact"
+    std::string root;    // files under it; empty: the site's root
+    bool alias = false;  // root stands for the location's path (nginx alias), not for "/"
+    static_files_options files;
+    std::optional<int> return_status;  // `return = "301 https://example.com$uri"`
+    std::string return_text;
+    header_list add_headers;
+};
+
+// `[[site]]` in the file: a virtual host. Unset settings are the top level's.
+struct site_settings {
+    std::vector<std::string> names;  // server_name: "example.com", "*.example.com"
+    std::string root;
+    static_files_options files;
+    header_list add_headers;
+    std::vector<location_settings> locations;
+};
+
 // What the options set: the server's configuration, and what the app serves with it. Default
 // constructed, it holds the defaults the table shows.
 struct cli_options {
     config cfg;
     std::string root = "./static";
     static_files_options files;
+    // From the configuration file only: the default site's locations and headers, and more
+    // sites chosen by Host.
+    std::vector<location_settings> locations;
+    header_list add_headers;
+    std::vector<site_settings> sites;
     // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
     bool debug_routes = false;
     // Command-line actions rather than settings (cli.cpp).

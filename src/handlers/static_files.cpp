@@ -113,8 +113,18 @@ static_files::static_files(const std::string& root, static_options options)
                                  " (pass an existing directory with --root DIR)");
 }
 
+std::string_view static_files::path_under_root(std::string_view path) const {
+    // "/assets/" stands for the root: /assets/app.js -> /app.js (keeping the slash).
+    std::string_view prefix = options_.url_prefix;
+    if (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+    if (!path.starts_with(prefix) || (path.size() > prefix.size() && path[prefix.size()] != '/'))
+        return path;
+    path.remove_prefix(prefix.size());
+    return path.empty() ? "/" : path;
+}
+
 route_result static_files::serve(const request& req, const context& ctx) const {
-    auto decoded = http::percent_decode(req.path);
+    auto decoded = http::percent_decode(path_under_root(req.path));
     if (!decoded || decoded->find('\0') != std::string::npos) return response::error(400);
     auto relative = http::normalize_path(*decoded);
     if (!relative) return response::error(400);  // ".." above the root

@@ -30,6 +30,8 @@ struct static_options {
     bool precompressed = true;  // serve file.br / file.gz to clients that accept them
     bool gzip = true;           // compress compressible files over 1 KB on the fly
     file_response_options response;
+    std::string
+        url_prefix;  // the URL prefix the root stands for (nginx alias); see the public header
     file_cache_limits cache;  // of each ring's open-file cache
     // File contents all rings' caches hold together (files up to 16 KiB, compressed copies).
     size_t cache_content_bytes = 256 * 1024 * 1024;
@@ -51,6 +53,8 @@ class static_files {
     static constexpr uint64_t gzip_max_size = 16 * 1024 * 1024;
 
   private:
+    // The request path with url_prefix taken off, as it is looked up under the root.
+    std::string_view path_under_root(std::string_view path) const;
     // The steps below do only what cannot block unless `may_block`; nullopt means "would block:
     // do it again on the pool".
     std::optional<response> resolve(const request& req, const std::string& relative,

@@ -15,6 +15,7 @@ handlers::static_options internal_options(const static_files_options& options) {
     internal.gzip = options.gzip;
     internal.cache.entries = options.open_file_cache;
     internal.response.expires_s = options.expires_s;
+    internal.url_prefix = options.url_prefix;
     return internal;
 }
 

@@ -135,3 +135,76 @@ TEST(config_file, the_shipped_example_is_valid) {
     EXPECT_EQ(o.root, "/srv/www");
     EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
 }
+
+TEST(config_file, sites_and_locations_inherit_and_read_back) {
+    auto o = from(R"(
+root = "/srv/default"
+expires = "1h"
+add_header = { "X-Frame-Options" = "DENY" }
+
+[[location]]
+path = "= /health"
+return = "200 ok"
+
+[[site]]
+server_name = ["Example.com", "*.example.com"]
+root = "/srv/example"
+
+  [[site.location]]
+  path = "/assets/"
+  alias = "/srv/assets/"
+  gzip = false
+
+  [[site.location]]
+  path = "/old/"
+  return = "301 https://example.com$request_uri"
+)");
+    ASSERT_EQ(o.locations.size(), 1u);
+    EXPECT_EQ(o.locations[0].return_status, 200);
+    EXPECT_EQ(o.locations[0].return_text, "ok");
+    ASSERT_EQ(o.sites.size(), 1u);
+    const site_settings& site = o.sites[0];
+    EXPECT_EQ(site.names, (std::vector<std::string>{"example.com", "*.example.com"}));
+    EXPECT_EQ(site.root, "/srv/example");
+    EXPECT_EQ(site.files.expires_s, 3600);  // inherited from the top level
+    ASSERT_EQ(site.locations.size(), 2u);
+    EXPECT_TRUE(site.locations[0].alias);
+    EXPECT_EQ(site.locations[0].root, "/srv/assets/");
+    EXPECT_FALSE(site.locations[0].files.gzip);
+    EXPECT_EQ(site.locations[0].files.expires_s, 3600);  // inherited from the site
+    EXPECT_EQ(o.add_headers.at(0).second, "DENY");
+
+    const std::string dumped = effective_config(o);
+    cli_options back;
+    ASSERT_NO_THROW(apply_config_text(dumped, "dump.toml", back)) << dumped;
+    EXPECT_EQ(effective_config(back), dumped);
+}
+
+TEST(config_file, site_and_location_errors_name_their_place) {
+    EXPECT_EQ(error_of("[[site]]\nroot = \"/x\"\n"),
+              "site.toml:1:1: a [[site]] needs server_name = \"example.com\" (or a list)");
+    EXPECT_EQ(error_of("[[site]]\nserver_name = \"a.com\"\nthreads = 2\n"),
+              "site.toml:3:1: threads is a server setting: set it at the top level of the file");
+    EXPECT_NE(error_of("[[site]]\nserver_name = \"a.com\"\nrot = \"/x\"\n")
+                  .find("site.toml:3:1: unknown key 'rot' (did you mean root?)"),
+              std::string::npos);
+    EXPECT_EQ(error_of("[[site]]\nserver_name = \"a b\"\n"),
+              "site.toml:2:15: server_name: 'a b' is not a host name; use example.com or "
+              "*.example.com");
+    EXPECT_EQ(error_of("[[location]]\npath = \"x\"\n"),
+              "site.toml:2:8: path: expected \"/prefix/\" or \"= /exact\", got 'x'");
+    EXPECT_EQ(error_of("[[location]]\nreturn = 404\n"),
+              "site.toml:1:1: a location needs a path: path = \"/prefix/\"");
+    EXPECT_NE(error_of("[[location]]\npath = \"/a/\"\nroot = \"/r\"\nalias = \"/s\"\n")
+                  .find("root or alias, not both"),
+              std::string::npos);
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a\"\nreturn = \"301\"\n"),
+              "site.toml:3:10: return: a redirect needs a URL: \"301 "
+              "https://example.com$request_uri\"");
+    EXPECT_NE(error_of("[[location]]\npath = \"/a\"\nreturn = \"99 x\"\n").find("CODE from 200"),
+              std::string::npos);
+    EXPECT_NE(error_of("add_header = { \"Bad Name\" = \"x\" }").find("is not a header name"),
+              std::string::npos);
+    EXPECT_NE(error_of("add_header = { \"X-A\" = \"a\\nb\" }").find("must not hold CR, LF"),
+              std::string::npos);
+}

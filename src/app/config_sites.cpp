@@ -1,0 +1,192 @@
+#include "app/config_sites.hpp"
+
+#include <charconv>
+
+namespace ringhttpd::app {
+namespace {
+
+// The keys a site or location may hold besides site-scope options.
+const std::vector<std::string>& site_keys(bool location) {
+    static const std::vector<std::string> site_only = [] {
+        std::vector<std::string> keys{"server_name", "add_header", "location"};
+        for (const option& o : option_table())
+            if (o.where == scope::site) keys.push_back(config_key(o.name));
+        return keys;
+    }();
+    static const std::vector<std::string> location_only = [] {
+        std::vector<std::string> keys{"path", "alias", "return", "add_header"};
+        for (const option& o : option_table())
+            if (o.where == scope::site) keys.push_back(config_key(o.name));
+        return keys;
+    }();
+    return location ? location_only : site_only;
+}
+
+// A site-scope option, applied to `scratch` (whose root and files the caller reads back); fails
+// for server and app settings, which only the top level holds.
+void apply_site_option(const toml_reader& reader, const toml::key& key, const toml::node& value,
+                       cli_options& scratch, bool location) {
+    const option* o = toml_reader::option_for(key.str());
+    if (o == nullptr) reader.unknown_key(key, site_keys(location));
+    if (o->where != scope::site)
+        reader.fail(key.source(), std::string(key.str()) + " is a " +
+                                      (o->where == scope::server ? "server" : "process") +
+                                      " setting: set it at the top level of the file");
+    reader.apply_option(*o, key, value, scratch);
+}
+
+std::vector<std::string> server_names(const toml_reader& reader, const toml::key& key,
+                                      const toml::node& value) {
+    std::vector<std::string> names = reader.strings_of(key, value);
+    for (std::string& name : names) {
+        for (char& c : name)
+            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        const bool wildcard = name.starts_with("*.");
+        const std::string_view rest = wildcard ? std::string_view(name).substr(2) : name;
+        if (rest.empty() || rest.find_first_of("*/ :") != std::string_view::npos)
+            reader.fail(
+                value.source(),
+                "server_name: '" + name + "' is not a host name; use example.com or *.example.com");
+    }
+    if (names.empty()) reader.fail(value.source(), "server_name: name at least one host");
+    return names;
+}
+
+// return = "301 https://example.com$uri", "404", 403 ...
+void read_return(const toml_reader& reader, const toml::key& key, const toml::node& value,
+                 location_settings& into) {
+    std::string text;
+    if (auto* n = value.as_integer())
+        text = std::to_string(n->get());
+    else
+        text = reader.string_of(key, value);
+    const size_t space = text.find(' ');
+    const std::string_view code = std::string_view(text).substr(0, space);
+    int status = 0;
+    auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), status);
+    if (ec != std::errc{} || end != code.data() + code.size() || status < 200 || status > 599)
+        reader.fail(value.source(),
+                    "return: expected \"CODE [URL or text]\" with a CODE from 200 "
+                    "to 599, like \"301 https://example.com$request_uri\", got '" +
+                        text + "'");
+    into.return_status = status;
+    into.return_text = space == std::string::npos ? "" : text.substr(space + 1);
+    if (status >= 301 && status <= 308 && into.return_text.empty())
+        reader.fail(value.source(), "return: a redirect needs a URL: \"" + std::string(code) +
+                                        " https://example.com$request_uri\"");
+}
+
+}  // namespace
+
+location_settings read_location(const toml_reader& reader, const toml::table& table,
+                                const std::string& root, const static_files_options& files) {
+    location_settings out;
+    cli_options scratch;
+    scratch.root = root;
+    scratch.files = files;
+    bool has_path = false, has_root = false;
+    for (const auto& [key, value] : table) {
+        if (key == "path") {
+            out.path = reader.string_of(key, value);
+            const std::string_view path =
+                std::string_view(out.path).substr(out.path.starts_with("= ") ? 2 : 0);
+            if (!path.starts_with("/"))
+                reader.fail(value.source(),
+                            "path: expected \"/prefix/\" or \"= /exact\", got '" + out.path + "'");
+            has_path = true;
+        } else if (key == "alias") {
+            scratch.root = reader.string_of(key, value);
+            out.alias = true;
+        } else if (key == "return") {
+            read_return(reader, key, value, out);
+        } else if (key == "add_header") {
+            out.add_headers = reader.headers_of(key, value);
+        } else {
+            has_root = has_root || key == "root";
+            apply_site_option(reader, key, value, scratch, true);
+        }
+    }
+    if (!has_path) reader.fail(table.source(), "a location needs a path: path = \"/prefix/\"");
+    if (out.alias && has_root)
+        reader.fail(table.source(), "a location has root or alias, not both");
+    if (out.alias && out.path.starts_with("= "))
+        reader.fail(table.source(), "alias needs a prefix location, not an exact one");
+    if (out.alias || has_root) out.root = scratch.root;
+    out.files = scratch.files;
+    return out;
+}
+
+site_settings read_site(const toml_reader& reader, const toml::table& table,
+                        const cli_options& top) {
+    site_settings out;
+    cli_options scratch;
+    scratch.root = top.root;
+    scratch.files = top.files;
+    const toml::array* locations = nullptr;
+    for (const auto& [key, value] : table) {
+        if (key == "server_name") {
+            out.names = server_names(reader, key, value);
+        } else if (key == "add_header") {
+            out.add_headers = reader.headers_of(key, value);
+        } else if (key == "location") {
+            locations = &reader.tables_of(key, value);
+        } else {
+            apply_site_option(reader, key, value, scratch, false);
+        }
+    }
+    if (out.names.empty())
+        reader.fail(table.source(), "a [[site]] needs server_name = \"example.com\" (or a list)");
+    out.root = scratch.root;
+    out.files = scratch.files;
+    if (locations)
+        for (const toml::node& location : *locations)
+            out.locations.push_back(
+                read_location(reader, *location.as_table(), out.root, out.files));
+    return out;
+}
+
+namespace {
+
+// The site-scope settings of `root` and `files`, except root itself.
+std::string file_settings_toml(const std::string& root, const static_files_options& files) {
+    cli_options holder;
+    holder.root = root;
+    holder.files = files;
+    std::string out;
+    for (const option& o : option_table())
+        if (o.where == scope::site && o.name != "root") out += toml_line(o, holder);
+    return out;
+}
+
+std::string location_toml(std::string_view header, const location_settings& l) {
+    std::string out = "\n";
+    out.append(header).append("\npath = ").append(quoted(l.path)).append("\n");
+    if (!l.root.empty()) out += (l.alias ? "alias = " : "root = ") + quoted(l.root) + "\n";
+    if (l.return_status)
+        out += "return = " +
+               quoted(std::to_string(*l.return_status) +
+                      (l.return_text.empty() ? "" : " " + l.return_text)) +
+               "\n";
+    out += toml_headers("add_header", l.add_headers);
+    return out + file_settings_toml(l.root, l.files);
+}
+
+}  // namespace
+
+std::string sites_toml(const cli_options& options) {
+    std::string out;
+    for (const location_settings& l : options.locations) out += location_toml("[[location]]", l);
+    for (const site_settings& site : options.sites) {
+        out += "\n[[site]]\nserver_name = [";
+        for (size_t i = 0; i < site.names.size(); ++i)
+            out += (i ? ", " : "") + quoted(site.names[i]);
+        out += "]\nroot = " + quoted(site.root) + "\n";
+        out += toml_headers("add_header", site.add_headers);
+        out += file_settings_toml(site.root, site.files);
+        for (const location_settings& l : site.locations)
+            out += location_toml("[[site.location]]", l);
+    }
+    return out;
+}
+
+}  // namespace ringhttpd::app
