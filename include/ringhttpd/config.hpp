@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ringhttpd {
 
@@ -60,6 +61,12 @@ struct config {
     uint32_t limit_req_burst = 0;  // requests above the rate served at once (burst=N nodelay)
     int limit_req_status = 429;    // 429 or 503
     uint32_t limit_conn = 0;       // concurrent connections per client address (503 above it)
+
+    // Behind a proxy (nginx real_ip_from / real_ip_header): requests from these addresses or
+    // CIDR ranges ("10.0.0.0/8", "::1") name their client in real_ip_header, and limit_req
+    // counts that client. Empty: the socket's peer is the client.
+    std::vector<std::string> real_ip_from;
+    std::string real_ip_header = "X-Forwarded-For";  // or "X-Real-IP"
 };
 
 }  // namespace ringhttpd

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "http/real_ip.hpp"
+
 namespace ringhttpd::app {
 
 std::string describe(bounds range, std::string (*format)(uint64_t)) {
@@ -62,6 +64,35 @@ option_value host_and_port(std::string config::*host, uint16_t config::*port) {
         .show =
             [host, port](const cli_options& from) {
                 return from.cfg.*host + ":" + std::to_string(from.cfg.*port);
+            },
+    };
+}
+
+option_value address_ranges(std::vector<std::string> config::*member) {
+    return {
+        .placeholder = "CIDR,...",
+        .parse =
+            [member](std::string_view text, cli_options& into) {
+                std::vector<std::string> ranges;
+                for (size_t start = 0; text != "off" && start <= text.size();) {
+                    const size_t comma = std::min(text.find(',', start), text.size());
+                    std::string item(text.substr(start, comma - start));
+                    std::erase(item, ' ');
+                    if (!http::address_range::parse(item))
+                        throw std::invalid_argument(
+                            "expected addresses or CIDR ranges like 10.0.0.0/8 or ::1, got '" +
+                            item + "'");
+                    ranges.push_back(std::move(item));
+                    start = comma + 1;
+                }
+                into.cfg.*member = std::move(ranges);
+            },
+        .show =
+            [member](const cli_options& from) {
+                const auto& ranges = from.cfg.*member;
+                if (ranges.empty()) return std::string("off");
+                std::vector<std::string_view> views(ranges.begin(), ranges.end());
+                return joined(views, ",");
             },
     };
 }

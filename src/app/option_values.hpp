@@ -122,6 +122,9 @@ option_value choice(T Part::*member, std::vector<named<T>> choices) {
     };
 }
 
+// A list of addresses and CIDR ranges ("10.0.0.0/8,::1"; a list in the file), or "off".
+option_value address_ranges(std::vector<std::string> config::*member);
+
 template <typename Part>
 option_value on_off(bool Part::*member) {
     return choice(member, std::vector<named<bool>>{{"on", true}, {"off", false}});

@@ -63,6 +63,16 @@ std::vector<option> make_table() {
         {"limit-conn", s::server,
          "concurrent connections per client address; more get 503 with `Retry-After`",
          number(&config::limit_conn, count_unit, bounds{1, 1'000'000}, "off")},
+        {"real-ip-from", s::server,
+         "trusted proxies (nginx `set_real_ip_from`): requests from these addresses or CIDR "
+         "ranges name their client in `real-ip-header`, and `limit-req` counts that client",
+         address_ranges(&config::real_ip_from)},
+        {"real-ip-header", s::server,
+         "where a trusted proxy names the client: `X-Forwarded-For` (the rightmost address "
+         "that is not a trusted proxy) or `X-Real-IP`",
+         choice(&config::real_ip_header,
+                std::vector<named<std::string>>{{"X-Forwarded-For", "X-Forwarded-For"},
+                                                {"X-Real-IP", "X-Real-IP"}})},
         {"security-headers", s::server,
          "`X-Content-Type-Options: nosniff`, `X-Frame-Options: SAMEORIGIN` and "
          "`Referrer-Policy: strict-origin-when-cross-origin` on every response",

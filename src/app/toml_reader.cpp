@@ -18,6 +18,12 @@ std::optional<std::string> as_text(const toml::node& value) {
     if (auto* s = value.as_string()) return s->get();
     if (auto* n = value.as_integer()) return std::to_string(n->get());
     if (auto* b = value.as_boolean()) return std::string(b->get() ? "on" : "off");
+    if (auto* list = value.as_array(); list && list->is_homogeneous(toml::node_type::string)) {
+        std::string joined;  // a list is what the command line writes with commas
+        for (const toml::node& item : *list)
+            joined += (joined.empty() ? "" : ",") + item.as_string()->get();
+        return list->empty() ? "off" : joined;
+    }
     return std::nullopt;
 }
 

@@ -71,6 +71,24 @@ io::wake_mode wake_mode_of(worker_wake wake) {
     return io::wake_mode::automatic;
 }
 
+http::real_ip_rule real_ip_rule_of(const config& c) {
+    http::real_ip_rule rule;
+    for (const std::string& text : c.real_ip_from) {
+        auto range = http::address_range::parse(text);
+        if (!range)
+            throw std::runtime_error("real_ip_from: '" + text +
+                                     "' is not an address or a CIDR range like 10.0.0.0/8");
+        rule.trusted.push_back(*range);
+    }
+    if (c.real_ip_header == "X-Real-IP") {
+        rule.header = http::real_ip_header::x_real_ip;
+    } else if (c.real_ip_header != "X-Forwarded-For") {
+        throw std::runtime_error("real_ip_header: expected X-Forwarded-For or X-Real-IP, got '" +
+                                 c.real_ip_header + "'");
+    }
+    return rule;
+}
+
 // What the handlers on one ring share: its storage, the context that points to it, and the
 // routes it answers with.
 struct ring_state {
@@ -118,6 +136,7 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::mo
     ctx.keepalive = c.keepalive_timeout_ms > 0;
     ctx.security_headers = c.security_headers;
     ctx.server_tokens = c.server_tokens;
+    ctx.real_ip = real_ip_rule_of(c);
     if (c.limit_req_rate > 0 || c.limit_conn > 0) {
         http::client_limit_config limit_cfg;
         limit_cfg.rate_per_s = c.limit_req_rate;

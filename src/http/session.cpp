@@ -179,7 +179,8 @@ std::optional<response> session::refuse_over_limit(io::connection_control& conn)
         status = 503;  // nginx's limit_conn_status; the connection closes after the answer
         retry_after = 1;
     } else if (context_.rate_limit) {
-        retry_after = context_.rate_limit->check_request(conn.peer, conn.now_ms);
+        const io::client_address client = context_.real_ip.client_of(conn.peer, parser_.current());
+        retry_after = context_.rate_limit->check_request(client, conn.now_ms);
         status = context_.rate_limit_status;
     }
     if (retry_after == 0) return std::nullopt;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "http/real_ip.hpp"
 #include "http/request_parser.hpp"
 #include "http/response_writer.hpp"
 #include "io/stream_handler.hpp"
@@ -36,6 +37,7 @@ struct session_context {
     bool security_headers = true;
     bool server_tokens = false;
     request_gate* rate_limit = nullptr;  // per-client request rate, if limited
+    real_ip_rule real_ip;                // who the client is behind a trusted proxy
     int rate_limit_status = 429;         // the answer to a request over the rate
 };
 

@@ -23,6 +23,22 @@ client_address client_address::of_peer(int fd) {
     return from_sockaddr(reinterpret_cast<const sockaddr*>(&ss));
 }
 
+std::optional<client_address> client_address::parse(std::string_view text) {
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+    const std::string z(text);  // inet_pton wants a terminated string
+    client_address a;
+    if (in_addr v4{}; inet_pton(AF_INET, z.c_str(), &v4) == 1) {
+        a.bytes[10] = a.bytes[11] = 0xff;
+        std::memcpy(a.bytes.data() + 12, &v4, 4);
+        return a;
+    }
+    if (in6_addr v6{}; inet_pton(AF_INET6, z.c_str(), &v6) == 1) {
+        std::memcpy(a.bytes.data(), &v6, 16);
+        return a;
+    }
+    return std::nullopt;
+}
+
 std::string client_address::to_string() const {
     char text[INET6_ADDRSTRLEN] = "";
     static constexpr uint8_t v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ringhttpd::io {
 
@@ -19,6 +21,8 @@ struct client_address {
     // The peer of a connected socket; all zero when it cannot be read.
     static client_address of_peer(int fd);
     static client_address from_sockaddr(const sockaddr* sa);
+    // "192.0.2.7" or "2001:db8::7"; nullopt for anything else.
+    static std::optional<client_address> parse(std::string_view text);
 };
 
 struct client_address_hash {

@@ -78,3 +78,19 @@ TEST(client_limits, limit_conn_caps_concurrent_connections_per_address) {
         "a new connection is admitted after one closed"));
     EXPECT_EQ(status, 200);
 }
+
+TEST(client_limits, behind_a_trusted_proxy_limit_req_counts_the_forwarded_client) {
+    server_process server({"--limit-req", "1r/m", "--real-ip-from", "127.0.0.1/32"});
+    auto from = [&](const char* source, const std::string& forwarded_for) {
+        client c(server.port(), "127.0.0.1", source);
+        auto res = c.roundtrip(get("/api/hello", "X-Forwarded-For: " + forwarded_for + "\r\n"));
+        return res ? res->status : 0;
+    };
+    // The proxy (127.0.0.1) speaks for two clients: each has its own bucket.
+    EXPECT_EQ(from("127.0.0.1", "203.0.113.1"), 200);
+    EXPECT_EQ(from("127.0.0.1", "203.0.113.2"), 200);
+    EXPECT_EQ(from("127.0.0.1", "203.0.113.1"), 429);
+    // An untrusted peer's header is ignored: it is counted as itself, whatever it claims.
+    EXPECT_EQ(from("127.0.0.2", "203.0.113.3"), 200);
+    EXPECT_EQ(from("127.0.0.2", "203.0.113.4"), 429);
+}

@@ -208,3 +208,15 @@ TEST(config_file, site_and_location_errors_name_their_place) {
     EXPECT_NE(error_of("add_header = { \"X-A\" = \"a\\nb\" }").find("must not hold CR, LF"),
               std::string::npos);
 }
+
+TEST(config_file, trusted_proxies_are_a_list) {
+    auto o = from("real_ip_from = [\"10.0.0.0/8\", \"::1\"]\nreal_ip_header = \"X-Real-IP\"\n");
+    EXPECT_EQ(o.cfg.real_ip_from, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+    EXPECT_EQ(o.cfg.real_ip_header, "X-Real-IP");
+    EXPECT_EQ(error_of("real_ip_from = [\"10.0.0.0/40\"]"),
+              "site.toml:1:16: real_ip_from: expected addresses or CIDR ranges like 10.0.0.0/8 "
+              "or ::1, got '10.0.0.0/40'");
+    cli_options back;
+    apply_config_text(effective_config(o), "dump.toml", back);
+    EXPECT_EQ(back.cfg.real_ip_from, o.cfg.real_ip_from);
+}
