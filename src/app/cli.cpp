@@ -22,8 +22,8 @@ struct command {
 
 constexpr command commands[] = {
     {"-t", "--test-config",
-     "check the configuration (file, flags, document root), say what is wrong, exit 1 if "
-     "anything is",
+     "check the configuration (file, flags, document root, listen address), say what is "
+     "wrong, exit 1 if anything is",
      &cli_options::test_config},
     {"-T", "--dump-config", "print the effective configuration as a config file and exit",
      &cli_options::dump_config},

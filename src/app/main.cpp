@@ -24,6 +24,7 @@
 #include "app/config_file.hpp"
 #include "app/options_reference.hpp"
 #include "app/reloader.hpp"
+#include "io/listener.hpp"
 #include "ringhttpd/server.hpp"
 
 namespace {
@@ -96,12 +97,14 @@ int serve_until_signalled(server& srv, app::reloader& settings) {
     }
 }
 
-// -t: everything a start would check short of binding (the settings, the document root).
+// -t: what a start would check: the settings, the document root, and that the listen address
+// can be bound (without taking it).
 int test_configuration(const app::cli_options& options) {
     const std::string what =
         options.config_file.empty() ? "the flags" : "configuration file " + options.config_file;
     try {
         app::build_routes(options);
+        io::check_listen_address(options.cfg.listen_host, options.cfg.listen_port);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ringhttpd: %s: %s\n", what.c_str(), e.what());
         return 1;

@@ -89,4 +89,8 @@ std::vector<unique_fd> open_listeners(const std::string& host, uint16_t port, un
     return fds;
 }
 
+void check_listen_address(const std::string& host, uint16_t port) {
+    bound_socket(parse_address(host, port), host + ":" + std::to_string(port), /*reuse_port=*/true);
+}
+
 }  // namespace ringhttpd::io

@@ -17,4 +17,10 @@ std::vector<unique_fd> open_listeners(const std::string& host, uint16_t port, un
 
 uint16_t bound_port(int fd);
 
+// Throws, as open_listeners would, when host:port cannot be bound by this server: it is not a
+// local address, needs privileges, or another program listens there. Binds and closes without
+// listening, so it takes no connection from anyone; a ringhttpd of this user that listens there
+// (the one a `-t` before a reload is about) shares the port and passes.
+void check_listen_address(const std::string& host, uint16_t port);
+
 }  // namespace ringhttpd::io

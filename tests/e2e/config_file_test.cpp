@@ -1,6 +1,10 @@
 // The binary with a configuration file: -c, -t, -T, precedence and errors with their place.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "harness.hpp"
 
@@ -26,7 +30,8 @@ TEST(config_file, the_file_configures_the_server_and_flags_override_it) {
 
 TEST(config_file, test_mode_reports_valid_files_and_exits_0) {
     temp_dir dir;
-    dir.write("ok.toml", "root = \"" + std::string(RINGHTTPD_STATIC_DIR) + "\"\nthreads = 1\n");
+    dir.write("ok.toml", "root = \"" + std::string(RINGHTTPD_STATIC_DIR) +
+                             "\"\nthreads = 1\nlisten = \"127.0.0.1:0\"\n");
     auto [status, out] = run_binary({"-t", "-c", dir.path() + "/ok.toml"});
     EXPECT_EQ(status, 0) << out;
     EXPECT_NE(out.find("ok.toml: valid"), std::string::npos) << out;
@@ -77,4 +82,31 @@ TEST(config_file, dump_prints_a_file_that_configures_the_same_server) {
     auto again = run_binary({"-T", "-c", dir.path() + "/dumped.toml"});
     EXPECT_EQ(again.first, 0);
     EXPECT_EQ(again.second, dumped);
+}
+
+TEST(config_file, test_mode_checks_that_the_port_is_free_for_this_server) {
+    // Another program listens on a port (a plain socket, as nginx's): -t fails and says so.
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(listen(fd, 8), 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    auto [status, out] = run_binary({"-t", "--listen", taken, "--root", RINGHTTPD_STATIC_DIR});
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(out.find("cannot bind " + taken), std::string::npos) << out;
+    EXPECT_NE(out.find("another process listens there"), std::string::npos) << out;
+    close(fd);
+
+    // A running ringhttpd on its own port does not fail the check made before its reload.
+    server_process running;
+    const std::string own = "127.0.0.1:" + std::to_string(running.port());
+    auto again = run_binary({"-t", "--listen", own, "--root", RINGHTTPD_STATIC_DIR});
+    EXPECT_EQ(again.first, 0) << again.second;
+    auto res = client(running.port()).roundtrip(get("/api/hello"));  // and it still serves
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
 }
