@@ -19,10 +19,12 @@ void live_routes::replace(router routes) {
 
 route_result live_routes::dispatch(ring_view& ring, request& req, const context& ctx) const {
     if (const uint64_t now = generation_.load(std::memory_order_acquire); now != ring.generation) {
+        // The storage first: what the old handlers made there may point into them (a file
+        // cache into its handler's memory budget), and this ring's reference may be the last.
+        if (ctx.storage) ctx.storage->clear();
         std::lock_guard lock(mutex_);
         ring.routes = routes_;
         ring.generation = generation_.load(std::memory_order_relaxed);
-        if (ctx.storage) ctx.storage->clear();
     }
     route_result result = ring.routes->dispatch(req, ctx);
     if (auto* work = std::get_if<blocking_work>(&result)) {

@@ -92,9 +92,11 @@ http::real_ip_rule real_ip_rule_of(const config& c) {
 // What the handlers on one ring share: its storage, the context that points to it, and the
 // routes it answers with.
 struct ring_state {
+    // Declared first, destroyed last: what the handlers left in the storage may point into
+    // the routes.
+    core::live_routes::ring_view routes;
     ring_storage storage;
     context handler_context;
-    core::live_routes::ring_view routes;
 };
 
 }  // namespace
