@@ -46,10 +46,7 @@ std::string unknown_option(std::string_view flag) {
     for (const command& c : commands) known.push_back(c.long_flag);
     known.push_back("--config");
 
-    std::string message = "unknown option '" + std::string(flag) + "'";
-    if (std::string_view near = closest_name(flag, known); !near.empty())
-        message += " (did you mean " + std::string(near) + "?)";
-    return message;
+    return "unknown option '" + std::string(flag) + "'" + did_you_mean(flag, known);
 }
 
 // Where descriptions start in --help, and how wide it gets.

@@ -17,11 +17,7 @@ namespace {
 
 // Every key the top level may hold: each option, and the tables.
 const std::vector<std::string>& top_level_keys() {
-    static const std::vector<std::string> keys = [] {
-        std::vector<std::string> out{"site", "location", "add_header"};
-        for (const option& o : option_table()) out.push_back(config_key(o.name));
-        return out;
-    }();
+    static const auto keys = table_keys({"site", "location", "add_header"});
     return keys;
 }
 

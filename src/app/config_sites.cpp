@@ -2,24 +2,17 @@
 
 #include <charconv>
 
+#include "http/text.hpp"
+
 namespace ringhttpd::app {
 namespace {
 
 // The keys a site or location may hold besides site-scope options.
 const std::vector<std::string>& site_keys(bool location) {
-    static const std::vector<std::string> site_only = [] {
-        std::vector<std::string> keys{"server_name", "add_header", "location"};
-        for (const option& o : option_table())
-            if (o.where == scope::site) keys.push_back(config_key(o.name));
-        return keys;
-    }();
-    static const std::vector<std::string> location_only = [] {
-        std::vector<std::string> keys{"path", "alias", "return", "add_header"};
-        for (const option& o : option_table())
-            if (o.where == scope::site) keys.push_back(config_key(o.name));
-        return keys;
-    }();
-    return location ? location_only : site_only;
+    static const auto site = table_keys({"server_name", "add_header", "location"}, scope::site);
+    static const auto in_location =
+        table_keys({"path", "alias", "return", "add_header"}, scope::site);
+    return location ? in_location : site;
 }
 
 // A site-scope option, applied to `scratch` (whose root and files the caller reads back); fails
@@ -39,8 +32,7 @@ std::vector<std::string> server_names(const toml_reader& reader, const toml::key
                                       const toml::node& value) {
     std::vector<std::string> names = reader.strings_of(key, value);
     for (std::string& name : names) {
-        for (char& c : name)
-            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        http::lowercase_ascii(name);
         const bool wildcard = name.starts_with("*.");
         const std::string_view rest = wildcard ? std::string_view(name).substr(2) : name;
         if (rest.empty() || rest.find_first_of("*/ :") != std::string_view::npos)

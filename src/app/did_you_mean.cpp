@@ -40,4 +40,9 @@ std::string_view closest_name(std::string_view typed,
     return best;
 }
 
+std::string did_you_mean(std::string_view typed, std::span<const std::string_view> candidates) {
+    const std::string_view near = closest_name(typed, candidates);
+    return near.empty() ? "" : " (did you mean " + std::string(near) + "?)";
+}
+
 }  // namespace ringhttpd::app

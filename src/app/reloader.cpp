@@ -8,17 +8,9 @@
 
 #include "app/app_routes.hpp"
 #include "app/config_file.hpp"
+#include "app/option_values.hpp"
 
 namespace ringhttpd::app {
-namespace {
-
-std::string joined(const std::vector<std::string>& keys) {
-    std::string out;
-    for (const std::string& key : keys) out += (out.empty() ? "" : ", ") + key;
-    return out;
-}
-
-}  // namespace
 
 reloader::reloader(server& srv, std::vector<std::string> args, cli_options running)
     : server_(srv), args_(std::move(args)), running_(std::move(running)) {}
@@ -30,7 +22,7 @@ bool reloader::reload() {
     try {
         cli_options next = load_settings(args_);
         if (auto keys = restart_needed(running_, next); !keys.empty())
-            throw std::runtime_error(joined(keys) +
+            throw std::runtime_error(joined({keys.begin(), keys.end()}, ", ") +
                                      " changed, and only a restart applies server settings");
         server_.set_routes(build_routes(next));  // throws before swapping when it cannot serve
         running_ = std::move(next);

@@ -8,6 +8,7 @@
 
 #include "app/config_file.hpp"
 #include "app/did_you_mean.hpp"
+#include "http/text.hpp"
 
 namespace ringhttpd::app {
 namespace {
@@ -47,10 +48,7 @@ std::string_view type_name(toml::node_type type) {
 }
 
 bool is_token(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) ||
-               std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    });
+    return !name.empty() && std::all_of(name.begin(), name.end(), http::is_tchar);
 }
 
 }  // namespace
@@ -62,10 +60,9 @@ void toml_reader::fail(const toml::source_region& at, const std::string& message
 
 void toml_reader::unknown_key(const toml::key& key, std::span<const std::string> known) const {
     std::vector<std::string_view> candidates(known.begin(), known.end());
-    std::string message = "unknown key '" + std::string(key.str()) + "'";
-    if (std::string_view near = closest_name(key.str(), candidates); !near.empty())
-        message += " (did you mean " + std::string(near) + "?)";
-    fail(key.source(), message + "; every key is listed in docs/configuration.md");
+    fail(key.source(), "unknown key '" + std::string(key.str()) + "'" +
+                           did_you_mean(key.str(), candidates) +
+                           "; every key is listed in docs/configuration.md");
 }
 
 const option* toml_reader::option_for(std::string_view key) {
@@ -139,6 +136,12 @@ const toml::array& toml_reader::tables_of(const toml::key& key, const toml::node
         fail(value.source(),
              std::string(key.str()) + ": expected [[" + std::string(key.str()) + "]] tables");
     return *list;
+}
+
+std::vector<std::string> table_keys(std::vector<std::string> own, std::optional<scope> only) {
+    for (const option& o : option_table())
+        if (!only || o.where == *only) own.push_back(config_key(o.name));
+    return own;
 }
 
 std::string quoted(std::string_view text) {

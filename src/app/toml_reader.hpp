@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +43,11 @@ class toml_reader {
   private:
     std::string source_;
 };
+
+// What a table may hold, for did-you-mean: `own` keys, then the file key of every option (of
+// scope `only`, when given).
+std::vector<std::string> table_keys(std::vector<std::string> own,
+                                    std::optional<scope> only = std::nullopt);
 
 // A TOML basic string: the text in double quotes, with quotes, backslashes and control
 // characters escaped.

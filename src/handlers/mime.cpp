@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 #include <utility>
+
+#include "http/text.hpp"
 
 namespace ringhttpd::handlers {
 namespace {
@@ -158,8 +159,7 @@ std::string_view mime_type_for(std::string_view path) {
     if (dot == std::string_view::npos || dot + 1 == name.size()) return fallback;
     std::string ext(name.substr(dot + 1));
     if (ext.size() > 16) return fallback;
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    http::lowercase_ascii(ext);
     auto it =
         std::lower_bound(table.begin(), table.end(), std::string_view(ext),
                          [](const auto& entry, std::string_view e) { return entry.first < e; });

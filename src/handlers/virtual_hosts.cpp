@@ -15,8 +15,7 @@ std::string host_name(std::string_view host) {
         host = host.substr(0, colon);
     }
     std::string name(host);
-    for (char& c : name)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    http::lowercase_ascii(name);
     if (!name.empty() && name.back() == '.') name.pop_back();  // "example.com." is the same host
     return name;
 }

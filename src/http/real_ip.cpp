@@ -6,17 +6,6 @@
 #include "http/text.hpp"
 
 namespace ringhttpd::http {
-namespace {
-
-// Surrounding spaces and tabs off: list elements are "a, b".
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
-
-}  // namespace
-
 bool address_range::contains(const io::client_address& a) const {
     const unsigned full_bytes = prefix_bits / 8, rest = prefix_bits % 8;
     for (unsigned i = 0; i < full_bytes; ++i)
@@ -54,7 +43,7 @@ io::client_address real_ip_rule::client_of(const io::client_address& peer,
     if (trusted.empty() || !is_trusted(peer)) return peer;
     if (header == real_ip_header::x_real_ip) {
         auto value = req.header("X-Real-IP");
-        auto address = value ? io::client_address::parse(trimmed(*value)) : std::nullopt;
+        auto address = value ? io::client_address::parse(trim_ows(*value)) : std::nullopt;
         return address ? *address : peer;
     }
     // X-Forwarded-For: "client, proxy1, proxy2"; each proxy appends the address it saw. Walk
@@ -67,7 +56,7 @@ io::client_address real_ip_rule::client_of(const io::client_address& peer,
         while (!list.empty()) {
             const size_t comma = list.rfind(',');
             const std::string_view item =
-                trimmed(comma == std::string_view::npos ? list : list.substr(comma + 1));
+                trim_ows(comma == std::string_view::npos ? list : list.substr(comma + 1));
             list = comma == std::string_view::npos ? std::string_view() : list.substr(0, comma);
             auto address = io::client_address::parse(item);
             if (!address) return client;  // garbage: stop at the last address we could read

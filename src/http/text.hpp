@@ -4,6 +4,7 @@
 
 #include <strings.h>
 
+#include <string>
 #include <string_view>
 
 namespace ringhttpd::http {
@@ -18,6 +19,12 @@ inline std::string_view trim_ows(std::string_view s) {
 // ASCII case-insensitive equality, for header names and tokens.
 inline bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// ASCII letters to lower case, in place (host names, file extensions); other bytes unchanged.
+inline void lowercase_ascii(std::string& s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
 }
 
 // RFC 9110 §5.6.2 tchar: what a method or field name is made of.

@@ -18,7 +18,7 @@ worker_pool::~worker_pool() {
 bool worker_pool::try_submit(job j) {
     {
         std::lock_guard lock(mutex_);
-        if (finishing_ || abandoning_ || queue_.size() >= capacity_) return false;
+        if (finishing_ || queue_.size() >= capacity_) return false;
         queue_.push_back(std::move(j));
     }
     has_work_.notify_one();
@@ -30,8 +30,9 @@ void worker_pool::work() {
         job next;
         {
             std::unique_lock lock(mutex_);
-            has_work_.wait(lock, [this] { return !queue_.empty() || finishing_ || abandoning_; });
-            if (abandoning_ || queue_.empty()) return;  // finishing: only once the queue is empty
+            has_work_.wait(lock, [this] { return !queue_.empty() || finishing_; });
+            // Finishing: only once the queue is empty; abandoning: at once.
+            if (stop_.stop_requested() || queue_.empty()) return;
             next = std::move(queue_.front());
             queue_.pop_front();
         }
@@ -59,11 +60,10 @@ void worker_pool::stop_threads(bool drop_queued) {
         std::lock_guard lock(mutex_);
         finishing_ = true;
         if (drop_queued) {
-            abandoning_ = true;
+            stop_.request_stop();  // also wakes jobs that wait on stop_token()
             dropped.swap(queue_);
         }
     }
-    if (drop_queued) stop_.request_stop();  // wakes jobs that wait on stop_token()
     has_work_.notify_all();
     std::lock_guard joining(join_mutex_);  // finish() and abandon() may race (server::stop)
     for (auto& t : threads_)

@@ -47,7 +47,6 @@ class worker_pool {
     std::condition_variable has_work_;
     std::deque<job> queue_;
     bool finishing_ = false;
-    bool abandoning_ = false;
     std::stop_source stop_;
     std::mutex join_mutex_;
     std::vector<std::thread> threads_;

@@ -23,6 +23,16 @@ bool logged(const server_process& server, const std::string& text) {
     return server.log().find(text) != std::string::npos;
 }
 
+// Writes `text` as the configuration file in `dir`, sends SIGHUP, and waits until the log says
+// `outcome` ("reload 2: applied").
+bool reload_with(const server_process& server, const temp_dir& dir, const std::string& text,
+                 const std::string& outcome) {
+    dir.write("ringhttpd.toml", text);
+    server.signal(SIGHUP);
+    return wait_until(
+        patience, [&] { return logged(server, outcome); }, outcome);
+}
+
 }  // namespace
 
 TEST(reload, sighup_applies_a_changed_file_to_the_next_requests) {
@@ -36,11 +46,7 @@ TEST(reload, sighup_applies_a_changed_file_to_the_next_requests) {
 
     client keep_alive(server.port());  // a connection from before the reload
     ASSERT_TRUE(keep_alive.roundtrip(get("/index.html")));
-    dir.write("ringhttpd.toml", "expires = \"1h\"\n");
-    server.signal(SIGHUP);
-    ASSERT_TRUE(wait_until(
-        patience, [&] { return logged(server, "reload 1: applied " + file); },
-        "the reload is logged"));
+    ASSERT_TRUE(reload_with(server, dir, "expires = \"1h\"\n", "reload 1: applied " + file));
     auto on_old_connection = keep_alive.roundtrip(get("/index.html"));
     ASSERT_TRUE(on_old_connection);
     EXPECT_EQ(on_old_connection->header("cache-control"), "max-age=3600");
@@ -63,21 +69,14 @@ TEST(reload, a_request_in_flight_finishes_under_the_configuration_it_started_wit
         },
         "a worker holds the request"));
 
-    dir.write("ringhttpd.toml", "debug_routes = false\n");
-    server.signal(SIGHUP);
-    ASSERT_TRUE(wait_until(
-        patience, [&] { return logged(server, "reload 1: applied"); }, "the reload is logged"));
+    ASSERT_TRUE(reload_with(server, dir, "debug_routes = false\n", "reload 1: applied"));
     auto gone = fetch(server.port(), "/debug/release");  // new requests: no debug routes
     ASSERT_TRUE(gone);
     EXPECT_EQ(gone->status, 404);
 
     // Bring the debug routes back, to release the request that still runs under the first
     // routes.
-    dir.write("ringhttpd.toml", "debug_routes = true\n");
-    server.signal(SIGHUP);
-    ASSERT_TRUE(wait_until(
-        patience, [&] { return logged(server, "reload 2: applied"); },
-        "the second reload is logged"));
+    ASSERT_TRUE(reload_with(server, dir, "debug_routes = true\n", "reload 2: applied"));
     auto released = fetch(server.port(), "/debug/release");
     ASSERT_TRUE(released);
     EXPECT_EQ(released->body, "released 1\n");
@@ -91,20 +90,15 @@ TEST(reload, an_invalid_file_is_refused_whole_and_the_server_keeps_serving) {
     const std::string file = dir.path() + "/ringhttpd.toml";
     dir.write("ringhttpd.toml", "expires = \"1h\"\n");
     server_process server({"-c", file});
-    dir.write("ringhttpd.toml", "expires = \"off\"\ngzip = maybe\n");  // half good, half bad
-    server.signal(SIGHUP);
-    ASSERT_TRUE(wait_until(
-        patience, [&] { return logged(server, "reload 1: refused"); }, "the refusal is logged"));
+    // Half good, half bad.
+    ASSERT_TRUE(reload_with(server, dir, "expires = \"off\"\ngzip = maybe\n", "reload 1: refused"));
     EXPECT_TRUE(logged(server, file + ":2:")) << server.log();
     auto res = fetch(server.port(), "/index.html");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->header("cache-control"), "max-age=3600");  // nothing of it was applied
 
-    dir.write("ringhttpd.toml", "expires = \"off\"\nkeepalive_requests = 5\n");
-    server.signal(SIGHUP);
-    ASSERT_TRUE(wait_until(
-        patience, [&] { return logged(server, "reload 2: refused"); },
-        "the second refusal is logged"));
+    ASSERT_TRUE(reload_with(server, dir, "expires = \"off\"\nkeepalive_requests = 5\n",
+                            "reload 2: refused"));
     EXPECT_TRUE(logged(server, "keepalive_requests changed, and only a restart applies"))
         << server.log();
     res = fetch(server.port(), "/index.html");
@@ -118,9 +112,7 @@ TEST(reload, a_storm_of_sighups_neither_crashes_nor_grows_memory) {
     dir.write("ringhttpd.toml", "expires = \"1h\"\n");
     server_process server({"-c", file});
     ASSERT_TRUE(fetch(server.port(), "/index.html"));
-    server.signal(SIGHUP);
-    ASSERT_TRUE(wait_until(
-        patience, [&] { return logged(server, "reload 1: applied"); }, "the first reload"));
+    ASSERT_TRUE(reload_with(server, dir, "expires = \"1h\"\n", "reload 1: applied"));
     const long rss_before = resident_kib(server.pid());
     for (int i = 0; i < 100; ++i) {
         server.signal(SIGHUP);
