@@ -183,8 +183,13 @@ frame reference_frame(std::string_view in) {
     }
     uint64_t length = 0;
     if (content_length) {
-        if (content_length->empty() || content_length->size() > 18) return {kind::invalid, 0};
-        for (char c : *content_length) {
+        // 1*DIGIT (RFC 9110 §8.6): leading zeros are allowed and do not count towards the
+        // 18 significant digits kept here to stay clear of overflow.
+        std::string_view digits = *content_length;
+        if (digits.empty()) return {kind::invalid, 0};
+        while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+        if (digits.size() > 18) return {kind::invalid, 0};
+        for (char c : digits) {
             if (c < '0' || c > '9') return {kind::invalid, 0};
             length = length * 10 + uint64_t(c - '0');
         }
