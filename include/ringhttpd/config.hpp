@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ringhttpd/listen_address.hpp"
+
 namespace ringhttpd {
 
 // How a worker wakes the ring it hands finished work to.
@@ -18,8 +20,8 @@ enum class worker_wake {
 };
 
 struct config {
-    std::string listen_host = "127.0.0.1";
-    uint16_t listen_port = 8080;
+    // Every address listened on; the same address twice counts once.
+    std::vector<listen_address> listen = {listen_address{}};
     unsigned threads = 0;  // 0: one per CPU this process may run on
 
     // Limits (nginx: client_max_body_size 1m; large_client_header_buffers 4 8k).

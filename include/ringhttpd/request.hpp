@@ -45,6 +45,9 @@ struct request {
     int version_minor = 1;  // HTTP/1.<minor>; a higher minor version than 1 reads as 1
     header_list headers;    // names as received; look up with header()
     std::string body;
+    // The listen address the connection came in on, as configured and written canonically
+    // ("0.0.0.0:8080", "[::]:8443", "unix:/run/ringhttpd.sock"; listen_address::text()).
+    std::string_view listener;
     // Route parameters ({name} segments), percent-decoded, filled by the router.
     std::vector<std::pair<std::string, std::string>> params;
 

@@ -1,12 +1,16 @@
 #pragma once
-// The server: one pinned thread per ring, each with its own SO_REUSEPORT listener. start() binds
-// and starts every ring and throws std::runtime_error with an actionable message when it cannot.
+// The server: one pinned thread per ring, each with its own SO_REUSEPORT socket on every TCP
+// listen address (and a share of each unix socket). start() binds and starts every ring and
+// throws std::runtime_error with an actionable message when it cannot.
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ringhttpd/config.hpp"
 #include "ringhttpd/router.hpp"
+#include "ringhttpd/unique_fd.hpp"
 
 namespace ringhttpd {
 
@@ -17,9 +21,27 @@ class server {
     server(const server&) = delete;
     server& operator=(const server&) = delete;
 
+    // Before start(): sockets a previous process listened on at `address` (listen_address::
+    // text()) and handed over, for an upgrade without a refused connection. start() serves them
+    // instead of binding anew, so the connections in their queues are accepted here; sockets
+    // of an address the configuration no longer lists are closed.
+    void inherit_listeners(const std::string& address, std::vector<unique_fd> sockets);
+
     void start();
-    uint16_t port() const;         // the port actually bound (useful with port 0)
-    std::string describe() const;  // the startup summary: address, threads, ring setup, features
+    uint16_t port() const;  // the first TCP address's port, as bound (useful with port 0)
+    std::string describe() const;  // the startup summary: addresses, threads, ring setup, features
+
+    // The listening sockets by address, for handing them to a process that takes over. They
+    // stay this server's: the receiver gets copies (an exec inherits them, or SCM_RIGHTS).
+    std::vector<std::pair<std::string, std::vector<int>>> listening_sockets() const;
+    // After handing the sockets over: the unix socket files are the new process's, so neither
+    // a drain nor a stop removes them.
+    void keep_socket_files();
+
+    // While serving (a reload): listen on exactly `addresses`. New ones are bound first, and if
+    // one cannot be, this throws and changes nothing; then every ring accepts on them, and
+    // addresses no longer listed are closed. Connections already open are not touched.
+    void set_listeners(const std::vector<listen_address>& addresses);
 
     // From any thread, while serving: requests that start after it are routed by `routes`;
     // requests in flight finish with the routes they started with. Each ring's storage is

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "app/api.hpp"
@@ -34,6 +35,12 @@ handlers::location location_of(const location_settings& l, const std::string& si
     return out;
 }
 
+std::vector<std::string> texts_of(const std::vector<listen_address>& addresses) {
+    std::vector<std::string> out;
+    for (const listen_address& a : addresses) out.push_back(a.text());
+    return out;
+}
+
 handlers::site site_of(std::vector<std::string> names, const std::string& root,
                        const static_files_options& files, const header_list& headers,
                        const std::vector<location_settings>& locations) {
@@ -48,6 +55,16 @@ handlers::site site_of(std::vector<std::string> names, const std::string& root,
 
 }  // namespace
 
+std::vector<listen_address> listen_addresses(const cli_options& options) {
+    std::vector<listen_address> out = options.cfg.listen;
+    for (const site_settings& s : options.sites)
+        for (const listen_address& a : s.listen)
+            if (std::none_of(out.begin(), out.end(),
+                             [&](const listen_address& b) { return b.text() == a.text(); }))
+                out.push_back(a);
+    return out;
+}
+
 router build_routes(const cli_options& options) {
     router routes;
     add_builtin_routes(routes);
@@ -61,11 +78,15 @@ router build_routes(const cli_options& options) {
         return routes;
     }
     std::vector<handlers::site> sites;
-    for (const site_settings& s : options.sites)
+    for (const site_settings& s : options.sites) {
         sites.push_back(site_of(s.names, s.root, s.files, s.add_headers, s.locations));
-    auto hosts = std::make_shared<const handlers::virtual_hosts>(
-        std::move(sites),
-        site_of({}, options.root, options.files, options.add_headers, options.locations));
+        sites.back().listen = texts_of(s.listen);
+    }
+    handlers::site fallback =
+        site_of({}, options.root, options.files, options.add_headers, options.locations);
+    fallback.listen = texts_of(options.cfg.listen);
+    auto hosts = std::make_shared<const handlers::virtual_hosts>(std::move(sites),
+                                                                 std::move(fallback));
     routes.set_fallback(
         [hosts](const request& req, const context& ctx) { return hosts->serve(req, ctx); });
     return routes;

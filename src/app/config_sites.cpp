@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "app/option_values.hpp"
 #include "http/text.hpp"
 
 namespace ringhttpd::app {
@@ -9,7 +10,8 @@ namespace {
 
 // The keys a site or location may hold besides site-scope options.
 const std::vector<std::string>& site_keys(bool location) {
-    static const auto site = table_keys({"server_name", "add_header", "location"}, scope::site);
+    static const auto site =
+        table_keys({"server_name", "listen", "add_header", "location"}, scope::site);
     static const auto in_location =
         table_keys({"path", "alias", "return", "add_header"}, scope::site);
     return location ? in_location : site;
@@ -68,6 +70,21 @@ void read_return(const toml_reader& reader, const toml::key& key, const toml::no
                                         " https://example.com$request_uri\"");
 }
 
+// listen = 8080, "[::]:8080" or a list of addresses.
+std::vector<listen_address> site_listen(const toml_reader& reader, const toml::key& key,
+                                        const toml::node& value) {
+    std::vector<listen_address> addresses;
+    try {
+        if (auto* port = value.as_integer()) return parse_listen_list(std::to_string(port->get()));
+        for (const std::string& text : reader.strings_of(key, value))
+            addresses.push_back(listen_address::parse(text));
+    } catch (const std::invalid_argument& e) {
+        reader.fail(value.source(), "listen: " + std::string(e.what()));
+    }
+    if (addresses.empty()) reader.fail(value.source(), "listen: name at least one address");
+    return addresses;
+}
+
 }  // namespace
 
 location_settings read_location(const toml_reader& reader, const toml::table& table,
@@ -118,6 +135,8 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
     for (const auto& [key, value] : table) {
         if (key == "server_name") {
             out.names = server_names(reader, key, value);
+        } else if (key == "listen") {
+            out.listen = site_listen(reader, key, value);
         } else if (key == "add_header") {
             out.add_headers = reader.headers_of(key, value);
         } else if (key == "location") {
@@ -172,7 +191,14 @@ std::string sites_toml(const cli_options& options) {
         out += "\n[[site]]\nserver_name = [";
         for (size_t i = 0; i < site.names.size(); ++i)
             out += (i ? ", " : "") + quoted(site.names[i]);
-        out += "]\nroot = " + quoted(site.root) + "\n";
+        out += "]\n";
+        if (!site.listen.empty()) {
+            out += "listen = [";
+            for (size_t i = 0; i < site.listen.size(); ++i)
+                out += (i ? ", " : "") + quoted(site.listen[i].text());
+            out += "]\n";
+        }
+        out += "root = " + quoted(site.root) + "\n";
         out += toml_headers("add_header", site.add_headers);
         out += file_settings_toml(site.root, site.files);
         for (const location_settings& l : site.locations)

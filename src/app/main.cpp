@@ -104,7 +104,8 @@ int test_configuration(const app::cli_options& options) {
         options.config_file.empty() ? "the flags" : "configuration file " + options.config_file;
     try {
         app::build_routes(options);
-        io::check_listen_address(options.cfg.listen_host, options.cfg.listen_port);
+        for (const listen_address& address : app::listen_addresses(options))
+            io::check_listen_address(address);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ringhttpd: %s: %s\n", what.c_str(), e.what());
         return 1;
@@ -154,7 +155,9 @@ int main(int argc, char** argv) {
     raise_descriptor_limit();
 
     try {
-        server srv(options.cfg, app::build_routes(options));
+        config cfg = options.cfg;
+        cfg.listen = app::listen_addresses(options);
+        server srv(std::move(cfg), app::build_routes(options));
         srv.start();
         spdlog::info("ringhttpd {} {} root={} allocator={}", RINGHTTPD_VERSION, srv.describe(),
                      options.root, allocator_name());

@@ -36,36 +36,31 @@ std::string alternatives(const std::vector<std::string_view>& names) {
     return out;
 }
 
-option_value host_and_port(std::string config::*host, uint16_t config::*port) {
+option_value listen_addresses(std::vector<listen_address> config::*member) {
     return {
-        .placeholder = "[HOST:]PORT",
+        .placeholder = "[HOST:]PORT,...",
         .parse =
-            [host, port](std::string_view text, cli_options& into) {
-                // "8080" and ":8080" listen on every IPv4 address, as nginx's `listen 8080`.
-                const size_t colon = text.rfind(':');
-                const bool port_only = colon == std::string_view::npos || colon == 0;
-                const std::string_view port_text =
-                    colon == std::string_view::npos ? text : text.substr(colon + 1);
-                uint64_t n = 0;
-                try {
-                    n = parse_count(port_text);
-                } catch (const std::invalid_argument&) {
-                    throw std::invalid_argument(
-                        "expected PORT, :PORT, HOST:PORT or [IPv6]:PORT (e.g. 8080, "
-                        "127.0.0.1:8080 or [::1]:8080), got '" +
-                        std::string(text) + "'");
-                }
-                if (n > std::numeric_limits<uint16_t>::max())
-                    throw std::invalid_argument("port out of range: expected 0 to 65535, got '" +
-                                                std::string(port_text) + "'");
-                into.cfg.*host = port_only ? "0.0.0.0" : text.substr(0, colon);
-                into.cfg.*port = uint16_t(n);
+            [member](std::string_view text, cli_options& into) {
+                into.cfg.*member = parse_listen_list(text);
             },
-        .show =
-            [host, port](const cli_options& from) {
-                return from.cfg.*host + ":" + std::to_string(from.cfg.*port);
-            },
+        .show = [member](const cli_options& from) { return listen_list_text(from.cfg.*member); },
     };
+}
+
+std::vector<listen_address> parse_listen_list(std::string_view text) {
+    std::vector<listen_address> addresses;
+    for (size_t start = 0; start <= text.size();) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        addresses.push_back(listen_address::parse(text.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    return addresses;
+}
+
+std::string listen_list_text(const std::vector<listen_address>& addresses) {
+    std::string out;
+    for (const listen_address& a : addresses) out += (out.empty() ? "" : ",") + a.text();
+    return out;
 }
 
 option_value address_ranges(std::vector<std::string> config::*member) {

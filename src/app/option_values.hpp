@@ -149,8 +149,10 @@ option_value plain_text(std::string Part::*member, std::string_view placeholder)
     };
 }
 
-// HOST:PORT, where HOST may be a bracketed IPv6 address.
-option_value host_and_port(std::string config::*host, uint16_t config::*port);
+// Listen addresses, comma-separated (a TOML list in the file): listen_address::parse's forms.
+option_value listen_addresses(std::vector<listen_address> config::*member);
+std::vector<listen_address> parse_listen_list(std::string_view text);
+std::string listen_list_text(const std::vector<listen_address>& addresses);
 // nginx's limit_req rate, "10r/s" or "600r/m", in requests per second; 0 (off) by default.
 option_value request_rate(double config::*per_second);
 // nginx's `expires`: off, epoch, max or a time, in seconds.

@@ -19,9 +19,11 @@ std::vector<option> make_table() {
     using s = scope;
     return {
         {"listen", s::server,
-         "address: `HOST:PORT`, `[::1]:8080` for IPv6, or `8080` / `:8080` for every IPv4 "
-         "address (as nginx's `listen 8080`); port `0` picks a free port and logs it",
-         host_and_port(&config::listen_host, &config::listen_port)},
+         "addresses, comma-separated (a list in the file): `HOST:PORT`, `[::]:8080` for IPv6, "
+         "`8080` / `:8080` for every IPv4 address (as nginx's `listen 8080`), or "
+         "`unix:/PATH`; port `0` picks a free port and logs it. A reload binds added "
+         "addresses and closes removed ones",
+         listen_addresses(&config::listen), reload_applies::yes},
         {"threads", s::server,
          "ring threads, each pinned to one CPU (honours `taskset` and cgroup cpusets)",
          number(&config::threads, count_unit, bounds{1, 1024}, "CPUs this process may use")},
@@ -152,7 +154,8 @@ const option* find_option(std::string_view name) {
 std::vector<std::string> restart_needed(const cli_options& running, const cli_options& next) {
     std::vector<std::string> keys;
     for (const option& o : option_table())
-        if (o.where == scope::server && o.value.show(running) != o.value.show(next))
+        if (o.where == scope::server && o.on_reload == reload_applies::no &&
+            o.value.show(running) != o.value.show(next))
             keys.push_back(config_key(o.name));
     return keys;
 }

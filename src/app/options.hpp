@@ -31,6 +31,7 @@ struct location_settings {
 // `[[site]]` in the file: a virtual host. Unset settings are the top level's.
 struct site_settings {
     std::vector<std::string> names;  // server_name: "example.com", "*.example.com"
+    std::vector<listen_address> listen;  // empty: the top level's addresses
     std::string root;
     static_files_options files;
     header_list add_headers;
@@ -90,11 +91,15 @@ struct option_value {
     std::function<std::string(const cli_options& from)> show;
 };
 
+// Whether a reload applies a server-scope setting (site and app settings always apply).
+enum class reload_applies { no, yes };
+
 struct option {
     std::string_view name;  // the flag without "--"
     scope where;
     std::string_view help;  // one line; `code` in backticks
     option_value value;
+    reload_applies on_reload = reload_applies::no;
 };
 
 std::span<const option> option_table();
@@ -102,7 +107,7 @@ std::span<const option> option_table();
 const option* find_option(std::string_view name);
 
 // The keys of the server-scope settings that differ between `running` and `next`: those a
-// reload cannot change (the listener, threads, limits are fixed at start).
+// reload cannot change (threads, limits and timeouts are fixed at start; listen is applied).
 std::vector<std::string> restart_needed(const cli_options& running, const cli_options& next);
 
 // The option's key in the configuration file: its name with '_' for '-'.

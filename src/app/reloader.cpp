@@ -24,7 +24,10 @@ bool reloader::reload() {
         if (auto keys = restart_needed(running_, next); !keys.empty())
             throw std::runtime_error(joined({keys.begin(), keys.end()}, ", ") +
                                      " changed, and only a restart applies server settings");
-        server_.set_routes(build_routes(next));  // throws before swapping when it cannot serve
+        router routes = build_routes(next);  // throws when the settings cannot be served
+        // Binds what was added first: an address that cannot be bound changes nothing.
+        server_.set_listeners(listen_addresses(next));
+        server_.set_routes(std::move(routes));
         running_ = std::move(next);
         spdlog::info("reload {}: applied {}", attempt, source);
         return true;

@@ -175,6 +175,16 @@ std::string toml_line(const option& o, const cli_options& from) {
     if (is_boolean(o)) return key + " = " + (shown == "on" ? "true" : "false") + "\n";
     if (!shown.empty() && std::all_of(shown.begin(), shown.end(), ::isdigit))
         return key + " = " + shown + "\n";
+    if (o.value.placeholder.ends_with(",...") && shown != "off") {
+        // A list reads back best as one: listen = ["0.0.0.0:8080", "[::]:8080"].
+        std::string list;
+        for (size_t start = 0; start <= shown.size();) {
+            const size_t comma = std::min(shown.find(',', start), shown.size());
+            list += (list.empty() ? "" : ", ") + quoted(shown.substr(start, comma - start));
+            start = comma + 1;
+        }
+        return key + " = [" + list + "]\n";
+    }
     return key + " = " + quoted(shown) + "\n";
 }
 

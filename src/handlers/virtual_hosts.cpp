@@ -1,5 +1,6 @@
 #include "handlers/virtual_hosts.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "http/text.hpp"
@@ -69,16 +70,34 @@ std::string expand_variables(std::string_view text, const request& req) {
 }
 
 virtual_hosts::virtual_hosts(std::vector<site> sites, site fallback)
-    : sites_(std::move(sites)), fallback_(std::move(fallback)) {}
+    : sites_(std::move(sites)), fallback_(std::move(fallback)) {
+    by_listener_ = std::any_of(sites_.begin(), sites_.end(),
+                               [](const site& s) { return !s.listen.empty(); });
+}
 
-const site& virtual_hosts::site_for(std::string_view host) const {
+bool virtual_hosts::answers_on(const site& s, std::string_view listener) const {
+    if (!by_listener_) return true;
+    const std::vector<std::string>& own = s.listen.empty() ? fallback_.listen : s.listen;
+    return std::find(own.begin(), own.end(), listener) != own.end();
+}
+
+const site& virtual_hosts::default_site(std::string_view listener) const {
+    if (answers_on(fallback_, listener)) return fallback_;
+    for (const site& s : sites_)
+        if (answers_on(s, listener)) return s;
+    return fallback_;
+}
+
+const site& virtual_hosts::site_for(std::string_view host, std::string_view listener) const {
     const std::string name = host_name(host);
     for (const site& s : sites_)
-        for (const std::string& n : s.names)
-            if (!is_wildcard(n) && n == name) return s;
-    const site* best = &fallback_;
+        if (answers_on(s, listener))
+            for (const std::string& n : s.names)
+                if (!is_wildcard(n) && n == name) return s;
+    const site* best = &default_site(listener);
     size_t best_length = 0;
-    for (const site& s : sites_)
+    for (const site& s : sites_) {
+        if (!answers_on(s, listener)) continue;
         for (const std::string& n : s.names) {
             std::string_view suffix = std::string_view(n).substr(1);  // ".example.com"
             if (is_wildcard(n) && name.ends_with(suffix) && name.size() > suffix.size() &&
@@ -87,6 +106,7 @@ const site& virtual_hosts::site_for(std::string_view host) const {
                 best_length = suffix.size();
             }
         }
+    }
     return *best;
 }
 
@@ -103,7 +123,7 @@ const place& virtual_hosts::place_for(const site& s, std::string_view path) cons
 }
 
 route_result virtual_hosts::serve(const request& req, const context& ctx) const {
-    const place& p = place_for(site_for(req.host), req.path);
+    const place& p = place_for(site_for(req.host, req.listener), req.path);
     if (p.return_status) return with_headers(answer_return(p, req), p.add_headers);
     if (!p.files) return with_headers(response::error(404), p.add_headers);
     route_result result = p.files(req, ctx);

@@ -5,7 +5,10 @@
 //
 // Site selection: the request's host (its port and letter case ignored) against exact names
 // first, then wildcards ("*.example.com" matches a.example.com and a.b.example.com, not
-// example.com; the longest wins), else the default site. Location selection: an exact location
+// example.com; the longest wins), else the default site. When sites have listen addresses of
+// their own, only the sites on the connection's address take part (a site without its own
+// addresses is on the fallback's), and the default for an address the fallback does not
+// listen on is the first site there, as nginx's default server. Location selection: an exact location
 // first, else the longest prefix location, else the site itself. Paths are compared as
 // received (percent-encoded).
 
@@ -35,6 +38,8 @@ struct location {
 
 struct site {
     std::vector<std::string> names;  // "example.com", "*.example.com"
+    // The listen addresses it answers on (listen_address::text()); empty: the fallback's.
+    std::vector<std::string> listen;
     place action;                    // for paths no location matches
     std::vector<location> locations;
 };
@@ -46,13 +51,18 @@ class virtual_hosts {
 
     route_result serve(const request& req, const context& ctx) const;
 
-    // For tests: the site and place a request goes to.
-    const site& site_for(std::string_view host) const;
+    // For tests: the site and place a request goes to. `listener`: the address the
+    // connection came in on.
+    const site& site_for(std::string_view host, std::string_view listener = {}) const;
     const place& place_for(const site& s, std::string_view path) const;
 
   private:
+    bool answers_on(const site& s, std::string_view listener) const;
+    const site& default_site(std::string_view listener) const;
+
     std::vector<site> sites_;
     site fallback_;
+    bool by_listener_ = false;  // some site has addresses of its own
 };
 
 // "$uri?$args" and friends in `text`, for `return`.

@@ -115,6 +115,7 @@ void session::respond(io::connection_control& conn) {
         framing_for(&req, parser_.keep_alive() && context_.keepalive &&
                               conn.requests < context_.keepalive_requests);
     if (auto refusal = refuse_over_limit(conn)) return send(conn, std::move(*refusal), framing);
+    req.listener = conn.listener;
     route_result result = context_.dispatch(req, ring_);
     if (auto* work = std::get_if<blocking_work>(&result))
         return hand_to_pool(conn, std::move(*work), framing);

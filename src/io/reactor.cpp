@@ -66,8 +66,9 @@ bool is_resource_shortage(int err) {
 
 }  // namespace
 
-reactor::reactor(unique_fd listener, reactor_options options, stream_handler_factory factory)
-    : listener_(std::move(listener)), options_(options), factory_(std::move(factory)) {
+reactor::reactor(std::vector<listener> listeners, reactor_options options,
+                 stream_handler_factory factory)
+    : acceptors_(std::move(listeners)), options_(options), factory_(std::move(factory)) {
     if (!options_.open_connections) options_.open_connections = &own_open_connections_;
 }
 
@@ -109,13 +110,34 @@ void reactor::request_drain() {
     [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
 }
 
-io_uring_sqe* reactor::get_sqe() {
-    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    while (!sqe) {  // the SQ is full: hand it to the kernel and try again
-        io_uring_submit(&ring_);
-        sqe = io_uring_get_sqe(&ring_);
+void reactor::change_listeners(std::vector<listener> add, std::vector<std::string_view> remove) {
+    {
+        std::lock_guard lock(listener_changes_mutex_);
+        for (listener& l : add) listeners_to_add_.push_back(std::move(l));
+        listeners_to_remove_.insert(listeners_to_remove_.end(), remove.begin(), remove.end());
     }
-    return sqe;
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
+void reactor::apply_listener_changes() {
+    std::vector<listener> add;
+    std::vector<std::string_view> remove;
+    {
+        std::lock_guard lock(listener_changes_mutex_);
+        add.swap(listeners_to_add_);
+        remove.swap(listeners_to_remove_);
+    }
+    for (std::string_view name : remove) acceptors_.remove(ring_, name);
+    for (listener& l : add) {
+        // Added during a drain: closed with the others, unused.
+        if (mode_ == stop_mode::running) acceptors_.add(std::move(l));
+    }
+    if (!accept_paused_ && mode_ == stop_mode::running) acceptors_.arm(ring_);
+}
+
+io_uring_sqe* reactor::get_sqe() {
+    return next_sqe(ring_);
 }
 
 void reactor::set_tag(io_uring_sqe* sqe, op_tag tag) {
@@ -187,7 +209,7 @@ void reactor::on_completion(const io_uring_cqe& cqe) {
         case op_kind::ignore:
             return;
         case op_kind::accept:
-            on_accept(cqe.res, more);
+            on_accept(tag.slot, cqe.res, more);
             return;
         case op_kind::accept_backoff:
             if (mode_ == stop_mode::running) arm_accept();
@@ -228,14 +250,7 @@ reactor::connection* reactor::live_connection(op_tag tag) {
 // ---- accept ----
 
 void reactor::arm_accept() {
-    if (accept_armed_ || !listener_) return;
-    io_uring_sqe* sqe = get_sqe();
-    // Non-blocking, so the ring thread's own sendfile and header send never wait; io_uring
-    // still waits for readiness on such sockets (it polls; an -EAGAIN that escapes is retried).
-    io_uring_prep_multishot_accept(sqe, listener_.get(), nullptr, nullptr,
-                                   SOCK_CLOEXEC | SOCK_NONBLOCK);
-    set_tag(sqe, {op_kind::accept});
-    accept_armed_ = true;
+    acceptors_.arm(ring_);
 }
 
 void reactor::arm_accept_backoff() {
@@ -245,13 +260,15 @@ void reactor::arm_accept_backoff() {
     set_tag(sqe, {op_kind::accept_backoff});
 }
 
-void reactor::on_accept(int result, bool more) {
-    if (!more) accept_armed_ = false;
+void reactor::on_accept(uint32_t listener_index, int result, bool more) {
+    const std::string_view name = acceptors_.on_completion(listener_index, more);
     if (result >= 0) {
-        if (mode_ != stop_mode::running) {
+        if (mode_ == stop_mode::stopping) {
             ::close(result);
         } else {
-            open_connection(result);
+            // Also while draining: accepted in the moment before the cancel, the client
+            // expects an answer (a handed-over listener has no other process to give it one).
+            open_connection(result, name);
             pause_accept_if_full();
         }
     } else if (is_resource_shortage(-result)) {
@@ -264,7 +281,7 @@ void reactor::on_accept(int result, bool more) {
             return;
         }
     }
-    if (!accept_armed_ && !accept_paused_ && mode_ == stop_mode::running) arm_accept();
+    if (!accept_paused_ && mode_ == stop_mode::running) arm_accept();
 }
 
 void reactor::pause_accept_if_full() {
@@ -272,11 +289,7 @@ void reactor::pause_accept_if_full() {
     spdlog::warn("{} connections open (--max-connections): not accepting until some close",
                  options_.open_connections->load());
     accept_paused_ = true;
-    if (accept_armed_) {
-        io_uring_sqe* sqe = get_sqe();
-        io_uring_prep_cancel64(sqe, op_tag{op_kind::accept}.encode(), 0);
-        set_tag(sqe, {op_kind::ignore});
-    }
+    acceptors_.cancel(ring_);
 }
 
 void reactor::resume_accept_if_room() {
@@ -295,7 +308,7 @@ void reactor::resume_accept_if_room() {
     }
 }
 
-reactor::connection& reactor::open_connection(int fd) {
+reactor::connection& reactor::open_connection(int fd, std::string_view listener_name) {
     uint32_t slot;
     if (!free_slots_.empty()) {
         slot = free_slots_.back();
@@ -311,6 +324,7 @@ reactor::connection& reactor::open_connection(int fd) {
     static_cast<connection_control&>(c) = {};
     c.state = {.idle_since_ms = now_ms_};
     c.fd = fd;
+    c.listener = listener_name;
     c.worker = options_.pool ? this : nullptr;
     c.timer.owner = slot;
     if (options_.track_peers) c.peer = client_address::of_peer(fd);
@@ -350,6 +364,7 @@ void reactor::on_wake() {
         return;
     }
     if (requested == stop_mode::draining && mode_ == stop_mode::running) begin_drain();
+    apply_listener_changes();
     arm_wake();
 }
 
@@ -408,15 +423,11 @@ void reactor::deliver_finished_work() {
 
 void reactor::begin_drain() {
     mode_ = stop_mode::draining;
-    // Stop accepting: cancel the multishot accept, then close the listener so the kernel stops
+    // Stop accepting: cancel the multishot accepts, then close the listeners so the kernel stops
     // queueing connections for this ring.
-    if (accept_armed_) {
-        io_uring_sqe* sqe = get_sqe();
-        io_uring_prep_cancel64(sqe, op_tag{op_kind::accept}.encode(), 0);
-        set_tag(sqe, {op_kind::ignore});
-    }
+    acceptors_.cancel(ring_);
     io_uring_submit(&ring_);
-    listener_.reset();
+    acceptors_.close_all();
     // Connections held over --max-connections were accepted: they are in flight too.
     for (uint32_t slot : held_)
         if (slots_[slot].fd >= 0) arm_recv(slots_[slot]);

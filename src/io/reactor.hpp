@@ -1,8 +1,9 @@
 #pragma once
-// One reactor per ring thread: a multishot accept on this thread's SO_REUSEPORT listener,
+// One reactor per ring thread: multishot accepts on this thread's listeners (acceptors.hpp),
 // multishot receives from a provided-buffer ring, one send in flight per connection, and file
-// ranges streamed through read+send. Everything except request_stop/request_drain runs on the
-// owning thread; those two may be called from any thread and wake the ring through an eventfd.
+// ranges streamed through read+send. Everything except request_stop, request_drain and
+// change_listeners runs on the owning thread; those may be called from any thread and wake the
+// ring through an eventfd.
 
 #include <liburing.h>
 
@@ -10,9 +11,12 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string_view>
 #include <vector>
 
+#include "io/acceptors.hpp"
 #include "io/buffer_ring.hpp"
 #include "io/connection_gate.hpp"
 #include "io/file_sender.hpp"
@@ -56,7 +60,8 @@ struct reactor_options {
 
 class reactor final : private work_runner {
   public:
-    reactor(unique_fd listener, reactor_options options, stream_handler_factory factory);
+    reactor(std::vector<listener> listeners, reactor_options options,
+            stream_handler_factory factory);
     ~reactor();
     reactor(const reactor&) = delete;
     reactor& operator=(const reactor&) = delete;
@@ -70,6 +75,9 @@ class reactor final : private work_runner {
 
     void request_stop();   // thread-safe: close everything now
     void request_drain();  // thread-safe: stop accepting, finish in-flight work, then return
+    // Thread-safe: starts accepting on `add`, closes the sockets of the addresses in `remove`
+    // (a reload). Connections already accepted are not touched.
+    void change_listeners(std::vector<listener> add, std::vector<std::string_view> remove);
 
   private:
     enum class stop_mode : int { running, draining, stopping };
@@ -112,6 +120,7 @@ class reactor final : private work_runner {
     };
 
     io_uring_sqe* get_sqe();
+    void apply_listener_changes();
     static void set_tag(io_uring_sqe* sqe, op_tag tag);
     static op_tag tag_for(op_kind kind, const connection& c) {
         return {kind, c.slot, c.generation};
@@ -127,8 +136,8 @@ class reactor final : private work_runner {
 
     void on_completion(const io_uring_cqe& cqe);
     connection* live_connection(op_tag tag);
-    connection& open_connection(int fd);
-    void on_accept(int result, bool more);
+    connection& open_connection(int fd, std::string_view listener_name);
+    void on_accept(uint32_t listener_index, int result, bool more);
     void on_wake();
     bool run_work(connection_control& conn, work w) override;  // on the ring thread
     void wake_for_work();                                      // on a worker thread
@@ -158,7 +167,10 @@ class reactor final : private work_runner {
     void expire_timers();
     bool has_unread_input(const connection& c) const;
 
-    unique_fd listener_;
+    acceptors acceptors_;
+    std::mutex listener_changes_mutex_;  // guards the two lists below
+    std::vector<listener> listeners_to_add_;
+    std::vector<std::string_view> listeners_to_remove_;
     reactor_options options_;
     stream_handler_factory factory_;
     io_uring ring_{};
@@ -182,7 +194,6 @@ class reactor final : private work_runner {
     std::vector<uint32_t> parked_;  // connections whose receive ran out of buffers
     std::vector<uint32_t> held_;    // accepted over max_connections: not read until there is room
     size_t live_connections_ = 0;
-    bool accept_armed_ = false;
     bool accept_paused_ = false;  // at max_connections: resumes once connections close
 
     std::atomic<size_t> own_open_connections_{0};  // when options_ shares no counter

@@ -123,4 +123,13 @@ std::string describe_features(const ring_info& info) {
     return out;
 }
 
+io_uring_sqe* next_sqe(io_uring& ring) {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+    while (!sqe) {  // the SQ is full: hand it to the kernel and try again
+        io_uring_submit(&ring);
+        sqe = io_uring_get_sqe(&ring);
+    }
+    return sqe;
+}
+
 }  // namespace ringhttpd::io

@@ -23,6 +23,9 @@ ring_info setup_ring(io_uring& ring, unsigned sq_entries);
 // Checks once, before any thread starts, that io_uring works here; throws like setup_ring.
 void probe_io_uring();
 
+// A free submission entry; when the SQ is full, hands it to the kernel first.
+io_uring_sqe* next_sqe(io_uring& ring);
+
 std::string describe_flags(unsigned setup_flags);
 std::string describe_features(const ring_info& info);
 // The message for io_uring_queue_init failing with -err (exposed for unit tests).

@@ -44,6 +44,7 @@ struct connection_control {
     uint64_t now_ms = 0;       // the ring's monotonic clock, set before every handler call
     uint32_t requests = 0;     // requests answered on this connection, kept across handlers
     client_address peer;       // the client, when per-client limits need it
+    std::string_view listener;  // the listen address it came in on, as configured
     bool over_connection_limit = false;  // the client has too many connections open
     work_runner* worker = nullptr;       // the worker pool; null when there is none
 };

@@ -20,8 +20,8 @@ std::string message(const std::vector<std::string>& args) {
 
 TEST(cli, defaults_match_nginx) {
     auto o = parse_cli({});
-    EXPECT_EQ(o.cfg.listen_host, "127.0.0.1");
-    EXPECT_EQ(o.cfg.listen_port, 8080);
+    ASSERT_EQ(o.cfg.listen.size(), 1u);
+    EXPECT_EQ(o.cfg.listen[0].text(), "127.0.0.1:8080");
     EXPECT_EQ(o.root, "./static");
     EXPECT_EQ(o.cfg.client_max_body_size, 1024u * 1024u);
     EXPECT_EQ(o.cfg.threads, 0u);
@@ -32,8 +32,8 @@ TEST(cli, parses_every_flag_in_both_spellings) {
                         "--client-max-body-size", "10m", "--max-request-line=4k",
                         "--max-header-size", "16k", "--recv-buffers", "256", "--recv-buffer-size",
                         "8k", "--shutdown-timeout", "500ms"});
-    EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
-    EXPECT_EQ(o.cfg.listen_port, 9000);
+    EXPECT_EQ(o.cfg.listen[0].host, "0.0.0.0");
+    EXPECT_EQ(o.cfg.listen[0].port, 9000);
     EXPECT_EQ(o.root, "/srv");
     EXPECT_EQ(o.cfg.threads, 4u);
     EXPECT_EQ(o.cfg.client_max_body_size, 10u * 1024 * 1024);
@@ -70,15 +70,25 @@ TEST(cli, timeouts_have_nginx_names_and_defaults) {
 TEST(cli, a_port_alone_listens_on_every_ipv4_address_as_in_nginx) {
     for (const char* form : {"8080", ":8080"}) {
         auto o = parse_cli({"--listen", form});
-        EXPECT_EQ(o.cfg.listen_host, "0.0.0.0") << form;
-        EXPECT_EQ(o.cfg.listen_port, 8080) << form;
+        EXPECT_EQ(o.cfg.listen[0].text(), "0.0.0.0:8080") << form;
     }
 }
 
 TEST(cli, ipv6_listen_addresses) {
     auto o = parse_cli({"--listen", "[::1]:0"});
-    EXPECT_EQ(o.cfg.listen_host, "[::1]");
-    EXPECT_EQ(o.cfg.listen_port, 0);
+    EXPECT_EQ(o.cfg.listen[0].host, "::1");
+    EXPECT_EQ(o.cfg.listen[0].port, 0);
+    EXPECT_EQ(o.cfg.listen[0].text(), "[::1]:0");
+}
+
+TEST(cli, several_listen_addresses_ipv4_ipv6_and_unix_sockets) {
+    auto o = parse_cli({"--listen", "8080,[::]:8080,unix:/run/ringhttpd.sock"});
+    ASSERT_EQ(o.cfg.listen.size(), 3u);
+    EXPECT_EQ(o.cfg.listen[0].text(), "0.0.0.0:8080");
+    EXPECT_EQ(o.cfg.listen[1].text(), "[::]:8080");
+    EXPECT_TRUE(o.cfg.listen[2].is_unix());
+    EXPECT_EQ(o.cfg.listen[2].unix_path, "/run/ringhttpd.sock");
+    EXPECT_EQ(o.cfg.listen[2].text(), "unix:/run/ringhttpd.sock");
 }
 
 TEST(cli, help_and_version) {
@@ -90,6 +100,12 @@ TEST(cli, rejects_bad_input_with_a_message_naming_it) {
     EXPECT_NE(message({"--listen", "localhost"}).find("HOST:PORT"), std::string::npos);
     EXPECT_NE(message({"--listen", "h:port"}).find("[IPv6]:PORT"), std::string::npos);
     EXPECT_NE(message({"--listen", "h:70000"}).find("port out of range"), std::string::npos);
+    EXPECT_NE(message({"--listen", "example.com:80"}).find("IPv4 or IPv6 literal"),
+              std::string::npos);
+    EXPECT_NE(message({"--listen", "::1:80"}).find("[IPv6]:PORT"), std::string::npos);
+    EXPECT_NE(message({"--listen", "unix:"}).find("unix:/PATH"), std::string::npos);
+    EXPECT_NE(message({"--listen", "unix:/" + std::string(200, 'x')}).find("too long"),
+              std::string::npos);
     EXPECT_NE(message({"--threads", "0"}).find("--threads"), std::string::npos);
     EXPECT_NE(message({"--threads"}).find("needs a value"), std::string::npos);
     EXPECT_NE(message({"--recv-buffers", "100"}).find("power of two"), std::string::npos);

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "app/app_routes.hpp"
 #include "app/cli.hpp"
+#include "app/option_values.hpp"
 
 using namespace ringhttpd;
 using namespace ringhttpd::app;
@@ -42,8 +44,7 @@ expires = "1h"
 limit_req = "10r/s"
 debug_routes = true             # a switch
 )");
-    EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
-    EXPECT_EQ(o.cfg.listen_port, 9000);
+    EXPECT_EQ(o.cfg.listen[0].text(), "0.0.0.0:9000");
     EXPECT_EQ(o.root, "/srv/www");
     EXPECT_EQ(o.cfg.threads, 4u);
     EXPECT_EQ(o.cfg.client_max_body_size, 8u * 1024 * 1024);
@@ -56,9 +57,38 @@ debug_routes = true             # a switch
 }
 
 TEST(config_file, a_port_alone_is_a_listen_address) {
-    EXPECT_EQ(from("listen = 8080").cfg.listen_host, "0.0.0.0");
-    EXPECT_EQ(from("listen = \":8081\"").cfg.listen_port, 8081);
-    EXPECT_EQ(from("listen = \"[::1]:8082\"").cfg.listen_host, "[::1]");
+    EXPECT_EQ(from("listen = 8080").cfg.listen[0].text(), "0.0.0.0:8080");
+    EXPECT_EQ(from("listen = \":8081\"").cfg.listen[0].port, 8081);
+    EXPECT_EQ(from("listen = \"[::1]:8082\"").cfg.listen[0].host, "::1");
+}
+
+TEST(config_file, listen_takes_a_list_and_sites_have_addresses_of_their_own) {
+    auto o = from(R"(
+listen = ["0.0.0.0:8080", "[::]:8080", "unix:/run/ringhttpd.sock"]
+[[site]]
+server_name = "admin.example.com"
+listen = "127.0.0.1:9000"
+[[site]]
+server_name = "b.example.com"
+listen = ["9001", "[::1]:9001"]
+)");
+    ASSERT_EQ(o.cfg.listen.size(), 3u);
+    EXPECT_EQ(o.cfg.listen[2].unix_path, "/run/ringhttpd.sock");
+    ASSERT_EQ(o.sites[0].listen.size(), 1u);
+    EXPECT_EQ(o.sites[0].listen[0].text(), "127.0.0.1:9000");
+    EXPECT_EQ(o.sites[1].listen.size(), 2u);
+    EXPECT_EQ(listen_list_text(listen_addresses(o)),
+              "0.0.0.0:8080,[::]:8080,unix:/run/ringhttpd.sock,127.0.0.1:9000,0.0.0.0:9001,[::1]:"
+              "9001");
+    EXPECT_NE(effective_config(o).find(
+                  "listen = [\"0.0.0.0:8080\", \"[::]:8080\", \"unix:/run/ringhttpd.sock\"]"),
+              std::string::npos);
+    EXPECT_EQ(error_of("[[site]]\nserver_name = \"a\"\nlisten = \"example.com:80\"\n"),
+              "site.toml:3:10: listen: invalid listen address 'example.com:80': the host must be "
+              "an IPv4 or IPv6 literal or localhost (e.g. 0.0.0.0:8080 or [::]:8080)");
+    EXPECT_EQ(error_of("listen = [\"8080\", \"nowhere\"]\n"),
+              "site.toml:1:10: listen: expected PORT, :PORT, HOST:PORT, [IPv6]:PORT or unix:/PATH "
+              "(e.g. 8080, 127.0.0.1:8080, [::]:8080 or unix:/run/ringhttpd.sock), got 'nowhere'");
 }
 
 TEST(config_file, unknown_keys_name_the_place_and_the_key_meant) {
@@ -133,7 +163,7 @@ TEST(config_file, the_shipped_example_is_valid) {
     cli_options o;
     ASSERT_NO_THROW(apply_config_file(RINGHTTPD_SOURCE_DIR "/examples/ringhttpd.toml", o));
     EXPECT_EQ(o.root, "/srv/www");
-    EXPECT_EQ(o.cfg.listen_host, "0.0.0.0");
+    EXPECT_EQ(o.cfg.listen[0].host, "0.0.0.0");
 }
 
 TEST(config_file, sites_and_locations_inherit_and_read_back) {
