@@ -28,7 +28,7 @@ class server {
     void inherit_listeners(const std::string& address, std::vector<unique_fd> sockets);
 
     void start();
-    uint16_t port() const;  // the first TCP address's port, as bound (useful with port 0)
+    uint16_t port() const;         // the first TCP address's port, as bound (useful with port 0)
     std::string describe() const;  // the startup summary: addresses, threads, ring setup, features
 
     // The listening sockets by address, for handing them to a process that takes over. They

@@ -85,8 +85,8 @@ router build_routes(const cli_options& options) {
     handlers::site fallback =
         site_of({}, options.root, options.files, options.add_headers, options.locations);
     fallback.listen = texts_of(options.cfg.listen);
-    auto hosts = std::make_shared<const handlers::virtual_hosts>(std::move(sites),
-                                                                 std::move(fallback));
+    auto hosts =
+        std::make_shared<const handlers::virtual_hosts>(std::move(sites), std::move(fallback));
     routes.set_fallback(
         [hosts](const request& req, const context& ctx) { return hosts->serve(req, ctx); });
     return routes;

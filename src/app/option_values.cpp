@@ -39,10 +39,8 @@ std::string alternatives(const std::vector<std::string_view>& names) {
 option_value listen_addresses(std::vector<listen_address> config::*member) {
     return {
         .placeholder = "[HOST:]PORT,...",
-        .parse =
-            [member](std::string_view text, cli_options& into) {
-                into.cfg.*member = parse_listen_list(text);
-            },
+        .parse = [member](std::string_view text,
+                          cli_options& into) { into.cfg.*member = parse_listen_list(text); },
         .show = [member](const cli_options& from) { return listen_list_text(from.cfg.*member); },
     };
 }

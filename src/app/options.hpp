@@ -30,7 +30,7 @@ struct location_settings {
 
 // `[[site]]` in the file: a virtual host. Unset settings are the top level's.
 struct site_settings {
-    std::vector<std::string> names;  // server_name: "example.com", "*.example.com"
+    std::vector<std::string> names;      // server_name: "example.com", "*.example.com"
     std::vector<listen_address> listen;  // empty: the top level's addresses
     std::string root;
     static_files_options files;

@@ -1,8 +1,8 @@
 #include "ringhttpd/server.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -171,8 +171,8 @@ struct server::impl {
             handed_over = std::move(it->second);
             inherited.erase(it);
         }
-        auto sockets = io::open_listeners(address, rings, cfg.listen_backlog,
-                                          std::move(handed_over));
+        auto sockets =
+            io::open_listeners(address, rings, cfg.listen_backlog, std::move(handed_over));
         if (port == 0 && !address.is_unix()) port = io::bound_port(sockets.front().get());
         auto per_ring = spread_over_rings(std::move(sockets), rings, address.is_unix());
         const std::string_view name = name_of(text);
@@ -312,8 +312,8 @@ std::string server::describe() const {
     std::string addresses;
     for (const listen_address& address : cfg.listen) {
         listen_address bound = address;
-        if (!bound.is_unix() && bound.port == 0) bound.port = io::bound_port(
-            impl_->listening.at(address.text()).second.front());
+        if (!bound.is_unix() && bound.port == 0)
+            bound.port = io::bound_port(impl_->listening.at(address.text()).second.front());
         const std::string text = bound.is_unix() ? bound.text() : "http://" + bound.text();
         if (addresses.find(text) == std::string::npos)
             addresses += (addresses.empty() ? "" : ", ") + text;
@@ -321,10 +321,10 @@ std::string server::describe() const {
     return fmt::format(
         "listening on {} threads={} workers={} worker_queue={} worker_wake={} "
         "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={}",
-        addresses, impl_->rings.size(), impl_->pool->threads(),
-        impl_->pool->queue_capacity(), impl_->wakes_by_msg_ring ? "msg_ring" : "eventfd",
-        impl_->max_connections, io::describe_flags(impl_->ring.flags), cfg.recv_buffers,
-        cfg.recv_buffer_size, io::describe_features(impl_->ring));
+        addresses, impl_->rings.size(), impl_->pool->threads(), impl_->pool->queue_capacity(),
+        impl_->wakes_by_msg_ring ? "msg_ring" : "eventfd", impl_->max_connections,
+        io::describe_flags(impl_->ring.flags), cfg.recv_buffers, cfg.recv_buffer_size,
+        io::describe_features(impl_->ring));
 }
 
 std::vector<std::pair<std::string, std::vector<int>>> server::listening_sockets() const {
@@ -363,8 +363,9 @@ void server::set_listeners(const std::vector<listen_address>& addresses) {
     }
     std::vector<std::string_view> removed;
     for (auto it = impl_->listening.begin(); it != impl_->listening.end();) {
-        const bool kept = std::any_of(addresses.begin(), addresses.end(),
-                                      [&](const listen_address& a) { return a.text() == it->first; });
+        const bool kept =
+            std::any_of(addresses.begin(), addresses.end(),
+                        [&](const listen_address& a) { return a.text() == it->first; });
         if (kept) {
             ++it;
             continue;

@@ -71,8 +71,8 @@ std::string expand_variables(std::string_view text, const request& req) {
 
 virtual_hosts::virtual_hosts(std::vector<site> sites, site fallback)
     : sites_(std::move(sites)), fallback_(std::move(fallback)) {
-    by_listener_ = std::any_of(sites_.begin(), sites_.end(),
-                               [](const site& s) { return !s.listen.empty(); });
+    by_listener_ =
+        std::any_of(sites_.begin(), sites_.end(), [](const site& s) { return !s.listen.empty(); });
 }
 
 bool virtual_hosts::answers_on(const site& s, std::string_view listener) const {

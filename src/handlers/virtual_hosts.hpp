@@ -8,8 +8,8 @@
 // example.com; the longest wins), else the default site. When sites have listen addresses of
 // their own, only the sites on the connection's address take part (a site without its own
 // addresses is on the fallback's), and the default for an address the fallback does not
-// listen on is the first site there, as nginx's default server. Location selection: an exact location
-// first, else the longest prefix location, else the site itself. Paths are compared as
+// listen on is the first site there, as nginx's default server. Location selection: an exact
+// location first, else the longest prefix location, else the site itself. Paths are compared as
 // received (percent-encoded).
 
 #include <optional>
@@ -40,7 +40,7 @@ struct site {
     std::vector<std::string> names;  // "example.com", "*.example.com"
     // The listen addresses it answers on (listen_address::text()); empty: the fallback's.
     std::vector<std::string> listen;
-    place action;                    // for paths no location matches
+    place action;  // for paths no location matches
     std::vector<location> locations;
 };
 

@@ -101,14 +101,13 @@ void start_listening(int fd, const listen_address& address, unsigned backlog) {
 // Whether a server accepts connections on the unix socket at `addr`.
 bool someone_listens(const socket_address& addr) {
     unique_fd probe = new_socket(AF_UNIX);
-    return connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) ==
-           0;
+    return connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) == 0;
 }
 
 // A socket file left by a server that is gone is removed, as Caddy and systemd do; a live one,
 // or a file that is not a socket, is an error.
 void clear_stale_socket_file(const listen_address& address, const socket_address& addr) {
-    struct stat st{};
+    struct stat st {};
     if (lstat(address.unix_path.c_str(), &st) != 0) return;
     if (!S_ISSOCK(st.st_mode))
         throw std::runtime_error("cannot listen on " + address.text() +
@@ -179,13 +178,15 @@ void check_listen_address(const listen_address& address) {
     }
     const std::string& path = address.unix_path;
     const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const std::string dir = slash == std::string::npos ? "."
+                            : slash == 0               ? "/"
+                                                       : path.substr(0, slash);
     if (::access(dir.c_str(), W_OK) != 0) {
         const int err = errno;
         throw std::runtime_error("cannot listen on " + address.text() + ": directory " + dir +
                                  ": " + strerror(err) + bind_hint(err));
     }
-    struct stat st{};
+    struct stat st {};
     if (lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
         throw std::runtime_error("cannot listen on " + address.text() +
                                  ": the path exists and is not a socket; remove it or pick "
