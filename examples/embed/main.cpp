@@ -66,9 +66,9 @@ ringhttpd::router make_routes(const std::string& www) {
 
 int main(int argc, char** argv) {
     ringhttpd::config cfg;
-    cfg.listen = {
-        {.host = "127.0.0.1",
-         .port = argc > 1 ? uint16_t(std::strtoul(argv[1], nullptr, 10)) : uint16_t(8080)}};
+    ringhttpd::listen_address address;  // 127.0.0.1:8080
+    if (argc > 1) address.port = uint16_t(std::strtoul(argv[1], nullptr, 10));
+    cfg.listen = {address};
     cfg.threads = 2;
     const std::string www = argc > 2 ? argv[2] : "www";
 

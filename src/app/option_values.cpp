@@ -57,7 +57,10 @@ std::vector<listen_address> parse_listen_list(std::string_view text) {
 
 std::string listen_list_text(const std::vector<listen_address>& addresses) {
     std::string out;
-    for (const listen_address& a : addresses) out += (out.empty() ? "" : ",") + a.text();
+    for (const listen_address& a : addresses) {
+        if (!out.empty()) out += ',';
+        out += a.text();
+    }
     return out;
 }
 

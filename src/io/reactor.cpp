@@ -432,23 +432,23 @@ void reactor::begin_drain() {
     for (uint32_t slot : held_)
         if (slots_[slot].fd >= 0) arm_recv(slots_[slot]);
     held_.clear();
+    // An idle keep-alive connection is not closed at once: its client may be sending the next
+    // request right now, and a close would cross it and fail it (HTTP lets clients retry only
+    // idempotent requests). A request that comes within the grace is answered with
+    // `Connection: close`; silence closes the connection when the grace ends. Under load every
+    // connection speaks within it, so an upgrade or drain fails no request.
+    drain_idle_deadline_ms_ = now_ms_ + options_.drain_idle_grace_ms;
     for (auto& c : slots_) {
         if (c.fd < 0 || c.state.phase == phase::closing) continue;
-        // A request may be sitting in the socket, not yet received: that connection is busy.
         c.now_ms = now_ms_;
-        const bool idle = !c.handler || c.handler->on_shutdown(c);
-        if (idle && !has_unread_input(c)) {
-            begin_close(c);
-            finish_close_if_quiet(c);
-        } else {
+        if (c.handler && c.handler->on_shutdown(c)) {
+            release_handler(c);  // idle: the timer below is the keep-alive one
+            c.state.idle_since_ms = now_ms_;
+        } else if (c.handler) {
             pump_output(c);
         }
+        update_timer(c);
     }
-}
-
-bool reactor::has_unread_input(const connection& c) const {
-    char byte;
-    return ::recv(c.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 // ---- receive ----
@@ -726,6 +726,7 @@ void reactor::update_timer(connection& c) {
     } else {
         deadline = c.state.idle_since_ms + (c.requests > 0 ? options_.keepalive_timeout_ms
                                                            : options_.first_request_timeout_ms);
+        if (mode_ == stop_mode::draining) deadline = std::min(deadline, drain_idle_deadline_ms_);
     }
     if (deadline == 0) {
         timers_.cancel(c.timer);

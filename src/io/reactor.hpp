@@ -48,6 +48,7 @@ struct reactor_options {
     uint64_t keepalive_timeout_ms = 75'000;      // idle between requests: close, no response
     uint64_t send_timeout_ms = 60'000;           // no send progress: close
     uint64_t linger_timeout_ms = 5'000;          // reading and discarding after the last answer
+    uint64_t drain_idle_grace_ms = 1'000;        // a drain waits this long for idle connections
     connection_gate* gate = nullptr;  // per-client connection limit, if any (shared, thread-safe)
     bool track_peers = false;         // read each connection's client address (getpeername)
     // Open connections of the whole process (shared by every ring) and the most it may have;
@@ -165,7 +166,6 @@ class reactor final : private work_runner {
     void update_timer(connection& c);
     void on_timer(connection& c);
     void expire_timers();
-    bool has_unread_input(const connection& c) const;
 
     acceptors acceptors_;
     std::mutex listener_changes_mutex_;  // guards the two lists below
@@ -184,6 +184,7 @@ class reactor final : private work_runner {
     __kernel_timespec backoff_{};
 
     uint64_t now_ms_ = 0;  // monotonic, read once per loop iteration
+    uint64_t drain_idle_deadline_ms_ = 0;  // idle connections close by then in a drain
     timer_wheel timers_{0};
     page_cache_check page_cache_;
     std::deque<connection> slots_;  // a deque: references stay valid as it grows

@@ -67,7 +67,7 @@ class public_api : public ::testing::Test {
 
     config one_ring() const {
         config cfg;
-        cfg.listen = {{.host = "127.0.0.1", .port = 0}};
+        cfg.listen = {listen_address::parse("127.0.0.1:0")};
         cfg.threads = 1;
         cfg.workers = 2;
         return cfg;
