@@ -24,6 +24,7 @@
 #include "app/config_file.hpp"
 #include "app/options_reference.hpp"
 #include "app/reloader.hpp"
+#include "app/upgrade.hpp"
 #include "io/listener.hpp"
 #include "ringhttpd/server.hpp"
 
@@ -63,12 +64,22 @@ void raise_descriptor_limit() {
 sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
-    for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1}) sigaddset(&set, sig);
+    for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
     return set;
 }
 
+// How long an upgrade waits for the new binary to serve before it gives up on it.
+constexpr unsigned upgrade_timeout_ms = 30'000;
+
+void drain(server& srv) {
+    srv.drain();
+    srv.wait();
+    spdlog::info("drained, exiting");
+}
+
 // Waits for signals until the server has stopped. Returns the process exit status.
-int serve_until_signalled(server& srv, app::reloader& settings) {
+int serve_until_signalled(server& srv, app::reloader& settings, const std::string& executable,
+                          const std::vector<std::string>& args) {
     const sigset_t set = handled_signals();
     while (true) {
         int sig = 0;
@@ -83,12 +94,17 @@ int serve_until_signalled(server& srv, app::reloader& settings) {
             case SIGQUIT:
                 spdlog::info(
                     "received SIGQUIT: draining (no new connections; in-flight requests finish)");
-                srv.drain();
-                srv.wait();
-                spdlog::info("drained, exiting");
+                drain(srv);
                 return 0;
             case SIGHUP:
                 settings.reload();
+                break;
+            case SIGUSR2:
+                spdlog::info("received SIGUSR2: upgrading to {}", executable);
+                if (app::hand_over_to_new_binary(srv, executable, args, upgrade_timeout_ms)) {
+                    drain(srv);
+                    return 0;
+                }
                 break;
             default:
                 spdlog::warn("received {}: log reopening is not supported yet; ignored",
@@ -157,12 +173,15 @@ int main(int argc, char** argv) {
     try {
         config cfg = options.cfg;
         cfg.listen = app::listen_addresses(options);
+        const std::string executable = app::own_executable();
         server srv(std::move(cfg), app::build_routes(options));
+        app::take_handed_over_listeners(srv);
         srv.start();
         spdlog::info("ringhttpd {} {} root={} allocator={}", RINGHTTPD_VERSION, srv.describe(),
                      options.root, allocator_name());
+        app::tell_old_process_we_serve();
         app::reloader settings(srv, args, options);
-        return serve_until_signalled(srv, settings);
+        return serve_until_signalled(srv, settings, executable, args);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());
         return 1;

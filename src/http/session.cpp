@@ -66,12 +66,10 @@ void session::recycle() {
 
 bool session::on_shutdown(io::connection_control& conn) {
     draining_ = true;
-    if (awaiting_work_ || parser_.in_message() || !held_input_.empty())
-        return false;  // answer it, then close
-    if (conn.out.empty()) return true;
-    closing_ = true;
-    conn.close_after_output = true;
-    return false;
+    // What is in progress is answered with `Connection: close`. A response already on its way
+    // said keep-alive, so its client may send one more request: the connection stays open, and
+    // the reactor's drain grace gives that request its answer (a close now would cross it).
+    return !awaiting_work_ && !parser_.in_message() && held_input_.empty() && conn.out.empty();
 }
 
 void session::process_held_input(io::connection_control& conn) {
