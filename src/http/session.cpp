@@ -54,7 +54,8 @@ void session::on_output_drained(io::connection_control& conn) {
 }
 
 bool session::idle() const {
-    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ && !draining_ &&
+    // Draining does not keep it: the reactor tells a new handler of the drain as well.
+    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ &&
            !awaiting_work_;
 }
 
