@@ -68,6 +68,10 @@ TEST(config_file, test_mode_checks_the_document_root) {
     EXPECT_NE(missing.second.find("none.toml: cannot read the configuration file"),
               std::string::npos)
         << missing.second;
+    auto directory = run_binary({"-t", "-c", dir.path()});
+    EXPECT_EQ(directory.first, 1);
+    EXPECT_NE(directory.second.find("it is a directory; name the file in it"), std::string::npos)
+        << directory.second;
 }
 
 TEST(config_file, dump_prints_a_file_that_configures_the_same_server) {
