@@ -155,5 +155,7 @@ option_value host_and_port(std::string config::*host, uint16_t config::*port);
 option_value request_rate(double config::*per_second);
 // nginx's `expires`: off, epoch, max or a time, in seconds.
 option_value expiry(std::optional<int64_t> static_files_options::*seconds);
+// nginx's `index`: file names, tried in order, written with commas (a list in the file).
+option_value index_files(std::vector<std::string> static_files_options::*names);
 
 }  // namespace ringhttpd::app
