@@ -48,6 +48,7 @@ void request::clear() {
     version_minor = 1;
     headers.clear();
     body.clear();
+    client = {};
     params.clear();
 }
 
