@@ -150,19 +150,12 @@ route_result router::dispatch(request& req, const context& ctx) const {
         if (r.method == http_method::get) append_allowed(allow, "HEAD");
     }
     req.params.clear();
-    if (!allow.empty()) {
-        response res = response::error(405);
-        res.headers.emplace_back("Allow", allow);
-        return res;
-    }
+    if (!allow.empty()) return response::not_allowed(std::move(allow));
     if (fallback_routes_)
         return run_handler([&] { return fallback_routes_->dispatch(req, ctx); }, req, {});
     if (!fallback_) return response::error(404);
-    if (req.method != http_method::get && req.method != http_method::head) {
-        response res = response::error(405);
-        res.headers.emplace_back("Allow", "GET, HEAD");
-        return res;
-    }
+    if (req.method != http_method::get && req.method != http_method::head)
+        return response::not_allowed("GET, HEAD");
     return run_handler([&] { return fallback_(req, ctx); }, req, {});
 }
 

@@ -50,11 +50,8 @@ response answer_return(const place& p, const request& req) {
 route_result answer(const place& p, request& req, const context& ctx) {
     if (p.return_status) return answer_return(p, req);
     if (p.routes) return p.routes->dispatch(req, ctx);
-    if (req.method != http_method::get && req.method != http_method::head) {
-        response res = response::error(405);
-        res.headers.emplace_back("Allow", "GET, HEAD");
-        return res;
-    }
+    if (req.method != http_method::get && req.method != http_method::head)
+        return response::not_allowed("GET, HEAD");
     if (!p.files) return response::error(404);
     return p.files(req, ctx);
 }
