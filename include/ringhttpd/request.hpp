@@ -2,6 +2,7 @@
 // The request a handler sees. Built by the HTTP layer on the ring thread; a handler gets it by
 // const reference and must not keep references past its return.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,8 +46,12 @@ struct request {
     int version_minor = 1;  // HTTP/1.<minor>; a higher minor version than 1 reads as 1
     header_list headers;    // names as received; look up with header()
     std::string body;
+    // The client's IP address, IPv6 (IPv4 as ::ffff:a.b.c.d): the connection's peer, or the
+    // client a trusted proxy names (real_ip_from). Set before the request is routed.
+    std::array<uint8_t, 16> client{};
     // The listen address the connection came in on, as configured and written canonically
     // ("0.0.0.0:8080", "[::]:8443", "unix:/run/ringhttpd.sock"; listen_address::text()).
+    // The connection's, so clear() keeps it.
     std::string_view listener;
     // Route parameters ({name} segments), percent-decoded, filled by the router.
     std::vector<std::pair<std::string, std::string>> params;

@@ -54,6 +54,8 @@ struct response {
     static response json(int status, std::string body);
     // A small HTML error page for `status`, with the reason phrase from the status table.
     static response error(int status);
+    // 405 with the methods the target does answer: "GET, HEAD".
+    static response not_allowed(std::string allow);
 };
 
 }  // namespace ringhttpd

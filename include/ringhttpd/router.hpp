@@ -9,6 +9,9 @@
 // sleeping, heavy computation), so the ring keeps serving every other connection meanwhile. The
 // handler contract is the same either way (ringhttpd/handler.hpp).
 
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +19,19 @@
 #include "ringhttpd/handler.hpp"
 
 namespace ringhttpd {
+
+// What answers the requests no route takes when that is routing of its own: sites chosen by
+// Host and locations by path (ringhttpd's virtual hosts), each with its own limits. Shared by
+// every ring thread: read-only.
+class fallback_routes {
+  public:
+    virtual ~fallback_routes() = default;
+    // Every method comes here; `req.params` may be filled, as router::dispatch does.
+    virtual route_result dispatch(request& req, const context& ctx) const = 0;
+    // How large the body of a request with this head may be, asked before the body is read;
+    // nullopt: the server's client_max_body_size.
+    virtual std::optional<uint64_t> body_limit(const request& head) const = 0;
+};
 
 class router {
   public:
@@ -30,7 +46,16 @@ class router {
              runs_on where = runs_on::ring) {
         add_route(method_from_name(method), method, pattern, with_context(std::move(fn)), where);
     }
-    void set_fallback(staged_handler h) { fallback_ = std::move(h); }
+    // For GET and HEAD (other methods get 405); replaces a fallback_routes.
+    void set_fallback(staged_handler h) {
+        fallback_ = std::move(h);
+        fallback_routes_.reset();
+    }
+    // For every method; replaces a fallback handler.
+    void set_fallback(std::shared_ptr<const fallback_routes> routes) {
+        fallback_routes_ = std::move(routes);
+        fallback_ = nullptr;
+    }
 
     // Picks the handler and runs it, or returns its work for the pool; answers 404, 405 (with
     // Allow), "OPTIONS *" (with every method the server answers) and 500 itself, also for work
@@ -38,6 +63,11 @@ class router {
     route_result dispatch(request& req, const context& ctx) const;
     // Every method some route answers, plus GET and HEAD for files and OPTIONS.
     std::string methods() const;
+    // The body limit of the place a request head goes to (fallback_routes::body_limit); nullopt
+    // without fallback routes. The server asks it once a head with a body is complete.
+    std::optional<uint64_t> body_limit(const request& head) const {
+        return fallback_routes_ ? fallback_routes_->body_limit(head) : std::nullopt;
+    }
 
   private:
     struct route {
@@ -53,6 +83,7 @@ class router {
 
     std::vector<route> routes_;
     staged_handler fallback_;
+    std::shared_ptr<const fallback_routes> fallback_routes_;
 };
 
 }  // namespace ringhttpd

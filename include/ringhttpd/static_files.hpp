@@ -2,9 +2,9 @@
 // Static files under a root directory, for GET and HEAD, with what nginx and Caddy users expect:
 // validators and conditional requests (304, 412), byte ranges (206, multipart, 416, If-Range),
 // precompressed sidecars (file.br, file.gz) and on-the-fly gzip (compressed once, then cached),
-// index.html and optional directory listings, caching headers, and a per-ring open-file cache.
-// Paths are resolved by the kernel beneath the root (openat2 RESOLVE_BENEATH): no request path
-// or symlink leads outside it. Details: docs/http.md.
+// index files (index.html) and optional directory listings, caching headers, and a per-ring
+// open-file cache. Paths are resolved by the kernel beneath the root (openat2 RESOLVE_BENEATH): no
+// request path or symlink leads outside it. Details: docs/http.md.
 //
 //     ringhttpd::static_files files("/srv/www", {.autoindex = true});
 //     routes.set_fallback(files.handler());
@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ringhttpd/handler.hpp"
 
@@ -24,7 +25,9 @@ class static_files;
 }
 
 struct static_files_options {
-    bool autoindex = false;     // list directories without index.html (nginx autoindex); else 403
+    // What a directory serves: the first of these files it holds (nginx `index`).
+    std::vector<std::string> index{"index.html"};
+    bool autoindex = false;  // list directories without an index file (nginx autoindex); else 403
     bool precompressed = true;  // file.br / file.gz for clients that accept them (gzip_static)
     bool gzip = true;           // compress compressible files over 1 KB on the fly, once
     // Entries in each ring's open-file cache (nginx open_file_cache max=N); 0 turns it off.

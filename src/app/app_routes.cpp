@@ -6,8 +6,10 @@
 #include <memory>
 
 #include "app/api.hpp"
+#include "app/builtin_handlers.hpp"
 #include "app/debug.hpp"
 #include "handlers/virtual_hosts.hpp"
+#include "http/client_limits.hpp"
 #include "ringhttpd/static_files.hpp"
 
 namespace ringhttpd::app {
@@ -17,17 +19,40 @@ staged_handler files_under(const std::string& root, static_files_options files) 
     return static_files(root, std::move(files)).handler();
 }
 
+// The limits of a place: what it sets, else those of `outer` (a location's site), whose zones
+// it then shares, as a location shares its server's limit_req and limit_conn zones in nginx.
+void apply_limits(const place_limit_settings& set, const handlers::place& outer,
+                  handlers::place& into) {
+    into.max_body_size = set.client_max_body_size ? set.client_max_body_size : outer.max_body_size;
+    into.limits = outer.limits;
+    if (set.limit_req_rate) {
+        http::client_limit_config rate;
+        rate.rate_per_s = *set.limit_req_rate;
+        rate.burst = set.limit_req_burst.value_or(0);
+        into.limits.requests = std::make_shared<http::client_limits>(rate);
+        into.limits.requests_status = set.limit_req_status.value_or(429);
+    }
+    if (set.limit_conn) {
+        http::client_limit_config in_flight;
+        in_flight.max_connections = *set.limit_conn;
+        into.limits.in_flight = std::make_shared<http::client_limits>(in_flight);
+    }
+}
+
 // A location of a site whose own root is `site_root`. As in nginx, a location's add_header
 // replaces the site's when it has any.
 handlers::location location_of(const location_settings& l, const std::string& site_root,
-                               const header_list& site_headers) {
+                               const handlers::place& site) {
     handlers::location out;
     out.exact = l.path.starts_with("= ");
     out.path = out.exact ? l.path.substr(2) : l.path;
     out.action.return_status = l.return_status;
     out.action.return_text = l.return_text;
-    out.action.add_headers = l.add_headers.empty() ? site_headers : l.add_headers;
-    if (!l.return_status) {
+    out.action.add_headers = l.add_headers.empty() ? site.add_headers : l.add_headers;
+    apply_limits(l.limits, site, out.action);
+    if (!l.handler.empty()) {
+        out.action.routes = std::make_shared<const router>(builtin_handler(l.handler));
+    } else if (!l.return_status) {
         static_files_options files = l.files;
         if (l.alias) files.url_prefix = out.path;
         out.action.files = files_under(l.root.empty() ? site_root : l.root, std::move(files));
@@ -43,13 +68,15 @@ std::vector<std::string> texts_of(const std::vector<listen_address>& addresses) 
 
 handlers::site site_of(std::vector<std::string> names, const std::string& root,
                        const static_files_options& files, const header_list& headers,
+                       const place_limit_settings& limits,
                        const std::vector<location_settings>& locations) {
     handlers::site out;
     out.names = std::move(names);
     out.action.files = files_under(root, files);
     out.action.add_headers = headers;
+    apply_limits(limits, {}, out.action);
     for (const location_settings& l : locations)
-        out.locations.push_back(location_of(l, root, headers));
+        out.locations.push_back(location_of(l, root, out.action));
     return out;
 }
 
@@ -67,7 +94,7 @@ std::vector<listen_address> listen_addresses(const cli_options& options) {
 
 router build_routes(const cli_options& options) {
     router routes;
-    add_builtin_routes(routes);
+    if (!attaches_handlers(options)) add_builtin_routes(routes);
     if (options.debug_routes) {
         spdlog::warn(
             "--debug-routes: /debug/* lets any client tie up workers; never in production");
@@ -79,16 +106,15 @@ router build_routes(const cli_options& options) {
     }
     std::vector<handlers::site> sites;
     for (const site_settings& s : options.sites) {
-        sites.push_back(site_of(s.names, s.root, s.files, s.add_headers, s.locations));
+        sites.push_back(site_of(s.names, s.root, s.files, s.add_headers, s.limits, s.locations));
         sites.back().listen = texts_of(s.listen);
     }
+    // The top level's limits are the server's own, checked before any site is chosen.
     handlers::site fallback =
-        site_of({}, options.root, options.files, options.add_headers, options.locations);
+        site_of({}, options.root, options.files, options.add_headers, {}, options.locations);
     fallback.listen = texts_of(options.cfg.listen);
-    auto hosts =
-        std::make_shared<const handlers::virtual_hosts>(std::move(sites), std::move(fallback));
     routes.set_fallback(
-        [hosts](const request& req, const context& ctx) { return hosts->serve(req, ctx); });
+        std::make_shared<const handlers::virtual_hosts>(std::move(sites), std::move(fallback)));
     return routes;
 }
 

@@ -1,7 +1,11 @@
 #include "app/config_sites.hpp"
 
+#include <algorithm>
 #include <charconv>
 
+#include "app/builtin_handlers.hpp"
+#include "app/config_limits.hpp"
+#include "app/did_you_mean.hpp"
 #include "app/option_values.hpp"
 #include "http/text.hpp"
 
@@ -10,10 +14,13 @@ namespace {
 
 // The keys a site or location may hold besides site-scope options.
 const std::vector<std::string>& site_keys(bool location) {
-    static const auto site =
-        table_keys({"server_name", "listen", "add_header", "location"}, scope::site);
+    auto with_limits = [](std::vector<std::string> own) {
+        own.insert(own.end(), place_limit_keys().begin(), place_limit_keys().end());
+        return table_keys(std::move(own), scope::site);
+    };
+    static const auto site = with_limits({"server_name", "listen", "add_header", "location"});
     static const auto in_location =
-        table_keys({"path", "alias", "return", "add_header"}, scope::site);
+        with_limits({"path", "alias", "return", "handler", "add_header"});
     return location ? in_location : site;
 }
 
@@ -85,6 +92,18 @@ std::vector<listen_address> site_listen(const toml_reader& reader, const toml::k
     return addresses;
 }
 
+// handler = "api": one of the built-in handlers.
+std::string read_handler(const toml_reader& reader, const toml::key& key, const toml::node& value) {
+    std::string name = reader.string_of(key, value);
+    const auto& names = builtin_handler_names();
+    const std::vector<std::string_view> known(names.begin(), names.end());
+    if (std::find(names.begin(), names.end(), name) == names.end())
+        reader.fail(value.source(), "handler: no built-in handler '" + name + "'" +
+                                        did_you_mean(name, known) + "; expected " +
+                                        alternatives(known));
+    return name;
+}
+
 }  // namespace
 
 location_settings read_location(const toml_reader& reader, const toml::table& table,
@@ -108,16 +127,23 @@ location_settings read_location(const toml_reader& reader, const toml::table& ta
             out.alias = true;
         } else if (key == "return") {
             read_return(reader, key, value, out);
+        } else if (key == "handler") {
+            out.handler = read_handler(reader, key, value);
         } else if (key == "add_header") {
             out.add_headers = reader.headers_of(key, value);
-        } else {
+        } else if (!read_place_limit(reader, key, value, out.limits)) {
             has_root = has_root || key == "root";
             apply_site_option(reader, key, value, scratch, true);
         }
     }
     if (!has_path) reader.fail(table.source(), "a location needs a path: path = \"/prefix/\"");
+    check_place_limits(reader, table, out.limits);
     if (out.alias && has_root)
         reader.fail(table.source(), "a location has root or alias, not both");
+    if (!out.handler.empty() && (out.return_status || out.alias || has_root))
+        reader.fail(table.source(),
+                    "a location with a handler serves no files and returns nothing else: "
+                    "leave out root, alias and return");
     if (out.alias && out.path.starts_with("= "))
         reader.fail(table.source(), "alias needs a prefix location, not an exact one");
     if (out.alias || has_root) out.root = scratch.root;
@@ -141,10 +167,11 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
             out.add_headers = reader.headers_of(key, value);
         } else if (key == "location") {
             locations = &reader.tables_of(key, value);
-        } else {
+        } else if (!read_place_limit(reader, key, value, out.limits)) {
             apply_site_option(reader, key, value, scratch, false);
         }
     }
+    check_place_limits(reader, table, out.limits);
     if (out.names.empty())
         reader.fail(table.source(), "a [[site]] needs server_name = \"example.com\" (or a list)");
     out.root = scratch.root;
@@ -178,7 +205,9 @@ std::string location_toml(std::string_view header, const location_settings& l) {
                quoted(std::to_string(*l.return_status) +
                       (l.return_text.empty() ? "" : " " + l.return_text)) +
                "\n";
+    if (!l.handler.empty()) out += "handler = " + quoted(l.handler) + "\n";
     out += toml_headers("add_header", l.add_headers);
+    out += place_limits_toml(l.limits);
     return out + file_settings_toml(l.root, l.files);
 }
 
@@ -200,6 +229,7 @@ std::string sites_toml(const cli_options& options) {
         }
         out += "root = " + quoted(site.root) + "\n";
         out += toml_headers("add_header", site.add_headers);
+        out += place_limits_toml(site.limits);
         out += file_settings_toml(site.root, site.files);
         for (const location_settings& l : site.locations)
             out += location_toml("[[site.location]]", l);

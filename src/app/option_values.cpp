@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "http/real_ip.hpp"
+#include "http/text.hpp"
 
 namespace ringhttpd::app {
 
@@ -163,6 +164,34 @@ option_value expiry(std::optional<int64_t> static_files_options::*seconds) {
                 if (*expires < 0) return std::string("epoch");
                 if (*expires == ten_years_s) return std::string("max");
                 return format_duration_ms(uint64_t(*expires) * 1000);
+            },
+    };
+}
+
+option_value index_files(std::vector<std::string> static_files_options::*names) {
+    return {
+        .placeholder = "FILE,...",
+        .parse =
+            [names](std::string_view text, cli_options& into) {
+                std::vector<std::string> files;
+                for (size_t start = 0; start <= text.size();) {
+                    const size_t comma = std::min(text.find(',', start), text.size());
+                    std::string name(http::trim_ows(text.substr(start, comma - start)));
+                    // A name inside the directory asked for: nginx's absolute and relative
+                    // paths (internal redirects) have no meaning here.
+                    if (name.empty() || name == "." || name == ".." ||
+                        name.find('/') != std::string::npos)
+                        throw std::invalid_argument(
+                            "expected file names like index.html,index.htm, got '" + name + "'");
+                    files.push_back(std::move(name));
+                    start = comma + 1;
+                }
+                into.files.*names = std::move(files);
+            },
+        .show =
+            [names](const cli_options& from) {
+                const auto& files = from.files.*names;
+                return joined(std::vector<std::string_view>(files.begin(), files.end()), ",");
             },
     };
 }

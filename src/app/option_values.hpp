@@ -157,5 +157,7 @@ std::string listen_list_text(const std::vector<listen_address>& addresses);
 option_value request_rate(double config::*per_second);
 // nginx's `expires`: off, epoch, max or a time, in seconds.
 option_value expiry(std::optional<int64_t> static_files_options::*seconds);
+// nginx's `index`: file names, tried in order, written with commas (a list in the file).
+option_value index_files(std::vector<std::string> static_files_options::*names);
 
 }  // namespace ringhttpd::app

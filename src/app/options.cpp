@@ -107,7 +107,11 @@ std::vector<option> make_table() {
 
         {"root", s::site, "document root: the directory static files are served from",
          plain_text(&cli_options::root, "DIR")},
-        {"autoindex", s::site, "list directories that have no `index.html` (else 403)",
+        {"index", s::site,
+         "what a request for a directory serves: the first of these files it holds (nginx "
+         "`index`)",
+         index_files(&static_files_options::index)},
+        {"autoindex", s::site, "list directories that have none of the `index` files (else 403)",
          on_off(&static_files_options::autoindex)},
         {"precompressed", s::site,
          "serve `file.br` / `file.gz` to clients whose `Accept-Encoding` prefers them (nginx "

@@ -17,6 +17,17 @@
 
 namespace ringhttpd::app {
 
+// The server limits a site or location may set for its own requests, as nginx allows
+// client_max_body_size, limit_req and limit_conn in server and location blocks. Unset: the
+// level above's (for limit_req and limit_conn: its zone, shared).
+struct place_limit_settings {
+    std::optional<uint64_t> client_max_body_size;
+    std::optional<double> limit_req_rate;  // limit_req, with its burst and status beside it
+    std::optional<uint32_t> limit_req_burst;
+    std::optional<int> limit_req_status;
+    std::optional<uint32_t> limit_conn;  // requests in flight per client
+};
+
 // `location PATH { ... }` in the file ([[location]], [[site.location]]).
 struct location_settings {
     std::string path;    // as written: "/prefix/" or "= /exact"
@@ -25,7 +36,9 @@ struct location_settings {
     static_files_options files;
     std::optional<int> return_status;  // `return = "301 https://example.com$uri"`
     std::string return_text;
+    std::string handler;  // a built-in handler answering here instead of files: "api"
     header_list add_headers;
+    place_limit_settings limits;
 };
 
 // `[[site]]` in the file: a virtual host. Unset settings are the top level's.
@@ -35,6 +48,7 @@ struct site_settings {
     std::string root;
     static_files_options files;
     header_list add_headers;
+    place_limit_settings limits;
     std::vector<location_settings> locations;
 };
 

@@ -17,7 +17,7 @@ void live_routes::replace(router routes) {
     // `fresh` now holds the old routes: rings still using them keep them alive.
 }
 
-route_result live_routes::dispatch(ring_view& ring, request& req, const context& ctx) const {
+const router& live_routes::current(ring_view& ring, const context& ctx) const {
     if (const uint64_t now = generation_.load(std::memory_order_acquire); now != ring.generation) {
         // The storage first: what the old handlers made there may point into them (a file
         // cache into its handler's memory budget), and this ring's reference may be the last.
@@ -26,7 +26,16 @@ route_result live_routes::dispatch(ring_view& ring, request& req, const context&
         ring.routes = routes_;
         ring.generation = generation_.load(std::memory_order_relaxed);
     }
-    route_result result = ring.routes->dispatch(req, ctx);
+    return *ring.routes;
+}
+
+std::optional<uint64_t> live_routes::body_limit(ring_view& ring, const request& head,
+                                                const context& ctx) const {
+    return current(ring, ctx).body_limit(head);
+}
+
+route_result live_routes::dispatch(ring_view& ring, request& req, const context& ctx) const {
+    route_result result = current(ring, ctx).dispatch(req, ctx);
     if (auto* work = std::get_if<blocking_work>(&result)) {
         // The work may outlive the ring's hold on these routes (a replacement): it holds them.
         result = blocking_work(

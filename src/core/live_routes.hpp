@@ -29,8 +29,14 @@ class live_routes {
     // On a ring: dispatches with the current routes, taking them first if they changed (and then
     // dropping the ring's storage, which the old handlers filled).
     route_result dispatch(ring_view& ring, request& req, const context& ctx) const;
+    // On a ring: the current routes' body limit for a request head (router::body_limit).
+    std::optional<uint64_t> body_limit(ring_view& ring, const request& head,
+                                       const context& ctx) const;
 
   private:
+    // The routes this ring answers with now, taken anew if they changed.
+    const router& current(ring_view& ring, const context& ctx) const;
+
     std::atomic<uint64_t> generation_{1};
     mutable std::mutex mutex_;  // guards routes_
     std::shared_ptr<const router> routes_;

@@ -60,9 +60,10 @@ struct etag_conditions {
     }
 };
 
-route_result run_handler(const staged_handler& fn, const request& req, const context& ctx,
-                         etag_conditions conditions) {
-    route_result result = guarded(req.method_name, req.path, [&] { return fn(req, ctx); });
+// `fn`: (request) -> route_result.
+template <typename Fn>
+route_result run_handler(Fn&& fn, const request& req, etag_conditions conditions) {
+    route_result result = guarded(req.method_name, req.path, fn);
     if (auto* work = std::get_if<blocking_work>(&result)) {
         // The request is gone when the work runs: keep what the log line and the conditions
         // need.
@@ -143,23 +144,19 @@ route_result router::dispatch(request& req, const context& ctx) const {
     for (const route& r : routes_) {
         req.params.clear();
         if (!matches(r, segments, &req)) continue;
-        if (r.answers(req)) return run_handler(r.fn, req, ctx, etag_conditions::of(req));
+        if (r.answers(req))
+            return run_handler([&] { return r.fn(req, ctx); }, req, etag_conditions::of(req));
         append_allowed(allow, r.method_name);
         if (r.method == http_method::get) append_allowed(allow, "HEAD");
     }
     req.params.clear();
-    if (!allow.empty()) {
-        response res = response::error(405);
-        res.headers.emplace_back("Allow", allow);
-        return res;
-    }
+    if (!allow.empty()) return response::not_allowed(std::move(allow));
+    if (fallback_routes_)
+        return run_handler([&] { return fallback_routes_->dispatch(req, ctx); }, req, {});
     if (!fallback_) return response::error(404);
-    if (req.method != http_method::get && req.method != http_method::head) {
-        response res = response::error(405);
-        res.headers.emplace_back("Allow", "GET, HEAD");
-        return res;
-    }
-    return run_handler(fallback_, req, ctx, {});
+    if (req.method != http_method::get && req.method != http_method::head)
+        return response::not_allowed("GET, HEAD");
+    return run_handler([&] { return fallback_(req, ctx); }, req, {});
 }
 
 }  // namespace ringhttpd

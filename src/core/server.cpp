@@ -193,6 +193,9 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::mo
     impl_->session_ctx.dispatch = [state = impl_.get()](request& req, const context& ctx) {
         return state->routes.dispatch(state->rings[ctx.ring]->routes, req, ctx);
     };
+    impl_->session_ctx.body_limit = [state = impl_.get()](const request& head, const context& ctx) {
+        return state->routes.body_limit(state->rings[ctx.ring]->routes, head, ctx);
+    };
     const config& c = impl_->cfg;
     http::session_context& ctx = impl_->session_ctx;
     ctx.limits = {c.max_request_line, c.max_header_size, c.client_max_body_size};
@@ -246,7 +249,9 @@ void server::start() {
     options.first_request_timeout_ms = cfg.client_header_timeout_ms;
     options.keepalive_timeout_ms = cfg.keepalive_timeout_ms;
     options.send_timeout_ms = cfg.send_timeout_ms;
-    options.track_peers = impl_->limits != nullptr;
+    // Every request carries its client's address (request::client), for the limits of the
+    // server, its sites and locations (those may come with a reload).
+    options.track_peers = true;
     impl_->max_connections = cfg.max_connections ? cfg.max_connections : default_max_connections();
     options.open_connections = &impl_->open_connections;
     options.max_connections = impl_->max_connections;

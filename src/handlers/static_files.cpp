@@ -219,15 +219,22 @@ std::optional<static_files::file_or_answer> static_files::open_file(const reques
             res.headers.emplace_back("Location", std::move(location));
             return res;
         }
-        path = relative + "index.html";
-        unique_fd index(open_beneath(root_fd_.get(), path, may_block));
-        if (!index && !may_block && would_block(errno)) return std::nullopt;
-        if (!index && errno == ENOENT && options_.autoindex) {
+        // The first index file that exists, as nginx's `index`.
+        unique_fd index;
+        int error = ENOENT;
+        for (const std::string& name : options_.index) {
+            path = relative + name;
+            index = unique_fd(open_beneath(root_fd_.get(), path, may_block));
+            error = errno;
+            if (index || error != ENOENT) break;
+        }
+        if (!index && !may_block && would_block(error)) return std::nullopt;
+        if (!index && error == ENOENT && options_.autoindex) {
             if (!may_block) return std::nullopt;  // reading a directory may wait: on the pool
             return response::text(200, directory_listing(fd.get(), "/" + relative),
                                   "text/html; charset=utf-8");
         }
-        if (!index) return errno == ENOENT ? response::error(403) : error_for_open_failure(errno);
+        if (!index) return error == ENOENT ? response::error(403) : error_for_open_failure(error);
         fd = std::move(index);
         if (fstat(fd.get(), &st) != 0) return response::error(500);
     }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "handlers/file_cache.hpp"
 #include "handlers/file_response.hpp"
@@ -26,7 +27,8 @@
 namespace ringhttpd::handlers {
 
 struct static_options {
-    bool autoindex = false;     // list directories that have no index.html (else 403)
+    std::vector<std::string> index{"index.html"};  // a directory's file: the first that exists
+    bool autoindex = false;     // list directories that have none of the index files (else 403)
     bool precompressed = true;  // serve file.br / file.gz to clients that accept them
     bool gzip = true;           // compress compressible files over 1 KB on the fly
     file_response_options response;
@@ -59,7 +61,7 @@ class static_files {
     // do it again on the pool".
     std::optional<response> resolve(const request& req, const std::string& relative,
                                     file_cache& cache, bool may_block) const;
-    // The file a request path names (a directory's index.html), or the answer instead of a file
+    // The file a request path names (a directory's index file), or the answer instead of a file
     // (redirect, 403, 404, directory listing).
     using file_or_answer = std::variant<file_cache::entry, response>;
     std::optional<file_or_answer> find_file(const request& req, const std::string& relative,

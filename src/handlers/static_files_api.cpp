@@ -10,6 +10,7 @@ namespace {
 
 handlers::static_options internal_options(const static_files_options& options) {
     handlers::static_options internal;
+    internal.index = options.index;
     internal.autoindex = options.autoindex;
     internal.precompressed = options.precompressed;
     internal.gzip = options.gzip;

@@ -8,17 +8,16 @@
 namespace ringhttpd::handlers {
 namespace {
 
-// The host without its port, in lower case: "Example.COM:8080" -> "example.com".
-std::string host_name(std::string_view host) {
+// The host without its port: "Example.COM:8080" -> "Example.COM". Compared without regard to
+// case (names are kept in lower case), so choosing a site allocates nothing.
+std::string_view host_name(std::string_view host) {
     if (!host.empty() && host.front() == '[') {
         host = host.substr(0, host.find(']') + 1);  // an IPv6 literal keeps its colons
     } else if (size_t colon = host.rfind(':'); colon != std::string_view::npos) {
         host = host.substr(0, colon);
     }
-    std::string name(host);
-    http::lowercase_ascii(name);
-    if (!name.empty() && name.back() == '.') name.pop_back();  // "example.com." is the same host
-    return name;
+    if (host.ends_with('.')) host.remove_suffix(1);  // "example.com." is the same host
+    return host;
 }
 
 bool is_wildcard(std::string_view name) {
@@ -28,6 +27,13 @@ bool is_wildcard(std::string_view name) {
 response with_headers(response res, const header_list& headers) {
     for (const auto& header : headers) res.headers.push_back(header);
     return res;
+}
+
+bool sets_body_limit(const site& s) {
+    if (s.action.max_body_size) return true;
+    for (const location& l : s.locations)
+        if (l.action.max_body_size) return true;
+    return false;
 }
 
 response answer_return(const place& p, const request& req) {
@@ -40,6 +46,15 @@ response answer_return(const place& p, const request& req) {
     }
     if (text.empty()) return response::error(status);
     return response::text(status, text + "\n");
+}
+
+route_result answer(const place& p, request& req, const context& ctx) {
+    if (p.return_status) return answer_return(p, req);
+    if (p.routes) return p.routes->dispatch(req, ctx);
+    if (req.method != http_method::get && req.method != http_method::head)
+        return response::not_allowed("GET, HEAD");
+    if (!p.files) return response::error(404);
+    return p.files(req, ctx);
 }
 
 }  // namespace
@@ -71,6 +86,8 @@ std::string expand_variables(std::string_view text, const request& req) {
 
 virtual_hosts::virtual_hosts(std::vector<site> sites, site fallback)
     : sites_(std::move(sites)), fallback_(std::move(fallback)) {
+    has_body_limits_ = sets_body_limit(fallback_);
+    for (const site& s : sites_) has_body_limits_ = has_body_limits_ || sets_body_limit(s);
     by_listener_ =
         std::any_of(sites_.begin(), sites_.end(), [](const site& s) { return !s.listen.empty(); });
 }
@@ -89,18 +106,19 @@ const site& virtual_hosts::default_site(std::string_view listener) const {
 }
 
 const site& virtual_hosts::site_for(std::string_view host, std::string_view listener) const {
-    const std::string name = host_name(host);
+    const std::string_view name = host_name(host);
     for (const site& s : sites_)
         if (answers_on(s, listener))
             for (const std::string& n : s.names)
-                if (!is_wildcard(n) && n == name) return s;
+                if (!is_wildcard(n) && http::iequals(n, name)) return s;
     const site* best = &default_site(listener);
     size_t best_length = 0;
     for (const site& s : sites_) {
         if (!answers_on(s, listener)) continue;
         for (const std::string& n : s.names) {
             std::string_view suffix = std::string_view(n).substr(1);  // ".example.com"
-            if (is_wildcard(n) && name.ends_with(suffix) && name.size() > suffix.size() &&
+            if (is_wildcard(n) && name.size() > suffix.size() &&
+                http::iequals(name.substr(name.size() - suffix.size()), suffix) &&
                 suffix.size() > best_length) {
                 best = &s;
                 best_length = suffix.size();
@@ -122,16 +140,22 @@ const place& virtual_hosts::place_for(const site& s, std::string_view path) cons
     return best ? best->action : s.action;
 }
 
-route_result virtual_hosts::serve(const request& req, const context& ctx) const {
+std::optional<uint64_t> virtual_hosts::body_limit(const request& head) const {
+    if (!has_body_limits_) return std::nullopt;
+    return place_for(site_for(head.host, head.listener), head.path).max_body_size;
+}
+
+route_result virtual_hosts::dispatch(request& req, const context& ctx) const {
     const place& p = place_for(site_for(req.host, req.listener), req.path);
-    if (p.return_status) return with_headers(answer_return(p, req), p.add_headers);
-    if (!p.files) return with_headers(response::error(404), p.add_headers);
-    route_result result = p.files(req, ctx);
-    if (p.add_headers.empty()) return result;
+    in_flight_hold hold;
+    if (auto refusal = admit(p.limits, req, hold))
+        return with_headers(std::move(*refusal), p.add_headers);
+    route_result result = answer(p, req, ctx);
     if (auto* work = std::get_if<blocking_work>(&result)) {
-        return blocking_work([work = std::move(*work), headers = p.add_headers](const context& c) {
-            return with_headers(work(c), headers);
-        });
+        if (p.add_headers.empty() && !hold) return result;
+        // The request stays in flight (limit_conn) until the pool has answered it.
+        return blocking_work([work = std::move(*work), headers = p.add_headers,
+                              hold](const context& c) { return with_headers(work(c), headers); });
     }
     return with_headers(std::move(std::get<response>(result)), p.add_headers);
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Sites chosen by Host and locations chosen by path, as nginx users know them (server_name,
-// location = /exact, location /prefix/): the fallback handler of a server that hosts several
+// location = /exact, location /prefix/): the fallback routes of a server that hosts several
 // sites. Built once per set of routes, then read-only.
 //
 // Site selection: the request's host (its port and letter case ignored) against exact names
@@ -12,22 +12,29 @@
 // location first, else the longest prefix location, else the site itself. Paths are compared as
 // received (percent-encoded).
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "handlers/place_limits.hpp"
 #include "ringhttpd/handler.hpp"
+#include "ringhttpd/router.hpp"
 
 namespace ringhttpd::handlers {
 
-// What a location or a site does with a request.
+// What a location or a site does with a request. First its limits; then `return CODE [TEXT]`
+// (any method): a redirect (3xx: TEXT is the Location) or a fixed answer (TEXT is the body), with
+// $uri, $args, $request_uri and $host replaced; else its routes (any method), else its files
+// (GET and HEAD).
 struct place {
-    // `return CODE [TEXT]`: a redirect (3xx: TEXT is the Location) or a fixed answer (TEXT is
-    // the body), with $uri, $args, $request_uri and $host replaced. Else files, if any.
     std::optional<int> return_status;
     std::string return_text;
-    staged_handler files;     // static files of this place; empty: 404
-    header_list add_headers;  // added to every answer from this place
+    std::shared_ptr<const router> routes;   // built-in handlers attached here; else files
+    staged_handler files;                   // static files of this place; empty: 404
+    header_list add_headers;                // added to every answer from this place
+    std::optional<uint64_t> max_body_size;  // client_max_body_size; nullopt: the server's
+    place_limits limits;                    // limit_req, limit_conn
 };
 
 struct location {
@@ -44,12 +51,14 @@ struct site {
     std::vector<location> locations;
 };
 
-class virtual_hosts {
+class virtual_hosts final : public fallback_routes {
   public:
     // `fallback`: the site for hosts no site names.
     virtual_hosts(std::vector<site> sites, site fallback);
 
-    route_result serve(const request& req, const context& ctx) const;
+    route_result dispatch(request& req, const context& ctx) const override;
+    // Cheap when no place sets one: no lookup then.
+    std::optional<uint64_t> body_limit(const request& head) const override;
 
     // For tests: the site and place a request goes to. `listener`: the address the
     // connection came in on.
@@ -63,6 +72,7 @@ class virtual_hosts {
     std::vector<site> sites_;
     site fallback_;
     bool by_listener_ = false;  // some site has addresses of its own
+    bool has_body_limits_ = false;  // some place sets its own client_max_body_size
 };
 
 // "$uri?$args" and friends in `text`, for `return`.

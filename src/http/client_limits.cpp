@@ -5,6 +5,12 @@
 
 namespace ringhttpd::http {
 
+response over_limit(int status, uint32_t retry_after_s) {
+    response res = response::error(status);
+    res.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+    return res;
+}
+
 client_limits::client_limits(client_limit_config config)
     : config_(config), per_shard_capacity_(std::max<size_t>(1, config.max_clients / shard_count)) {}
 

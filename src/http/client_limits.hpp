@@ -1,7 +1,8 @@
 #pragma once
 // Per-client limits with nginx's semantics: limit_req (a leaky bucket of `rate` requests per
 // second, `burst` extra requests served at once, like nginx's "burst=N nodelay") and limit_conn
-// (concurrent connections per address). Shared by every ring, because SO_REUSEPORT spreads one
+// (concurrent connections per address; a location's limit_conn counts its requests in flight the
+// same way, with admit and release). Shared by every ring, because SO_REUSEPORT spreads one
 // client's connections over all of them; sharded locks keep the rings from contending. Memory
 // is bounded: at most `max_clients` addresses are tracked, least recently seen evicted first.
 
@@ -11,10 +12,15 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "http/session.hpp"
+#include "http/request_gate.hpp"
+#include "io/client_address.hpp"
 #include "io/connection_gate.hpp"
+#include "ringhttpd/response.hpp"
 
 namespace ringhttpd::http {
+
+// The answer to a request over a limit: `status` (429 or 503) and when to try again.
+response over_limit(int status, uint32_t retry_after_s);
 
 struct client_limit_config {
     double rate_per_s = 0;  // 0: no request limit

@@ -48,7 +48,7 @@ void request::clear() {
     version_minor = 1;
     headers.clear();
     body.clear();
-    listener = {};
+    client = {};
     params.clear();
 }
 

@@ -78,7 +78,8 @@ framing_fields scan_framing_fields(const header_list& headers) {
 
 }  // namespace
 
-request_parser::request_parser(const parser_limits& limits) : limits_(limits) {
+request_parser::request_parser(const parser_limits& limits, body_limit_source* body_limits)
+    : limits_(limits), body_limits_(body_limits) {
     // One callback table for every parser: connections do not each carry a copy.
     static const llhttp_settings_t settings = [] {
         llhttp_settings_t s;
@@ -340,8 +341,9 @@ int request_parser::on_headers_complete(llhttp_t* p) {
     }
     const bool has_body =
         (p->flags & F_CHUNKED) || ((p->flags & F_CONTENT_LENGTH) && p->content_length > 0);
-    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.limits_.max_body_size)
-        return s.fail(413);
+    s.body_limit_ =
+        has_body && s.body_limits_ ? s.body_limits_->max_body_size(req) : s.limits_.max_body_size;
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > s.body_limit_) return s.fail(413);
     switch (fields.expect) {
         case expectation::unsupported:
             return s.fail(417);
@@ -370,7 +372,7 @@ int request_parser::on_chunk_extension(llhttp_t* p, const char*, size_t len) {
 
 int request_parser::on_body(llhttp_t* p, const char* at, size_t len) {
     auto& s = self(p);
-    return s.append_limited(s.request_.body, at, len, s.limits_.max_body_size, 413);
+    return s.append_limited(s.request_.body, at, len, s.body_limit_, 413);
 }
 
 int request_parser::on_message_complete(llhttp_t* p) {

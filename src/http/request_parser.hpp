@@ -21,6 +21,17 @@ struct parser_limits {
     uint64_t max_body_size = 1024 * 1024;
 };
 
+// Decides how large one request's body may be, once its head is complete and before any of the
+// body is read: the limit of the site and location it goes to (nginx's client_max_body_size
+// where they set it). Asked only for requests that have a body.
+class body_limit_source {
+  public:
+    virtual uint64_t max_body_size(const request& head) = 0;
+
+  protected:
+    ~body_limit_source() = default;
+};
+
 class request_parser {
   public:
     enum class result {
@@ -29,7 +40,8 @@ class request_parser {
         error,          // malformed or over a limit: answer error_status() and close
     };
 
-    explicit request_parser(const parser_limits& limits);
+    // `body_limits`: asked for each body's limit; null: limits.max_body_size for every request.
+    explicit request_parser(const parser_limits& limits, body_limit_source* body_limits = nullptr);
     request_parser(const request_parser&) = delete;
     request_parser& operator=(const request_parser&) = delete;
 
@@ -79,6 +91,8 @@ class request_parser {
     static constexpr size_t max_method_length = 32;
 
     parser_limits limits_;
+    body_limit_source* body_limits_;
+    uint64_t body_limit_ = 0;  // of the request being read
     llhttp_t parser_{};
     request request_;
     std::string field_, value_;

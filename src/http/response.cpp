@@ -68,4 +68,10 @@ response response::error(int status) {
                 "text/html; charset=utf-8");
 }
 
+response response::not_allowed(std::string allow) {
+    response res = error(405);
+    res.headers.emplace_back("Allow", std::move(allow));
+    return res;
+}
+
 }  // namespace ringhttpd

@@ -1,5 +1,6 @@
 #include "http/session.hpp"
 
+#include "http/client_limits.hpp"
 #include "http/response_writer.hpp"
 
 namespace ringhttpd::http {
@@ -16,10 +17,19 @@ bool output_backed_up(const io::connection_control& conn) {
 }  // namespace
 
 session::session(const session_context& shared, const context& ring)
-    : context_(shared), ring_(ring), parser_(shared.limits) {}
+    : context_(shared), ring_(ring), parser_(shared.limits, this) {}
+
+uint64_t session::max_body_size(const request& head) {
+    const uint64_t server_wide = context_.limits.max_body_size;
+    return context_.body_limit ? context_.body_limit(head, ring_).value_or(server_wide)
+                               : server_wide;
+}
 
 void session::on_receive(io::connection_control& conn, std::string_view bytes) {
     if (closing_) return;  // the answer is final; whatever else arrives is discarded
+    // Before parsing: the body limit is chosen by site, and sites by listener, once the head
+    // is complete.
+    parser_.current().listener = conn.listener;
     if (paused_ || awaiting_work_ || !held_input_.empty()) {
         held_input_.append(bytes);
         if (!paused_ && !awaiting_work_) process_held_input(conn);
@@ -113,8 +123,8 @@ void session::respond(io::connection_control& conn) {
     const response_framing framing =
         framing_for(&req, parser_.keep_alive() && context_.keepalive &&
                               conn.requests < context_.keepalive_requests);
+    req.client = context_.real_ip.client_of(conn.peer, req).bytes;
     if (auto refusal = refuse_over_limit(conn)) return send(conn, std::move(*refusal), framing);
-    req.listener = conn.listener;
     route_result result = context_.dispatch(req, ring_);
     if (auto* work = std::get_if<blocking_work>(&result))
         return hand_to_pool(conn, std::move(*work), framing);
@@ -151,9 +161,7 @@ void session::hand_to_pool(io::connection_control& conn, blocking_work work,
     if (!queued) {
         // Every worker is busy and the queue is full: refuse this request, keep the connection
         // and the ring serving everything else.
-        response busy = response::error(503);
-        busy.headers.emplace_back("Retry-After", "1");
-        return send(conn, std::move(busy), framing);
+        return send(conn, over_limit(503, 1), framing);
     }
     awaiting_work_ = true;
     awaited_framing_ = framing;
@@ -179,13 +187,11 @@ std::optional<response> session::refuse_over_limit(io::connection_control& conn)
         status = 503;  // nginx's limit_conn_status; the connection closes after the answer
         retry_after = 1;
     } else if (context_.rate_limit) {
-        const io::client_address client = context_.real_ip.client_of(conn.peer, parser_.current());
-        retry_after = context_.rate_limit->check_request(client, conn.now_ms);
+        retry_after = context_.rate_limit->check_request({parser_.current().client}, conn.now_ms);
         status = context_.rate_limit_status;
     }
     if (retry_after == 0) return std::nullopt;
-    response res = response::error(status);
-    res.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    response res = over_limit(status, retry_after);
     res.close_connection = conn.over_connection_limit;
     return res;
 }

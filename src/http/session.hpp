@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/real_ip.hpp"
+#include "http/request_gate.hpp"
 #include "http/request_parser.hpp"
 #include "http/response_writer.hpp"
 #include "io/stream_handler.hpp"
@@ -17,18 +18,13 @@
 
 namespace ringhttpd::http {
 
-// A per-request policy such as a rate limit. Shared by every ring: thread-safe.
-class request_gate {
-  public:
-    virtual ~request_gate() = default;
-    // 0 when the request may go ahead, else the seconds to wait (sent as Retry-After).
-    virtual uint32_t check_request(const io::client_address& client, uint64_t now_ms) = 0;
-};
-
 // What every session on every ring shares: read-only.
 struct session_context {
     // Answers a complete request (the router, seen from below).
     std::function<route_result(request&, const context&)> dispatch;
+    // The body limit of the place a request head goes to (router::body_limit), asked before its
+    // body is read; nullopt, or no function: limits.max_body_size.
+    std::function<std::optional<uint64_t>(const request& head, const context&)> body_limit;
     parser_limits limits;
     uint64_t header_timeout_ms = 60'000;  // whole request head, from its first byte -> 408
     uint64_t body_timeout_ms = 60'000;    // between two reads of the body -> 408
@@ -41,7 +37,7 @@ struct session_context {
     int rate_limit_status = 429;         // the answer to a request over the rate
 };
 
-class session final : public io::stream_handler {
+class session final : public io::stream_handler, private body_limit_source {
   public:
     // `ring`: the context handlers get on this session's ring.
     session(const session_context& shared, const context& ring);
@@ -61,6 +57,7 @@ class session final : public io::stream_handler {
                       std::unique_ptr<io::work_result> result) override;
 
   private:
+    uint64_t max_body_size(const request& head) override;
     // Parses and answers requests in `data`; returns how many bytes it consumed (less than all
     // when it paused for backpressure or decided to close).
     size_t process(io::connection_control& conn, std::string_view data);

@@ -250,3 +250,92 @@ TEST(config_file, trusted_proxies_are_a_list) {
     apply_config_text(effective_config(o), "dump.toml", back);
     EXPECT_EQ(back.cfg.real_ip_from, o.cfg.real_ip_from);
 }
+
+TEST(config_file, sites_and_locations_set_their_own_limits_and_handlers) {
+    auto o = from(R"(
+client_max_body_size = "1m"
+index = ["index.htm", "default.html"]
+
+[[location]]
+path = "/api/"
+handler = "api"
+client_max_body_size = "16k"
+limit_req = "5r/s"
+limit_req_burst = 2
+limit_req_status = 503
+
+[[site]]
+server_name = "example.com"
+client_max_body_size = "8m"
+limit_conn = 4
+
+  [[site.location]]
+  path = "/upload/"
+  client_max_body_size = "100m"
+  limit_conn = 1
+)");
+    EXPECT_EQ(o.cfg.client_max_body_size, 1024u * 1024);  // the top level's is the server's
+    EXPECT_EQ(o.files.index, (std::vector<std::string>{"index.htm", "default.html"}));
+    ASSERT_EQ(o.locations.size(), 1u);
+    const location_settings& api = o.locations[0];
+    EXPECT_EQ(api.handler, "api");
+    EXPECT_EQ(api.limits.client_max_body_size, 16u * 1024);
+    EXPECT_DOUBLE_EQ(api.limits.limit_req_rate.value_or(0), 5.0);
+    EXPECT_EQ(api.limits.limit_req_burst, 2u);
+    EXPECT_EQ(api.limits.limit_req_status, 503);
+    EXPECT_FALSE(api.limits.limit_conn);
+    ASSERT_EQ(o.sites.size(), 1u);
+    const site_settings& site = o.sites[0];
+    EXPECT_EQ(site.limits.client_max_body_size, 8u * 1024 * 1024);
+    EXPECT_EQ(site.limits.limit_conn, 4u);
+    EXPECT_FALSE(site.limits.limit_req_rate);
+    EXPECT_EQ(site.files.index, o.files.index);  // inherited like every file setting
+    ASSERT_EQ(site.locations.size(), 1u);
+    EXPECT_EQ(site.locations[0].limits.client_max_body_size, 100u * 1024 * 1024);
+    EXPECT_EQ(site.locations[0].limits.limit_conn, 1u);
+
+    const std::string dumped = effective_config(o);
+    EXPECT_NE(dumped.find("handler = \"api\"\nclient_max_body_size = \"16k\"\nlimit_req = "
+                          "\"5r/s\"\nlimit_req_burst = 2\nlimit_req_status = 503\n"),
+              std::string::npos)
+        << dumped;
+    cli_options back;
+    ASSERT_NO_THROW(apply_config_text(dumped, "dump.toml", back)) << dumped;
+    EXPECT_EQ(effective_config(back), dumped);
+}
+
+TEST(config_file, limit_handler_and_index_errors_name_their_place) {
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nhandler = \"apj\"\n"),
+              "site.toml:3:11: handler: no built-in handler 'apj' (did you mean api?); expected "
+              "api");
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nhandler = \"api\"\nreturn = 404\n"),
+              "site.toml:1:1: a location with a handler serves no files and returns nothing "
+              "else: leave out root, alias and return");
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nlimit_req_burst = 3\n"),
+              "site.toml:3:19: limit_req_burst goes with limit_req in the same table: add "
+              "limit_req = \"10r/s\" beside it");
+    EXPECT_EQ(error_of("[[site]]\nserver_name = \"a.com\"\nlimit_req_status = 503\n"),
+              "site.toml:3:20: limit_req_status goes with limit_req in the same table: add "
+              "limit_req = \"10r/s\" beside it");
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nlimit_req = \"fast\"\n"),
+              "site.toml:3:13: limit_req: expected a rate like 10r/s or 600r/m, got 'fast'");
+    EXPECT_EQ(error_of("[[site]]\nserver_name = \"a.com\"\nlimit_conn = 0\n"),
+              "site.toml:3:14: limit_conn: '0' is out of range: expected 1 to 1000000");
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nclient_max_body_size = 1.5\n"),
+              "site.toml:3:24: client_max_body_size: expected a string or a whole number, like "
+              "\"1m\", got a decimal number");
+    EXPECT_NE(error_of("[[location]]\npath = \"/a/\"\nclient_max_body_siz = \"1k\"\n")
+                  .find("site.toml:3:1: unknown key 'client_max_body_siz' (did you mean "
+                        "client_max_body_size?)"),
+              std::string::npos);
+    EXPECT_NE(error_of("[[location]]\npath = \"/a/\"\nhandlr = \"api\"\n")
+                  .find("site.toml:3:1: unknown key 'handlr' (did you mean handler?)"),
+              std::string::npos);
+    EXPECT_EQ(
+        error_of("index = [\"a/b.html\"]"),
+        "site.toml:1:9: index: expected file names like index.html,index.htm, got 'a/b.html'");
+    // The server's other settings stay at the top level.
+    EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nkeepalive_timeout = 5\n"),
+              "site.toml:3:1: keepalive_timeout is a server setting: set it at the top level of "
+              "the file");
+}
