@@ -65,8 +65,7 @@ void session::on_output_drained(io::connection_control& conn) {
 
 bool session::idle() const {
     // Draining does not keep it: the reactor tells a new handler of the drain as well.
-    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ &&
-           !awaiting_work_;
+    return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ && !awaiting_work_;
 }
 
 void session::recycle() {
