@@ -131,8 +131,9 @@ struct server::impl {
     config cfg;
     core::live_routes routes;
     http::session_context session_ctx;
-    std::unique_ptr<http::client_limits> limits;  // shared by every ring
-    std::atomic<size_t> open_connections{0};      // shared by every ring
+    std::shared_ptr<http::client_limits> limits;      // shared by every ring
+    std::unique_ptr<io::connection_gate> proxy_gate;  // limit_conn behind trusted proxies
+    std::atomic<size_t> open_connections{0};          // shared by every ring
     size_t max_connections = 0;
     // Declared before the reactors, whose sessions point to them, and before the pool, whose
     // work may use what the storage holds.
@@ -211,9 +212,14 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::mo
         limit_cfg.rate_per_s = c.limit_req_rate;
         limit_cfg.burst = c.limit_req_burst;
         limit_cfg.max_connections = c.limit_conn;
-        impl_->limits = std::make_unique<http::client_limits>(limit_cfg);
+        impl_->limits = std::make_shared<http::client_limits>(limit_cfg);
         if (c.limit_req_rate > 0) ctx.rate_limit = impl_->limits.get();
         ctx.rate_limit_status = c.limit_req_status;
+        if (c.limit_conn > 0 && !ctx.real_ip.trusted.empty()) {
+            impl_->proxy_gate =
+                std::make_unique<http::proxy_aware_gate>(impl_->limits, ctx.real_ip);
+            ctx.proxied_in_flight = impl_->limits;
+        }
     }
 }
 
@@ -255,7 +261,9 @@ void server::start() {
     impl_->max_connections = cfg.max_connections ? cfg.max_connections : default_max_connections();
     options.open_connections = &impl_->open_connections;
     options.max_connections = impl_->max_connections;
-    if (cfg.limit_conn > 0) options.gate = impl_->limits.get();
+    if (cfg.limit_conn > 0)
+        options.gate = impl_->proxy_gate ? impl_->proxy_gate.get()
+                                         : static_cast<io::connection_gate*>(impl_->limits.get());
     const http::session_context* shared = &impl_->session_ctx;
     for (unsigned i = 0; i < count; ++i) {
         auto& ring = *impl_->rings.emplace_back(std::make_unique<ring_state>());

@@ -11,14 +11,6 @@ uint64_t now_ms() {
                         .count());
 }
 
-// One request counted in a limit_conn zone: released when the last copy of the work answering
-// it is gone. Made in place only: a copy would release twice.
-struct in_flight_slot {
-    std::shared_ptr<http::client_limits> zone;
-    io::client_address client;
-    ~in_flight_slot() { zone->release(client); }
-};
-
 }  // namespace
 
 std::optional<response> admit(const place_limits& limits, const request& req,
@@ -28,10 +20,8 @@ std::optional<response> admit(const place_limits& limits, const request& req,
     if (limits.requests)
         if (const uint32_t wait_s = limits.requests->check_request(client, now_ms()))
             return http::over_limit(limits.requests_status, wait_s);
-    if (limits.in_flight) {
-        if (!limits.in_flight->admit(client)) return http::over_limit(503, 1);
-        hold = std::make_shared<const in_flight_slot>(limits.in_flight, client);
-    }
+    if (limits.in_flight && !(hold = http::hold_in_flight(limits.in_flight, client)))
+        return http::over_limit(503, 1);
     return std::nullopt;
 }
 

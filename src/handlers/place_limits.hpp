@@ -22,8 +22,7 @@ struct place_limits {
     std::shared_ptr<http::client_limits> in_flight;
 };
 
-// Keeps a request counted in its place's limit_conn while it lives.
-using in_flight_hold = std::shared_ptr<const void>;
+using http::in_flight_hold;  // keeps a request counted in its place's limit_conn
 
 // Whether `req` may go ahead at a place: nullopt, with `hold` set when the place counts requests
 // in flight; else the answer to send instead (status and Retry-After, as the server-wide limits).

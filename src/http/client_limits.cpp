@@ -5,6 +5,23 @@
 
 namespace ringhttpd::http {
 
+namespace {
+
+// Made in place only: a copy would release twice.
+struct in_flight_slot {
+    std::shared_ptr<client_limits> zone;
+    io::client_address client;
+    ~in_flight_slot() { zone->release(client); }
+};
+
+}  // namespace
+
+in_flight_hold hold_in_flight(const std::shared_ptr<client_limits>& zone,
+                              const io::client_address& client) {
+    if (!zone->admit(client)) return nullptr;
+    return std::make_shared<const in_flight_slot>(zone, client);
+}
+
 response over_limit(int status, uint32_t retry_after_s) {
     response res = response::error(status);
     res.headers.emplace_back("Retry-After", std::to_string(retry_after_s));

@@ -9,9 +9,11 @@
 #include <array>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
+#include "http/real_ip.hpp"
 #include "http/request_gate.hpp"
 #include "io/client_address.hpp"
 #include "io/connection_gate.hpp"
@@ -28,6 +30,16 @@ struct client_limit_config {
     uint32_t max_connections = 0;  // 0: no connection limit
     size_t max_clients = 65536;
 };
+
+// A request counted among its client's requests in flight (limit_conn per request, as nginx
+// counts): released when the last copy of the work answering it is gone.
+using in_flight_hold = std::shared_ptr<const void>;
+
+class client_limits;
+// Counts one more request of `client` in flight in `zone`: the hold, or null when the client
+// is at the limit.
+in_flight_hold hold_in_flight(const std::shared_ptr<client_limits>& zone,
+                              const io::client_address& client);
 
 class client_limits final : public io::connection_gate, public http::request_gate {
   public:
@@ -63,6 +75,26 @@ class client_limits final : public io::connection_gate, public http::request_gat
     client_limit_config config_;
     size_t per_shard_capacity_;
     std::array<shard, shard_count> shards_;
+};
+
+// limit_conn behind trusted proxies (real_ip_from): a proxy's connection carries many clients,
+// so the connection is not counted against the proxy's address; the session counts its
+// requests instead, by their real client, while they are answered (as nginx's limit_conn counts
+// requests). Connections from anyone else are counted as connections.
+class proxy_aware_gate final : public io::connection_gate {
+  public:
+    proxy_aware_gate(std::shared_ptr<client_limits> zone, real_ip_rule rule)
+        : zone_(std::move(zone)), rule_(std::move(rule)) {}
+    bool admit(const io::client_address& peer) override {
+        return rule_.is_trusted(peer) || zone_->admit(peer);
+    }
+    void release(const io::client_address& peer) override {
+        if (!rule_.is_trusted(peer)) zone_->release(peer);
+    }
+
+  private:
+    std::shared_ptr<client_limits> zone_;
+    real_ip_rule rule_;
 };
 
 }  // namespace ringhttpd::http

@@ -30,7 +30,7 @@ struct real_ip_rule {
     // The client `req` speaks for, arriving from `peer`.
     io::client_address client_of(const io::client_address& peer, const request& req) const;
 
-  private:
+    // Whether `a` is one of the trusted proxies.
     bool is_trusted(const io::client_address& a) const;
 };
 

@@ -123,10 +123,15 @@ void session::respond(io::connection_control& conn) {
         framing_for(&req, parser_.keep_alive() && context_.keepalive &&
                               conn.requests < context_.keepalive_requests);
     req.client = context_.real_ip.client_of(conn.peer, req).bytes;
-    if (auto refusal = refuse_over_limit(conn)) return send(conn, std::move(*refusal), framing);
+    in_flight_hold hold;
+    if (auto refusal = refuse_over_limit(conn, hold))
+        return send(conn, std::move(*refusal), framing);
     route_result result = context_.dispatch(req, ring_);
-    if (auto* work = std::get_if<blocking_work>(&result))
+    if (auto* work = std::get_if<blocking_work>(&result)) {
+        if (hold)  // counted until the pool has answered
+            *work = [inner = std::move(*work), hold](const context& c) { return inner(c); };
         return hand_to_pool(conn, std::move(*work), framing);
+    }
     send(conn, std::move(std::get<response>(result)), framing);
 }
 
@@ -179,15 +184,21 @@ void session::on_work_done(io::connection_control& conn, std::unique_ptr<io::wor
     update_deadline(conn);
 }
 
-std::optional<response> session::refuse_over_limit(io::connection_control& conn) {
+std::optional<response> session::refuse_over_limit(io::connection_control& conn,
+                                                   in_flight_hold& hold) {
+    const io::client_address client{parser_.current().client};
     uint32_t retry_after = 0;
     int status = 0;
     if (conn.over_connection_limit) {
         status = 503;  // nginx's limit_conn_status; the connection closes after the answer
         retry_after = 1;
-    } else if (context_.rate_limit) {
-        retry_after = context_.rate_limit->check_request({parser_.current().client}, conn.now_ms);
+    } else if (context_.rate_limit &&
+               (retry_after = context_.rate_limit->check_request(client, conn.now_ms))) {
         status = context_.rate_limit_status;
+    } else if (context_.proxied_in_flight && context_.real_ip.is_trusted(conn.peer) &&
+               !(hold = hold_in_flight(context_.proxied_in_flight, client))) {
+        status = 503;  // the proxy's connection stays open: it serves other clients too
+        retry_after = 1;
     }
     if (retry_after == 0) return std::nullopt;
     response res = over_limit(status, retry_after);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "http/client_limits.hpp"
 #include "http/real_ip.hpp"
 #include "http/request_gate.hpp"
 #include "http/request_parser.hpp"
@@ -33,8 +34,10 @@ struct session_context {
     bool security_headers = true;
     bool server_tokens = false;
     request_gate* rate_limit = nullptr;  // per-client request rate, if limited
-    real_ip_rule real_ip;                // who the client is behind a trusted proxy
-    int rate_limit_status = 429;         // the answer to a request over the rate
+    // limit_conn for requests that come through a trusted proxy (proxy_aware_gate), if limited.
+    std::shared_ptr<client_limits> proxied_in_flight;
+    real_ip_rule real_ip;         // who the client is behind a trusted proxy
+    int rate_limit_status = 429;  // the answer to a request over the rate
 };
 
 class session final : public io::stream_handler, private body_limit_source {
@@ -69,7 +72,8 @@ class session final : public io::stream_handler, private body_limit_source {
     // on_work_done. Answers 503 when the pool's queue is full.
     void hand_to_pool(io::connection_control& conn, blocking_work work, response_framing framing);
     // The answer when a client is over its limits, or nullopt when it is not.
-    std::optional<response> refuse_over_limit(io::connection_control& conn);
+    // `hold`: set when the request counts among its client's requests in flight.
+    std::optional<response> refuse_over_limit(io::connection_control& conn, in_flight_hold& hold);
     void respond_error(io::connection_control& conn, int status);
     // The deadline for the request in progress: the head's from its first byte, the body's from
     // the last read.

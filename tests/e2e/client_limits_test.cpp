@@ -94,3 +94,43 @@ TEST(client_limits, behind_a_trusted_proxy_limit_req_counts_the_forwarded_client
     EXPECT_EQ(from("127.0.0.2", "203.0.113.3"), 200);
     EXPECT_EQ(from("127.0.0.2", "203.0.113.4"), 429);
 }
+
+TEST(client_limits, behind_a_trusted_proxy_limit_conn_counts_the_forwarded_clients_requests) {
+    server_process server({"--limit-conn", "1", "--real-ip-from", "127.0.0.1/32", "--debug-routes",
+                           "--workers", "4"});
+    // The proxy's connections carry many clients: none of them is refused for its address.
+    std::vector<std::unique_ptr<client>> proxy;
+    for (int i = 0; i < 3; ++i) proxy.push_back(std::make_unique<client>(server.port()));
+    // One request of client 203.0.113.7 held on the pool...
+    proxy[0]->send(get("/debug/hold", "X-Forwarded-For: 203.0.113.7\r\n"));
+    ASSERT_TRUE(wait_until(
+        patience,
+        [&] {
+            auto running =
+                proxy[1]->roundtrip(get("/debug/running", "X-Forwarded-For: 198.51.100.1\r\n"));
+            return running && running->body == "1\n";
+        },
+        "the first request is held"));
+    // ...is its one request in flight: a second one from it is refused, with the proxy's
+    // connection kept open for its other clients; another client is served.
+    auto second = proxy[2]->roundtrip(get("/api/hello", "X-Forwarded-For: 203.0.113.7\r\n"));
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->status, 503);
+    EXPECT_EQ(second->header("retry-after"), "1");
+    auto other = proxy[2]->roundtrip(get("/api/hello", "X-Forwarded-For: 198.51.100.2\r\n"));
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->status, 200);
+    // Once answered, the client is under its limit again.
+    ASSERT_EQ(proxy[1]->roundtrip(get("/debug/release"))->status, 200);
+    ASSERT_TRUE(proxy[0]->read_response());
+    auto again = proxy[2]->roundtrip(get("/api/hello", "X-Forwarded-For: 203.0.113.7\r\n"));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200);
+    // An untrusted peer is still limited by its connections.
+    client direct(server.port(), "127.0.0.1", "127.0.0.2");
+    ASSERT_EQ(direct.roundtrip(get("/api/hello"))->status, 200);
+    client direct_again(server.port(), "127.0.0.1", "127.0.0.2");
+    auto refused = direct_again.roundtrip(get("/api/hello"));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 503);
+}
