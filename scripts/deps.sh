@@ -13,6 +13,7 @@ packages=(
   libtomlplusplus-dev  # the configuration file (TOML)
   node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
   libgtest-dev curl python3
+  goaccess jq  # the access log checked by the tools that read it
 )
 fi
 

@@ -19,6 +19,12 @@ enum class worker_wake {
     eventfd,
 };
 
+// The access log's line format.
+enum class access_log_format {
+    combined,  // nginx's `combined`, byte for byte
+    json,      // one JSON object per line
+};
+
 struct config {
     // Every address listened on; the same address twice counts once.
     std::vector<listen_address> listen = {listen_address{}};
@@ -51,6 +57,13 @@ struct config {
     unsigned workers = 0;        // 0: twice the CPUs this process may run on, 4 to 64
     size_t worker_queue = 1024;  // jobs waiting for a worker; beyond it requests get 503
     worker_wake wake = worker_wake::automatic;
+
+    // The access log (nginx access_log): a file path, "stdout", or "off". Lines are buffered per
+    // ring and written by a thread of their own; SIGUSR1 (server::reopen_logs) reopens the file.
+    std::string access_log = "off";
+    access_log_format log_format = access_log_format::combined;
+    uint64_t access_log_rotate_size = 10 * 1024 * 1024;  // FILE -> FILE.1 at this size; 0: never
+    unsigned access_log_rotate_files = 5;                // FILE.1 .. FILE.N are kept
 
     // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
     bool security_headers = true;

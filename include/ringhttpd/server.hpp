@@ -48,6 +48,10 @@ class server {
     // emptied when it takes the new routes (their handlers make their objects anew).
     void set_routes(router routes);
 
+    // From any thread: the access log file is opened again (after logrotate moved it). Every
+    // line goes to exactly one of the two files.
+    void reopen_logs();
+
     // stop() and drain() may be called from any thread, e.g. one that handles signals.
     void stop();   // fast: close everything now; pooled work sees context::stop
     void drain();  // graceful: stop accepting, finish in-flight requests, close idle connections

@@ -106,9 +106,9 @@ int serve_until_signalled(server& srv, app::reloader& settings, const std::strin
                     return 0;
                 }
                 break;
-            default:
-                spdlog::warn("received {}: log reopening is not supported yet; ignored",
-                             strsignal(sig));
+            default:  // SIGUSR1, logrotate's postrotate
+                spdlog::info("received SIGUSR1: reopening the access log");
+                srv.reopen_logs();
         }
     }
 }

@@ -19,7 +19,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/access_log.hpp"
 #include "core/live_routes.hpp"
+#include "core/ring_observer.hpp"
 #include "http/client_limits.hpp"
 #include "http/session.hpp"
 #include "io/listener.hpp"
@@ -131,7 +133,10 @@ struct server::impl {
     config cfg;
     core::live_routes routes;
     http::session_context session_ctx;
-    std::shared_ptr<http::client_limits> limits;      // shared by every ring
+    std::shared_ptr<http::client_limits> limits;  // shared by every ring
+    // Declared before the reactors: their sessions report to the observers, and those to the log.
+    std::unique_ptr<core::access_log> access_log;
+    std::vector<std::unique_ptr<core::ring_observer>> observers;
     std::unique_ptr<io::connection_gate> proxy_gate;  // limit_conn behind trusted proxies
     std::atomic<size_t> open_connections{0};          // shared by every ring
     size_t max_connections = 0;
@@ -264,6 +269,20 @@ void server::start() {
     if (cfg.limit_conn > 0)
         options.gate = impl_->proxy_gate ? impl_->proxy_gate.get()
                                          : static_cast<io::connection_gate*>(impl_->limits.get());
+    if (cfg.access_log != "off") {
+        core::access_log_options log;
+        log.destination = cfg.access_log;
+        log.format = cfg.log_format == access_log_format::json ? http::log_format::json
+                                                               : http::log_format::combined;
+        log.rotate_size = cfg.access_log_rotate_size;
+        log.rotate_files = cfg.access_log_rotate_files;
+        impl_->access_log = std::make_unique<core::access_log>(std::move(log), count);
+        for (unsigned i = 0; i < count; ++i) {
+            impl_->observers.push_back(
+                std::make_unique<core::ring_observer>(i, impl_->access_log.get()));
+            impl_->session_ctx.observers.push_back(impl_->observers.back().get());
+        }
+    }
     const http::session_context* shared = &impl_->session_ctx;
     for (unsigned i = 0; i < count; ++i) {
         auto& ring = *impl_->rings.emplace_back(std::make_unique<ring_state>());
@@ -394,6 +413,10 @@ void server::set_listeners(const std::vector<listen_address>& addresses) {
 
 void server::set_routes(router routes) {
     impl_->routes.replace(std::move(routes));
+}
+
+void server::reopen_logs() {
+    if (impl_->access_log) impl_->access_log->reopen();
 }
 
 void server::stop() {

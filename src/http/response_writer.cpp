@@ -27,7 +27,7 @@ io::file_range as_file_range(file_body&& file) {
 
 }  // namespace
 
-void write_response(io::output_queue& out, response&& res, const response_framing& framing) {
+uint64_t write_response(io::output_queue& out, response&& res, const response_framing& framing) {
     std::string& buf = out.buffer();
     // One allocation for the head and an in-memory body, instead of growing step by step. Only
     // bytes in memory count: file ranges (multipart ones too) never pass through this buffer.
@@ -46,9 +46,10 @@ void write_response(io::output_queue& out, response&& res, const response_framin
     buf.append("\r\n");
     if (!res.content_type.empty()) append_header(buf, "Content-Type", res.content_type);
     const bool bodiless = status_has_no_body(res.status);
+    const uint64_t length = bodiless ? 0 : res.content_length();
     if (!bodiless) {
         buf.append("Content-Length: ");
-        append_number(buf, res.content_length());
+        append_number(buf, length);
         buf.append("\r\n");
     }
     for (const auto& [name, value] : res.headers) append_header(buf, name, value);
@@ -64,7 +65,7 @@ void write_response(io::output_queue& out, response&& res, const response_framin
         buf.append("Connection: keep-alive\r\n");
     }
     buf.append("\r\n");
-    if (framing.head_request || bodiless) return;
+    if (framing.head_request || bodiless) return 0;
     if (!body_in_memory.empty()) {
         buf.append(body_in_memory);
     } else if (auto* file = std::get_if<file_body>(&res.body)) {
@@ -79,6 +80,7 @@ void write_response(io::output_queue& out, response&& res, const response_framin
             }
         }
     }
+    return length;
 }
 
 void write_continue(io::output_queue& out) {

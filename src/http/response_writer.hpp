@@ -16,7 +16,8 @@ struct response_framing {
     bool server_tokens = false;    // "Server: ringhttpd/<version>" instead of "Server: ringhttpd"
 };
 
-void write_response(io::output_queue& out, response&& res, const response_framing& framing);
+// Returns the bytes of body it queued: 0 for HEAD and for statuses without a body.
+uint64_t write_response(io::output_queue& out, response&& res, const response_framing& framing);
 
 // "HTTP/1.1 100 Continue": tells a client that sent Expect: 100-continue to send its body.
 void write_continue(io::output_queue& out);

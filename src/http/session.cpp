@@ -1,7 +1,12 @@
 #include "http/session.hpp"
 
+#include <ctime>
+
 #include "http/client_limits.hpp"
 #include "http/response_writer.hpp"
+#include "http/status.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace ringhttpd::http {
 namespace {
@@ -14,10 +19,19 @@ bool output_backed_up(const io::connection_control& conn) {
     return conn.out.has_file() || conn.out.pending_bytes() >= output_high_water;
 }
 
+uint64_t monotonic_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return uint64_t(ts.tv_sec) * 1'000'000'000 + uint64_t(ts.tv_nsec);
+}
+
 }  // namespace
 
 session::session(const session_context& shared, const context& ring)
-    : context_(shared), ring_(ring), parser_(shared.limits, this) {}
+    : context_(shared),
+      ring_(ring),
+      observer_(ring.ring < shared.observers.size() ? shared.observers[ring.ring] : nullptr),
+      parser_(shared.limits, this) {}
 
 uint64_t session::max_body_size(const request& head) {
     const uint64_t server_wide = context_.limits.max_body_size;
@@ -70,6 +84,7 @@ bool session::idle() const {
 
 void session::recycle() {
     parser_.reset();
+    request_bytes_ = 0;
     held_input_.clear();
     paused_ = closing_ = draining_ = continue_sent_ = awaiting_work_ = false;
 }
@@ -92,8 +107,11 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
     size_t pos = 0;
     while (pos < data.size() && !paused_ && !closing_ && !awaiting_work_) {
         size_t consumed = 0;
+        if (observer_ && !parser_.in_message() && request_bytes_ == 0)
+            request_started_ns_ = monotonic_ns();
         auto result = parser_.feed(data.substr(pos), consumed);
         pos += consumed;
+        request_bytes_ += consumed;
         switch (result) {
             case request_parser::result::need_more:
                 if (parser_.expects_continue() && !continue_sent_) {
@@ -103,11 +121,13 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
                 return pos;
             case request_parser::result::request_ready:
                 respond(conn);
-                parser_.next();
+                // A request answered on the pool stays until its answer is queued, for the log.
+                if (!awaiting_work_) parser_.next();
                 continue_sent_ = false;
                 if (output_backed_up(conn)) paused_ = true;
                 break;
             case request_parser::result::error:
+                request_bytes_ += data.size() - pos;  // read, if not parsed
                 respond_error(conn, parser_.error_status());
                 return data.size();
         }
@@ -135,9 +155,26 @@ void session::respond(io::connection_control& conn) {
     send(conn, std::move(std::get<response>(result)), framing);
 }
 
+void session::queue_answer(io::connection_control& conn, response&& res,
+                           const response_framing& framing, const io::client_address& client) {
+    const int status = res.status;
+    if (status >= 500) {
+        const request& req = parser_.current();
+        spdlog::error("{} answered {} to \"{} {}\" from {}", status, reason_phrase(status),
+                      req.method_name, req.target, client.to_string());
+    }
+    const uint64_t body_bytes = write_response(conn.out, std::move(res), framing);
+    if (observer_) {
+        const exchange e{parser_.current(), client,         status,
+                         body_bytes,        request_bytes_, monotonic_ns() - request_started_ns_};
+        observer_->on_exchange(e);
+    }
+    request_bytes_ = 0;
+}
+
 void session::send(io::connection_control& conn, response res, response_framing framing) {
     framing.keep_alive = framing.keep_alive && !draining_ && !res.close_connection;
-    write_response(conn.out, std::move(res), framing);
+    queue_answer(conn, std::move(res), framing, {parser_.current().client});
     if (!framing.keep_alive) {
         closing_ = true;
         conn.close_after_output = true;
@@ -175,6 +212,7 @@ void session::on_work_done(io::connection_control& conn, std::unique_ptr<io::wor
     awaiting_work_ = false;
     auto* answer = dynamic_cast<pool_answer*>(result.get());
     send(conn, answer ? std::move(answer->res) : response::error(500), awaited_framing_);
+    parser_.next();
     if (closing_) return;
     if (output_backed_up(conn)) {
         paused_ = true;
@@ -220,7 +258,8 @@ void session::respond_error(io::connection_control& conn, int status) {
     // After malformed input the byte stream cannot be trusted: close. The method is known once
     // the request line has been read, and the answer to HEAD has no body.
     const response_framing framing = framing_for(&parser_.current(), false);
-    write_response(conn.out, response::error(status), framing);
+    // The headers may be cut short: the peer is the client.
+    queue_answer(conn, response::error(status), framing, conn.peer);
     closing_ = true;
     conn.close_after_output = true;
 }

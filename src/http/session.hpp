@@ -8,8 +8,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/client_limits.hpp"
+#include "http/exchange.hpp"
 #include "http/real_ip.hpp"
 #include "http/request_gate.hpp"
 #include "http/request_parser.hpp"
@@ -38,6 +40,8 @@ struct session_context {
     std::shared_ptr<client_limits> proxied_in_flight;
     real_ip_rule real_ip;         // who the client is behind a trusted proxy
     int rate_limit_status = 429;  // the answer to a request over the rate
+    // Who sees each answered request (access log, metrics), by ring; empty: nobody.
+    std::vector<exchange_observer*> observers;
 };
 
 class session final : public io::stream_handler, private body_limit_source {
@@ -75,6 +79,9 @@ class session final : public io::stream_handler, private body_limit_source {
     // `hold`: set when the request counts among its client's requests in flight.
     std::optional<response> refuse_over_limit(io::connection_control& conn, in_flight_hold& hold);
     void respond_error(io::connection_control& conn, int status);
+    // The one place an answer is finished: queues `res` and tells the ring's observer.
+    void queue_answer(io::connection_control& conn, response&& res, const response_framing& framing,
+                      const io::client_address& client);
     // The deadline for the request in progress: the head's from its first byte, the body's from
     // the last read.
     void update_deadline(io::connection_control& conn);
@@ -84,11 +91,14 @@ class session final : public io::stream_handler, private body_limit_source {
 
     const session_context& context_;
     const context& ring_;
+    exchange_observer* const observer_;  // null: nobody watches this ring
     request_parser parser_;
-    std::string held_input_;  // received, not yet parsed: kept while paused
-    bool paused_ = false;     // waiting for output to drain before parsing more
-    bool closing_ = false;    // the last response is queued; the connection closes after it
-    bool draining_ = false;   // graceful shutdown: close after the request in progress
+    uint64_t request_bytes_ = 0;       // of the request in progress, as received
+    uint64_t request_started_ns_ = 0;  // when its first byte was parsed (with an observer)
+    std::string held_input_;           // received, not yet parsed: kept while paused
+    bool paused_ = false;              // waiting for output to drain before parsing more
+    bool closing_ = false;   // the last response is queued; the connection closes after it
+    bool draining_ = false;  // graceful shutdown: close after the request in progress
     bool continue_sent_ = false;
     bool awaiting_work_ = false;  // the current answer is being made on the worker pool
     response_framing awaited_framing_;
