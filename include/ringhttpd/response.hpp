@@ -44,6 +44,7 @@ struct response {
     header_list headers;  // extra headers; names and values must be free of CR/LF
     response_body body;
     bool close_connection = false;  // answer with "Connection: close" and close afterwards
+    bool access_log = true;         // false: the access log skips it (metrics still count it)
 
     uint64_t content_length() const;
     // The body when it is bytes in memory (owned or shared), else empty.

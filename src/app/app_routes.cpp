@@ -49,6 +49,7 @@ handlers::location location_of(const location_settings& l, const std::string& si
     out.action.return_status = l.return_status;
     out.action.return_text = l.return_text;
     out.action.add_headers = l.add_headers.empty() ? site.add_headers : l.add_headers;
+    out.action.access_log = l.access_log.value_or(site.access_log);
     apply_limits(l.limits, site, out.action);
     if (!l.handler.empty()) {
         out.action.routes = std::make_shared<const router>(builtin_handler(l.handler));
@@ -68,12 +69,13 @@ std::vector<std::string> texts_of(const std::vector<listen_address>& addresses) 
 
 handlers::site site_of(std::vector<std::string> names, const std::string& root,
                        const static_files_options& files, const header_list& headers,
-                       const place_limit_settings& limits,
+                       const place_limit_settings& limits, std::optional<bool> access_log,
                        const std::vector<location_settings>& locations) {
     handlers::site out;
     out.names = std::move(names);
     out.action.files = files_under(root, files);
     out.action.add_headers = headers;
+    out.action.access_log = access_log.value_or(true);
     apply_limits(limits, {}, out.action);
     for (const location_settings& l : locations)
         out.locations.push_back(location_of(l, root, out.action));
@@ -106,12 +108,13 @@ router build_routes(const cli_options& options) {
     }
     std::vector<handlers::site> sites;
     for (const site_settings& s : options.sites) {
-        sites.push_back(site_of(s.names, s.root, s.files, s.add_headers, s.limits, s.locations));
+        sites.push_back(
+            site_of(s.names, s.root, s.files, s.add_headers, s.limits, s.access_log, s.locations));
         sites.back().listen = texts_of(s.listen);
     }
     // The top level's limits are the server's own, checked before any site is chosen.
-    handlers::site fallback =
-        site_of({}, options.root, options.files, options.add_headers, {}, options.locations);
+    handlers::site fallback = site_of({}, options.root, options.files, options.add_headers, {},
+                                      std::nullopt, options.locations);
     fallback.listen = texts_of(options.cfg.listen);
     routes.set_fallback(
         std::make_shared<const handlers::virtual_hosts>(std::move(sites), std::move(fallback)));

@@ -62,8 +62,9 @@ void apply_config_text(std::string_view text, const std::string& source, cli_opt
 void apply_config_file(const std::string& path, cli_options& into) {
     // A directory opens, and then reads as nothing: it would pass as an empty file.
     if (std::error_code ec; std::filesystem::is_directory(path, ec))
-        throw config_error(path + ": cannot read the configuration file: it is a directory; "
-                                  "name the file in it, e.g. " +
+        throw config_error(path +
+                           ": cannot read the configuration file: it is a directory; "
+                           "name the file in it, e.g. " +
                            path + "/ringhttpd.toml");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw config_error(path + ": cannot read the configuration file: " + strerror(errno));

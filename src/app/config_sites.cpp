@@ -18,9 +18,10 @@ const std::vector<std::string>& site_keys(bool location) {
         own.insert(own.end(), place_limit_keys().begin(), place_limit_keys().end());
         return table_keys(std::move(own), scope::site);
     };
-    static const auto site = with_limits({"server_name", "listen", "add_header", "location"});
+    static const auto site =
+        with_limits({"server_name", "listen", "add_header", "access_log", "location"});
     static const auto in_location =
-        with_limits({"path", "alias", "return", "handler", "add_header"});
+        with_limits({"path", "alias", "return", "handler", "add_header", "access_log"});
     return location ? in_location : site;
 }
 
@@ -104,6 +105,20 @@ std::string read_handler(const toml_reader& reader, const toml::key& key, const 
     return name;
 }
 
+// access_log = false (or "off"): this place's requests are not logged, as nginx's
+// `access_log off;` in a location. Where lines go is the top level's setting.
+bool read_log_switch(const toml_reader& reader, const toml::key& key, const toml::node& value) {
+    if (auto* b = value.as_boolean()) return b->get();
+    const std::string text = reader.string_of(key, value);
+    if (text != "off" && text != "on")
+        reader.fail(value.source(),
+                    "access_log: in a site or location, expected false (\"off\") "
+                    "or true (\"on\"); where lines go is set at the top level, "
+                    "got '" +
+                        text + "'");
+    return text == "on";
+}
+
 }  // namespace
 
 location_settings read_location(const toml_reader& reader, const toml::table& table,
@@ -129,6 +144,8 @@ location_settings read_location(const toml_reader& reader, const toml::table& ta
             read_return(reader, key, value, out);
         } else if (key == "handler") {
             out.handler = read_handler(reader, key, value);
+        } else if (key == "access_log") {
+            out.access_log = read_log_switch(reader, key, value);
         } else if (key == "add_header") {
             out.add_headers = reader.headers_of(key, value);
         } else if (!read_place_limit(reader, key, value, out.limits)) {
@@ -163,6 +180,8 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
             out.names = server_names(reader, key, value);
         } else if (key == "listen") {
             out.listen = site_listen(reader, key, value);
+        } else if (key == "access_log") {
+            out.access_log = read_log_switch(reader, key, value);
         } else if (key == "add_header") {
             out.add_headers = reader.headers_of(key, value);
         } else if (key == "location") {
@@ -207,6 +226,8 @@ std::string location_toml(std::string_view header, const location_settings& l) {
                "\n";
     if (!l.handler.empty()) out += "handler = " + quoted(l.handler) + "\n";
     out += toml_headers("add_header", l.add_headers);
+    if (l.access_log)
+        out += std::string("access_log = ") + (*l.access_log ? "true" : "false") + "\n";
     out += place_limits_toml(l.limits);
     return out + file_settings_toml(l.root, l.files);
 }
@@ -229,6 +250,8 @@ std::string sites_toml(const cli_options& options) {
         }
         out += "root = " + quoted(site.root) + "\n";
         out += toml_headers("add_header", site.add_headers);
+        if (site.access_log)
+            out += std::string("access_log = ") + (*site.access_log ? "true" : "false") + "\n";
         out += place_limits_toml(site.limits);
         out += file_settings_toml(site.root, site.files);
         for (const location_settings& l : site.locations)

@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #if RINGHTTPD_WITH_MIMALLOC
@@ -22,6 +21,7 @@
 #include "app/app_routes.hpp"
 #include "app/cli.hpp"
 #include "app/config_file.hpp"
+#include "app/error_log.hpp"
 #include "app/options_reference.hpp"
 #include "app/reloader.hpp"
 #include "app/upgrade.hpp"
@@ -31,13 +31,6 @@
 namespace {
 
 using namespace ringhttpd;
-
-void setup_logging() {
-    auto logger = spdlog::stderr_color_mt("ringhttpd");
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%^%l%$] %v");
-    spdlog::set_default_logger(logger);
-    spdlog::flush_on(spdlog::level::info);
-}
 
 std::string allocator_name() {
 #if RINGHTTPD_WITH_MIMALLOC
@@ -162,7 +155,8 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    setup_logging();
+    app::start_error_log();
+    app::set_error_log_level(options.log_level);
     signal(SIGPIPE, SIG_IGN);
     // Block the handled signals before any thread starts, so every thread inherits the mask and
     // only the main thread's sigwait sees them.

@@ -146,6 +146,15 @@ std::vector<option> make_table() {
          "and `epoch` send `no-cache`; `off` sends neither",
          expiry(&static_files_options::expires_s)},
 
+        {"log-level", s::app,
+         "the error log (stderr) shows this level and above: `debug`, `info`, `notice` (as "
+         "info), `warn`, `error`, `crit` (nginx's `error_log` levels); a reload applies it",
+         choice(&cli_options::log_level, std::vector<named<std::string>>{{"debug", "debug"},
+                                                                         {"info", "info"},
+                                                                         {"notice", "notice"},
+                                                                         {"warn", "warn"},
+                                                                         {"error", "error"},
+                                                                         {"crit", "crit"}})},
         {"debug-routes", s::app,
          "adds `/debug/delay?ms=N`, `/debug/spin?ms=N` (sleep or burn CPU on a worker, N <= "
          "10000), `/debug/hold` and `/debug/release` (block a worker until released), "

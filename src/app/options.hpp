@@ -39,6 +39,7 @@ struct location_settings {
     std::string handler;  // a built-in handler answering here instead of files: "api"
     header_list add_headers;
     place_limit_settings limits;
+    std::optional<bool> access_log;  // false: not logged (nginx `access_log off;`); unset: site's
 };
 
 // `[[site]]` in the file: a virtual host. Unset settings are the top level's.
@@ -49,6 +50,7 @@ struct site_settings {
     static_files_options files;
     header_list add_headers;
     place_limit_settings limits;
+    std::optional<bool> access_log;  // false: not logged; unset: logged
     std::vector<location_settings> locations;
 };
 
@@ -65,6 +67,8 @@ struct cli_options {
     std::vector<site_settings> sites;
     // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
     bool debug_routes = false;
+    // The error log's threshold, nginx's names: debug, info, notice, warn, error, crit.
+    std::string log_level = "info";
     // Command-line actions rather than settings (cli.cpp).
     std::string config_file;   // -c FILE: settings read before the flags (config_file.hpp)
     bool test_config = false;  // -t: check everything, report, exit

@@ -8,6 +8,7 @@
 
 #include "app/app_routes.hpp"
 #include "app/config_file.hpp"
+#include "app/error_log.hpp"
 #include "app/option_values.hpp"
 
 namespace ringhttpd::app {
@@ -28,6 +29,7 @@ bool reloader::reload() {
         // Binds what was added first: an address that cannot be bound changes nothing.
         server_.set_listeners(listen_addresses(next));
         server_.set_routes(std::move(routes));
+        set_error_log_level(next.log_level);
         running_ = std::move(next);
         spdlog::info("reload {}: applied {}", attempt, source);
         return true;

@@ -11,7 +11,7 @@ class ring_observer final : public http::exchange_observer {
     ring_observer(unsigned ring, access_log* log) : ring_(ring), log_(log) {}
 
     void on_exchange(const http::exchange& e) override {
-        if (log_) log_->record(ring_, e);
+        if (log_ && e.logged) log_->record(ring_, e);
     }
 
   private:

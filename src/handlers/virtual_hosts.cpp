@@ -24,8 +24,10 @@ bool is_wildcard(std::string_view name) {
     return name.starts_with("*.");
 }
 
-response with_headers(response res, const header_list& headers) {
+// An answer from place `p`: with its headers, and logged as it says.
+response answered_at(response res, const header_list& headers, bool access_log) {
     for (const auto& header : headers) res.headers.push_back(header);
+    res.access_log = access_log;
     return res;
 }
 
@@ -149,15 +151,16 @@ route_result virtual_hosts::dispatch(request& req, const context& ctx) const {
     const place& p = place_for(site_for(req.host, req.listener), req.path);
     in_flight_hold hold;
     if (auto refusal = admit(p.limits, req, hold))
-        return with_headers(std::move(*refusal), p.add_headers);
+        return answered_at(std::move(*refusal), p.add_headers, p.access_log);
     route_result result = answer(p, req, ctx);
     if (auto* work = std::get_if<blocking_work>(&result)) {
-        if (p.add_headers.empty() && !hold) return result;
+        if (p.add_headers.empty() && p.access_log && !hold) return result;
         // The request stays in flight (limit_conn) until the pool has answered it.
-        return blocking_work([work = std::move(*work), headers = p.add_headers,
-                              hold](const context& c) { return with_headers(work(c), headers); });
+        return blocking_work(
+            [work = std::move(*work), headers = p.add_headers, log = p.access_log,
+             hold](const context& c) { return answered_at(work(c), headers, log); });
     }
-    return with_headers(std::move(std::get<response>(result)), p.add_headers);
+    return answered_at(std::move(std::get<response>(result)), p.add_headers, p.access_log);
 }
 
 }  // namespace ringhttpd::handlers

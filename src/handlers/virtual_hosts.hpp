@@ -35,6 +35,7 @@ struct place {
     header_list add_headers;                // added to every answer from this place
     std::optional<uint64_t> max_body_size;  // client_max_body_size; nullopt: the server's
     place_limits limits;                    // limit_req, limit_conn
+    bool access_log = true;                 // false: its answers are not logged
 };
 
 struct location {
@@ -71,7 +72,7 @@ class virtual_hosts final : public fallback_routes {
 
     std::vector<site> sites_;
     site fallback_;
-    bool by_listener_ = false;  // some site has addresses of its own
+    bool by_listener_ = false;      // some site has addresses of its own
     bool has_body_limits_ = false;  // some place sets its own client_max_body_size
 };
 

@@ -19,6 +19,7 @@ struct exchange {
     uint64_t body_bytes = 0;   // of the response body (0 for HEAD, 204 and 304)
     uint64_t bytes_read = 0;   // of the request: head and body as received
     uint64_t duration_ns = 0;  // from the request's first byte to its response being queued
+    bool logged = true;        // false: its place said access_log = off
 };
 
 // Sees every exchange of one ring, on that ring's thread.

@@ -158,6 +158,7 @@ void session::respond(io::connection_control& conn) {
 void session::queue_answer(io::connection_control& conn, response&& res,
                            const response_framing& framing, const io::client_address& client) {
     const int status = res.status;
+    const bool logged = res.access_log;
     if (status >= 500) {
         const request& req = parser_.current();
         spdlog::error("{} answered {} to \"{} {}\" from {}", status, reason_phrase(status),
@@ -165,8 +166,13 @@ void session::queue_answer(io::connection_control& conn, response&& res,
     }
     const uint64_t body_bytes = write_response(conn.out, std::move(res), framing);
     if (observer_) {
-        const exchange e{parser_.current(), client,         status,
-                         body_bytes,        request_bytes_, monotonic_ns() - request_started_ns_};
+        const exchange e{parser_.current(),
+                         client,
+                         status,
+                         body_bytes,
+                         request_bytes_,
+                         monotonic_ns() - request_started_ns_,
+                         logged};
         observer_->on_exchange(e);
     }
     request_bytes_ = 0;

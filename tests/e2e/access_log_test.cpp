@@ -172,3 +172,22 @@ TEST(access_log, a_log_that_cannot_be_opened_stops_the_start_with_the_fix) {
         << out;
     EXPECT_NE(out.find("create its directory"), std::string::npos) << out;
 }
+
+TEST(access_log, a_location_can_turn_logging_off_for_health_checks) {
+    temp_dir dir;
+    const std::string log = dir.path() + "/access.log";
+    dir.write("ringhttpd.toml", "access_log = \"" + log +
+                                    "\"\n"
+                                    "[[location]]\n"
+                                    "path = \"= /health\"\n"
+                                    "return = \"200 ok\"\n"
+                                    "access_log = false\n");
+    server_process server({"-c", dir.path() + "/ringhttpd.toml"});
+    client c(server.port());
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(c.roundtrip(get("/health"))->status, 200);
+    ASSERT_EQ(c.roundtrip(get("/index.html"))->status, 200);
+    ASSERT_TRUE(has_lines(log, 1));
+    const auto lines = lines_of(log);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("GET /index.html"), std::string::npos) << lines[0];
+}

@@ -339,3 +339,22 @@ TEST(config_file, limit_handler_and_index_errors_name_their_place) {
               "site.toml:3:1: keepalive_timeout is a server setting: set it at the top level of "
               "the file");
 }
+
+TEST(config_file, a_place_turns_its_access_log_off_and_only_that) {
+    auto o = from(R"(
+[[location]]
+path = "= /health"
+access_log = false
+[[site]]
+server_name = "a.example"
+access_log = "off"
+)");
+    EXPECT_EQ(o.locations[0].access_log, false);
+    EXPECT_EQ(o.sites[0].access_log, false);
+    cli_options back;
+    apply_config_text(effective_config(o), "dump.toml", back);
+    EXPECT_EQ(back.locations[0].access_log, false);
+    EXPECT_EQ(error_of("[[location]]\npath = \"/\"\naccess_log = \"/var/log/a.log\"\n"),
+              "site.toml:3:14: access_log: in a site or location, expected false (\"off\") or "
+              "true (\"on\"); where lines go is set at the top level, got '/var/log/a.log'");
+}
