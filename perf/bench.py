@@ -161,8 +161,9 @@ class Server:
                 pass
         return total
 
-    def render_config(self, template, out_name):
+    def render_config(self, template, out_name, extra=""):
         text = (PERF / "peers" / template).read_text()
+        text = text.replace("@EXTRA@", extra).replace("@NAME@", self.name)
         text = text.replace("@DIR@", str(self.workdir)).replace("@PORT@", str(self.port))
         text = text.replace("@ROOT@", str(self.root))
         out = self.workdir / out_name
@@ -175,12 +176,20 @@ class Ringhttpd(Server):
     dynamic_path = "/api/hello"
     binary = REPO / "build" / "ringhttpd"
 
+    production = False  # --production: the access log to a file, security headers, gzip
+    access_log = True   # in the production profile
+
     def command(self):
-        # The peers send no security headers: without them too, every server sends comparable
-        # response heads (ringhttpd still adds Vary). See perf/README.md.
         # Keep-alive connections unlimited, as every peer's configuration has them.
-        return [str(self.binary), "--listen", f"127.0.0.1:{self.port}", "--root", str(self.root),
-                "--threads", "1", "--security-headers", "off", "--keepalive-requests", "1000000000"]
+        cmd = [str(self.binary), "--listen", f"127.0.0.1:{self.port}", "--root", str(self.root),
+               "--threads", "1", "--keepalive-requests", "1000000000"]
+        if not self.production:
+            # The peers send no security headers: without them too, every server sends
+            # comparable response heads (ringhttpd still adds Vary). See perf/README.md.
+            return cmd + ["--security-headers", "off"]
+        log = str(self.workdir / f"{self.name}-access.log") if self.access_log else "off"
+        return cmd + ["--security-headers", "on", "--gzip", "on", "--access-log", log,
+                      "--access-log-rotate-size", "0"]
 
     def version(self):
         return subprocess.run([str(self.binary), "--version"], capture_output=True, text=True).stdout.strip()
@@ -191,22 +200,48 @@ class RinghttpdBaseline(Ringhttpd):
     name = "baseline"
 
 
+class RinghttpdNoLog(Ringhttpd):
+    """The production profile without the access log: what the log costs, in the same run."""
+    name = "ringhttpd-nolog"
+    access_log = False
+
+
 # The servers that are ringhttpd: never ranked as peers.
-OURS = ("ringhttpd", "baseline")
+OURS = ("ringhttpd", "baseline", "ringhttpd-nolog")
 
 
 class Nginx(Server):
     name = "nginx"
     dynamic_path = "/api/hello"  # `return 200` in perf/peers/nginx.conf.in
 
+    production = False
+    log_buffer = ""  # nginx's access_log buffer=SIZE, in the production profile
+
+    def extra_config(self):
+        if not self.production:
+            return "access_log off;"
+        buffer = f" buffer={self.log_buffer}" if self.log_buffer else ""
+        # The same headers as ringhttpd's --security-headers, and gzip as its --gzip.
+        return (f"access_log @DIR@/{self.name}-access.log combined{buffer};\n"
+                "    add_header X-Content-Type-Options nosniff;\n"
+                "    add_header X-Frame-Options SAMEORIGIN;\n"
+                "    add_header Referrer-Policy strict-origin-when-cross-origin;\n"
+                "    gzip on;\n    gzip_types text/plain text/css application/json application/javascript;")
+
     def command(self):
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.workdir / sub).mkdir(exist_ok=True)
-        conf = self.render_config("nginx.conf.in", "nginx.conf")
-        return ["nginx", "-c", str(conf), "-e", str(self.workdir / "nginx-error.log")]
+        conf = self.render_config("nginx.conf.in", f"{self.name}.conf", self.extra_config())
+        return ["nginx", "-c", str(conf), "-e", str(self.workdir / f"{self.name}-error.log")]
 
     def version(self):
         return subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+
+
+class NginxBuffered(Nginx):
+    """nginx in the production profile with access_log buffer=64k."""
+    name = "nginx-buf64k"
+    log_buffer = "64k"
 
 
 class H2o(Server):
@@ -747,6 +782,10 @@ def parse_args():
                         help="CPUs for wrk, as taskset takes them (default: the second CPU). With a "
                              "many-core machine, give wrk several so the server, not wrk, is the limit")
     parser.add_argument("--client-threads", type=int, default=1, help="wrk threads (-t)")
+    parser.add_argument("--production", action="store_true",
+                        help="the production profile: access logs to files, security headers and "
+                             "gzip on, for ringhttpd and nginx (unbuffered and buffer=64k); "
+                             "ringhttpd-nolog shows what the log costs")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.repeat, args.warmup, args.idle_connections = 2, 1, 0, 1000
@@ -783,6 +822,10 @@ def main():
 
     classes = [Ringhttpd] + [cls for name, (cls, binary) in PEERS.items()
                              if name in args.peers.split(",") and shutil.which(binary)]
+    if args.production:
+        # h2o and lighttpd have no production configuration here yet: nginx both ways.
+        classes = [Ringhttpd, RinghttpdNoLog, Nginx, NginxBuffered]
+        Ringhttpd.production = Nginx.production = True
     Ringhttpd.binary = args.ringhttpd
     if args.baseline:
         classes.insert(1, RinghttpdBaseline)

@@ -1,5 +1,6 @@
 #include "http/access_log_format.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -66,8 +67,26 @@ std::string_view protocol(const request& req) {
     return req.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
 }
 
+void append_number(std::string& out, uint64_t n) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out.append(digits, size_t(end - digits));
+}
+
+// The client's address as text. Keep-alive brings one client's requests one after another, so
+// the last one formatted on this thread is kept.
+std::string_view address_text(const io::client_address& client) {
+    thread_local io::client_address last{};
+    thread_local std::string text = last.to_string();
+    if (client.bytes != last.bytes) {
+        last = client;
+        text = client.to_string();
+    }
+    return text;
+}
+
 void append_combined(std::string& out, const exchange& e, const log_time& t) {
-    out += e.client.to_string();
+    out += address_text(e.client);
     out += " - - [";
     out += t.local;
     out += "] \"";
@@ -79,9 +98,9 @@ void append_combined(std::string& out, const exchange& e, const log_time& t) {
         out += protocol(e.req);
     }
     out += "\" ";
-    out += std::to_string(e.status);
+    append_number(out, uint64_t(e.status));
     out += ' ';
-    out += std::to_string(e.body_bytes);
+    append_number(out, e.body_bytes);
     out += " \"";
     append_header_or_dash(out, e.req, "Referer");
     out += "\" \"";
@@ -101,7 +120,7 @@ void append_json(std::string& out, const exchange& e, const log_time& t,
     out += "{\"ts\":\"";
     out += t.iso;
     out += '"';
-    append_json_field(out, "remote", e.client.to_string());
+    append_json_field(out, "remote", address_text(e.client));
     append_json_field(out, "method", e.req.target.empty() ? "" : e.req.method_name);
     append_json_field(out, "uri", e.req.target);
     append_json_field(out, "proto", e.req.target.empty() ? "" : protocol(e.req));
