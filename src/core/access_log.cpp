@@ -60,7 +60,7 @@ void access_log::record(unsigned ring, const http::exchange& e) {
     {
         std::lock_guard lock(buffer.mutex);
         if (buffer.lines.size() >= options_.ring_buffer_limit) {
-            buffer.dropped.fetch_add(1, std::memory_order_relaxed);
+            report_drop(ring, buffer);
             return;
         }
         const size_t before = buffer.lines.size();
@@ -72,6 +72,20 @@ void access_log::record(unsigned ring, const http::exchange& e) {
         flush_requested_ = true;
         wake_.notify_one();
     }
+}
+
+void access_log::report_drop(unsigned ring, ring_buffer& buffer) {
+    const uint64_t dropped = buffer.dropped.load(std::memory_order_relaxed) + 1;
+    buffer.dropped.store(dropped, std::memory_order_relaxed);
+    // Said by the ring itself, at most once a second: the writer may be the one stuck.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - buffer.last_report < drop_report_interval) return;
+    spdlog::warn(
+        "access log: {} line(s) dropped on ring {} since the last report: {} is slower "
+        "than the traffic (ringhttpd_access_log_dropped_lines_total)",
+        dropped - buffer.reported, ring, options_.destination);
+    buffer.reported = dropped;
+    buffer.last_report = now;
 }
 
 void access_log::reopen() {
@@ -110,7 +124,6 @@ void access_log::open_destination() {
 
 void access_log::run() {
     std::string batch;
-    auto last_drop_report = std::chrono::steady_clock::now();
     while (true) {
         bool stop = false;
         {
@@ -127,17 +140,6 @@ void access_log::run() {
         if (!batch.empty()) write_batch(batch);
         batch.clear();
         if (reopen_requested_.exchange(false)) open_destination();
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_drop_report >= drop_report_interval) {
-            const uint64_t dropped = dropped_lines();
-            if (dropped > dropped_reported_)
-                spdlog::warn(
-                    "access log: {} line(s) dropped since the last report: {} is slower "
-                    "than the traffic (ringhttpd_access_log_dropped_lines_total)",
-                    dropped - dropped_reported_, options_.destination);
-            dropped_reported_ = dropped;
-            last_drop_report = now;
-        }
         if (stop) return;
     }
 }

@@ -11,6 +11,7 @@
 // rotate_files) when FILE reaches that size.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,10 +50,13 @@ class access_log {
     struct ring_buffer {
         std::mutex mutex;  // taken by the ring per line, by the writer per batch
         std::string lines;
-        std::atomic<uint64_t> dropped{0};
+        std::atomic<uint64_t> dropped{0};  // written by the ring only
+        uint64_t reported = 0;             // of those, already in the error log
+        std::chrono::steady_clock::time_point last_report{};
         uint64_t next_id = 0;  // request ids: ring, then a count
     };
 
+    void report_drop(unsigned ring, ring_buffer& buffer);  // on the ring, with its lock held
     void open_destination();  // on the writer thread, or in the constructor
     void run();               // the writer thread
     void write_batch(const std::string& batch);
@@ -68,7 +72,6 @@ class access_log {
     bool stopping_ = false;         // guarded by wake_mutex_
     bool flush_requested_ = false;  // guarded by wake_mutex_
     std::atomic<bool> reopen_requested_{false};
-    uint64_t dropped_reported_ = 0;
     std::thread writer_;
 };
 
