@@ -24,14 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from checks import free_port, wrk_summary
+
 REPO = Path(__file__).resolve().parent.parent
 CONNECTIONS = 64
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(binary, port, log_path, server_log):
@@ -56,18 +52,11 @@ def wrk(port, seconds):
                              f"http://127.0.0.1:{port}/index.html"], stdout=subprocess.PIPE, text=True)
 
 
-def wrk_result(out):
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = re.search(r"Socket errors: (.*)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return requests, (errors.group(1) if errors else None), (non_2xx.group(1) if non_2xx else None)
-
-
 def reopens(args, work):
     log = work / "access.log"
     server_log = open(work / "reopen-server.log", "w")
-    server = start(args.binary, free_port(), log, server_log)
-    port = int(re.search(r"--listen", " ".join(server.args)) and server.args[server.args.index("--listen") + 1].split(":")[1])
+    port = free_port()
+    server = start(args.binary, port, log, server_log)
     load = wrk(port, args.seconds)
     rotated = 0
     while load.poll() is None:
@@ -79,7 +68,7 @@ def reopens(args, work):
     out, _ = load.communicate()
     server.send_signal(signal.SIGQUIT)  # drains, and the log writes what it holds
     server.wait(timeout=30)
-    requests, errors, non_2xx = wrk_result(out)
+    requests, errors, non_2xx = wrk_summary(out)
     ids, lines = set(), 0
     for path in sorted(work.glob("access.log*")):
         for line in path.read_text().splitlines():
@@ -102,7 +91,7 @@ def stalled_disk(args, work):
     port = free_port()
     server = start(args.binary, port, fifo, server_log)
     out, _ = wrk(port, args.seconds).communicate()
-    requests, errors, non_2xx = wrk_result(out)
+    requests, errors, non_2xx = wrk_summary(out)
     text = server_log_path.read_text()
     dropped = sum(int(n) for n in re.findall(r"access log: (\d+) line\(s\) dropped", text))
     server.send_signal(signal.SIGTERM)

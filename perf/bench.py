@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 PERF = REPO / "perf"
 BULKGET = REPO / "build" / "bulkget"  # built with the server (perf/bulkget)
@@ -732,12 +734,6 @@ plot {plot}
 
 
 # ---------------------------------------------------------------- main
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_ringhttpd():

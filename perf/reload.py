@@ -10,9 +10,7 @@ every reload was visible in responses within a second. Server on CPU 0, wrk on C
 """
 
 import argparse
-import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,13 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from checks import free_port, wrk_summary
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(port):
@@ -88,13 +82,11 @@ def main():
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
 
-    requests = re.search(r"(\d+) requests in", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests, errors, non_2xx = wrk_summary(out)
     applied = (work / "server.log").read_text().count(": applied ")
-    print(f"{args.reloads} reloads ({applied} applied) during {requests.group(1) if requests else '?'} "
+    print(f"{args.reloads} reloads ({applied} applied) during {requests if requests is not None else '?'} "
           f"requests; slowest reload visible after {slowest * 1000:.0f} ms; "
-          f"socket errors: {errors.group(1) if errors else 'none'}; non-2xx: {non_2xx.group(1) if non_2xx else 0}")
+          f"socket errors: {errors or 'none'}; non-2xx: {non_2xx or 0}")
     if errors or non_2xx or applied != args.reloads or failures or not requests:
         print("FAILED: " + "; ".join(failures or ["see above"]) + f" (log: {work / 'server.log'})")
         sys.exit(1)

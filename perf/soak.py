@@ -12,13 +12,14 @@ import http.client
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from checks import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,12 +29,6 @@ ATTACKS = {
     "slow body (-B)": (["-B", "-i", "5", "-s", "65536", "-t", "POST"], "/api/echo"),
     "slow read (-X)": (["-X", "-w", "512", "-y", "1024", "-n", "5", "-z", "32", "-k", "3"], "/big.bin"),
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_kib(pid):

@@ -14,7 +14,6 @@ import argparse
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,13 +21,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from checks import free_port, wrk_summary
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def alive(pid):
@@ -105,13 +100,11 @@ def main():
             pass
 
     text = log_path.read_text()
-    requests = re.search(r"(\d+) requests in", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests, errors, non_2xx = wrk_summary(out)
     drained = text.count("drained, exiting")
     print(f"{args.upgrades} upgrades ({drained} old processes drained) during "
-          f"{requests.group(1) if requests else '?'} requests; slowest hand-over {slowest * 1000:.0f} ms; "
-          f"socket errors: {errors.group(1) if errors else 'none'}; non-2xx: {non_2xx.group(1) if non_2xx else 0}")
+          f"{requests if requests is not None else '?'} requests; slowest hand-over {slowest * 1000:.0f} ms; "
+          f"socket errors: {errors or 'none'}; non-2xx: {non_2xx or 0}")
     if errors or non_2xx or failures or not requests or drained < args.upgrades:
         print("FAILED: " + "; ".join(failures or ["see above"]) + f" (log: {log_path})")
         sys.exit(1)
