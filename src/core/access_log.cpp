@@ -1,9 +1,12 @@
 #include "core/access_log.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -123,7 +126,9 @@ void access_log::open_destination() {
 }
 
 void access_log::run() {
-    std::string batch;
+    // A buffer per ring, swapped with the ring's: the lines are never copied, and both buffers
+    // keep their capacity, so neither side allocates in the steady state.
+    std::vector<std::string> taken(rings_.size());
     while (true) {
         bool stop = false;
         {
@@ -132,31 +137,52 @@ void access_log::run() {
             flush_requested_ = false;
             stop = stopping_;
         }
+        size_t i = 0;
         for (ring_buffer& b : rings_) {
             std::lock_guard lock(b.mutex);
-            batch += b.lines;
-            b.lines.clear();  // keeps its capacity: the ring does not allocate again
+            b.lines.swap(taken[i++]);
         }
-        if (!batch.empty()) write_batch(batch);
-        batch.clear();
+        write_batch(taken);
+        for (std::string& lines : taken) lines.clear();
         if (reopen_requested_.exchange(false)) open_destination();
         if (stop) return;
     }
 }
 
-void access_log::write_batch(const std::string& batch) {
-    size_t done = 0;
-    while (done < batch.size()) {
-        const ssize_t n = ::write(fd_.get(), batch.data() + done, batch.size() - done);
+void access_log::write_batch(const std::vector<std::string>& parts) {
+    std::vector<iovec> pieces;
+    size_t left = 0;
+    for (const std::string& part : parts)
+        if (!part.empty()) {
+            pieces.push_back({const_cast<char*>(part.data()), part.size()});
+            left += part.size();
+        }
+    if (left == 0) return;
+    file_size_ += left;
+    // One writev for every ring's lines; a short write goes on from where it stopped.
+    iovec* next = pieces.data();
+    int count = int(pieces.size());
+    while (left > 0) {
+        const ssize_t n = ::writev(fd_.get(), next, std::min(count, IOV_MAX));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             spdlog::error("access log: writing {} failed: {}; {} bytes of lines lost",
-                          options_.destination, strerror(errno), batch.size() - done);
+                          options_.destination, strerror(errno), left);
+            file_size_ -= left;
             return;
         }
-        done += size_t(n);
+        left -= size_t(n);
+        for (size_t done = size_t(n); done > 0;) {
+            const size_t step = std::min(done, next->iov_len);
+            next->iov_base = static_cast<char*>(next->iov_base) + step;
+            next->iov_len -= step;
+            done -= step;
+            if (next->iov_len == 0) {
+                ++next;
+                --count;
+            }
+        }
     }
-    file_size_ += done;
     if (options_.rotate_size > 0 && options_.destination != "stdout" &&
         file_size_ >= options_.rotate_size)
         rotate();

@@ -59,7 +59,7 @@ class access_log {
     void report_drop(unsigned ring, ring_buffer& buffer);  // on the ring, with its lock held
     void open_destination();  // on the writer thread, or in the constructor
     void run();               // the writer thread
-    void write_batch(const std::string& batch);
+    void write_batch(const std::vector<std::string>& parts);
     void rotate();
 
     const access_log_options options_;
