@@ -153,3 +153,23 @@ TEST(observability, a_location_serves_health_on_the_public_listener_only_when_co
                   .first,
               0);
 }
+
+TEST(observability, the_status_page_shows_live_numbers_in_a_real_browser) {
+    if (capture("command -v chromium").empty()) GTEST_SKIP() << "chromium is not installed";
+    monitored_server m;
+    client c(m.server.port());
+    for (int i = 0; i < 30; ++i) ASSERT_EQ(c.roundtrip(get("/"))->status, 200);
+    // Virtual time runs the page's timers at once: two polls of status.json and their drawing.
+    const std::string dom = capture(
+        "timeout 60 chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=3000 "
+        "--dump-dom http://127.0.0.1:" +
+        std::to_string(m.metrics_port) + "/status 2>/dev/null");
+    const size_t at = dom.find("id=\"requests\">");
+    ASSERT_NE(at, std::string::npos) << dom;
+    const long shown = std::strtol(dom.c_str() + at + 14, nullptr, 10);
+    EXPECT_GE(shown, 30) << dom.substr(at, 40);
+    EXPECT_NE(dom.find("id=\"serving\">serving<"), std::string::npos);
+    EXPECT_NE(dom.find("id=\"generation\">1<"), std::string::npos);
+    EXPECT_NE(dom.find("<polyline id=\"line\""), std::string::npos);
+    EXPECT_NE(dom.find("id=\"state\">updated "), std::string::npos);
+}
