@@ -8,7 +8,6 @@
 #include "app/api.hpp"
 #include "app/builtin_handlers.hpp"
 #include "app/debug.hpp"
-#include "app/listener_split.hpp"
 #include "app/monitor_routes.hpp"
 #include "handlers/virtual_hosts.hpp"
 #include "http/client_limits.hpp"
@@ -148,10 +147,8 @@ router build_routes(const cli_options& options, const monitor& m) {
     router monitoring;
     add_health_routes(monitoring, m);
     add_metrics_routes(monitoring, m);
-    router split;
-    split.set_fallback(
-        std::make_shared<const listener_split>(address, std::move(monitoring), std::move(routes)));
-    return split;
+    routes.set_listener_routes(address, std::move(monitoring));
+    return routes;
 }
 
 }  // namespace ringhttpd::app

@@ -3,7 +3,9 @@
 // sizes, and requests in flight. Written by that ring's thread only (io::counter: no lock, no
 // shared read-modify-write), read by a scrape on any thread, which sums every ring's.
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 
@@ -20,8 +22,15 @@ inline constexpr uint64_t duration_bounds_ns[] = {
     500'000,       1'000'000,     2'500'000,     5'000'000,     10'000'000,
     25'000'000,    50'000'000,    100'000'000,   250'000'000,   500'000'000,
     1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+// Sizes go up by four from 64 bytes, so that a size finds its bucket by its bit width
+// (size_bucket) rather than by comparing it with each bound.
 inline constexpr uint64_t size_bounds[] = {64,     256,     1024,    4096,     16384,   65536,
                                            262144, 1048576, 4194304, 16777216, 67108864};
+
+constexpr size_t size_bucket(uint64_t bytes) {
+    if (bytes <= size_bounds[0]) return 0;
+    return std::min<size_t>(std::size(size_bounds), size_t(std::bit_width(bytes - 1) - 5) / 2);
+}
 
 class request_metrics {
   public:
@@ -42,7 +51,10 @@ class request_metrics {
     struct histogram {
         std::array<io::counter, N + 1> buckets;
         io::counter sum;
-        void record(const uint64_t (&bounds)[N], uint64_t value);
+        void record(size_t bucket, uint64_t value) {
+            buckets[bucket].add();
+            sum.add(value);
+        }
         void add_to(histogram_stats& into, const uint64_t (&bounds)[N], double scale) const;
     };
 
