@@ -240,21 +240,22 @@ std::optional<response> session::refuse_over_limit(io::connection_control& conn,
     const io::client_address client{parser_.current().client};
     uint32_t retry_after = 0;
     int status = 0;
-    io::counter* refusals = &this_ring_counters().limit_conn_refused;
+    bool by_rate = false;  // limit_req, else limit_conn
     if (conn.over_connection_limit) {
         status = 503;  // nginx's limit_conn_status; the connection closes after the answer
         retry_after = 1;
     } else if (context_.rate_limit &&
                (retry_after = context_.rate_limit->check_request(client, conn.now_ms))) {
         status = context_.rate_limit_status;
-        refusals = &this_ring_counters().limit_req_refused;
+        by_rate = true;
     } else if (context_.proxied_in_flight && context_.real_ip.is_trusted(conn.peer) &&
                !(hold = hold_in_flight(context_.proxied_in_flight, client))) {
         status = 503;  // the proxy's connection stays open: it serves other clients too
         retry_after = 1;
     }
     if (retry_after == 0) return std::nullopt;
-    refusals->add();
+    ring_counters& counted = this_ring_counters();
+    (by_rate ? counted.limit_req_refused : counted.limit_conn_refused).add();
     response res = over_limit(status, retry_after);
     res.close_connection = conn.over_connection_limit;
     return res;

@@ -77,6 +77,23 @@ TEST(observability, metrics_count_exactly_the_requests_sent) {
     EXPECT_NE(lint.find("rc=0"), std::string::npos) << lint;
 }
 
+TEST(observability, limit_refusals_are_counted_by_limit_even_with_the_same_status) {
+    // limit_req answering 503, as limit_conn does: still counted as limit_req.
+    monitored_server m({"--limit-req", "1r/m", "--limit-req-status", "503", "--limit-conn", "1"});
+    client c(m.server.port());
+    ASSERT_EQ(c.roundtrip(get("/"))->status, 200);
+    ASSERT_EQ(c.roundtrip(get("/"))->status, 503);
+    ASSERT_EQ(c.roundtrip(get("/"))->status, 503);
+    client second(m.server.port());  // a second connection of the same client
+    ASSERT_EQ(second.roundtrip(get("/"))->status, 503);
+    // The server-wide limits hold on the metrics listener too: scrape as another client.
+    client scraper(m.metrics_port, "127.0.0.1", "127.0.0.2");
+    const std::string text = scraper.roundtrip(get("/metrics"))->body;
+    EXPECT_EQ(sample(text, "ringhttpd_limit_req_rejected_total"), 2);
+    EXPECT_EQ(sample(text, "ringhttpd_limit_conn_rejected_total"), 1);
+    EXPECT_EQ(sample(text, "ringhttpd_http_requests_total{code=\"503\",method=\"GET\"}"), 3);
+}
+
 TEST(observability, the_metrics_listener_serves_only_monitoring_and_nothing_leaks_out) {
     monitored_server m;
     client pub(m.server.port());
