@@ -4,13 +4,17 @@
 # more). Both servers run pinned to CPU 0, wrk -t1 -c64 pinned to CPU 1, 4 s per run.
 #   perf/ab.sh A_BINARY B_BINARY [PATH, default /index.html] [ROUNDS, default 4]
 # Prints each run's µs of server CPU per request, then the mean and median of each build.
+# A_FLAGS / B_FLAGS add flags to one server, to compare settings of one build:
+#   B_FLAGS="--metrics-listen 127.0.0.1:0" perf/ab.sh build/ringhttpd build/ringhttpd
 set -euo pipefail
 a=$1 b=$2 path=${3:-/index.html} rounds=${4:-4}
 root=$(cd "$(dirname "$0")/.." && pwd)/static
 port_a=$((20000 + RANDOM % 10000)) port_b=$((port_a + 1))
 flags=(--threads 1 --root "$root" --security-headers off --keepalive-requests 1000000000)
-taskset -c 0 "$a" --listen "127.0.0.1:$port_a" "${flags[@]}" >/dev/null 2>&1 & pid_a=$!
-taskset -c 0 "$b" --listen "127.0.0.1:$port_b" "${flags[@]}" >/dev/null 2>&1 & pid_b=$!
+# shellcheck disable=SC2086 # the extra flags are words
+taskset -c 0 "$a" --listen "127.0.0.1:$port_a" "${flags[@]}" ${A_FLAGS:-} >/dev/null 2>&1 & pid_a=$!
+# shellcheck disable=SC2086
+taskset -c 0 "$b" --listen "127.0.0.1:$port_b" "${flags[@]}" ${B_FLAGS:-} >/dev/null 2>&1 & pid_b=$!
 trap 'kill $pid_a $pid_b 2>/dev/null' EXIT
 sleep 1
 

@@ -14,6 +14,8 @@ packages=(
   node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
   libgtest-dev curl python3
   goaccess jq  # the access log checked by the tools that read it
+  prometheus    # promtool checks the metrics; a real Prometheus scrapes them (scripts/prometheus-check.sh)
+  chromium      # renders the status page headless (tests/e2e/status_page_test)
 )
 fi
 

@@ -65,6 +65,11 @@ struct config {
     uint64_t access_log_rotate_size = 10 * 1024 * 1024;  // FILE -> FILE.1 at this size; 0: never
     unsigned access_log_rotate_files = 5;                // FILE.1 .. FILE.N are kept
 
+    // Count every answered request for server::stats (requests by status and method, durations,
+    // sizes, in flight). Off, those figures stay zero and the rings skip the counting; the
+    // connection, pool, limit and cache figures are counted either way.
+    bool metrics = false;
+
     // X-Content-Type-Options, X-Frame-Options and Referrer-Policy on every response.
     bool security_headers = true;
     // "Server: ringhttpd/<version>" instead of "Server: ringhttpd". Off by default, unlike

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ringhttpd/handler.hpp"
@@ -57,6 +58,15 @@ class router {
         fallback_ = nullptr;
     }
 
+    // Requests that arrive on the listener `address` (listen_address::text(), as
+    // request::listener has it) are answered by `routes` alone: no other route or fallback of
+    // this router sees them, and `routes` sees nothing else. For a monitoring listener kept apart
+    // from the public ones. Costs other requests nothing while unused, one comparison when used.
+    void set_listener_routes(std::string address, router routes) {
+        listener_routes_.emplace_back(std::move(address),
+                                      std::make_shared<const router>(std::move(routes)));
+    }
+
     // Picks the handler and runs it, or returns its work for the pool; answers 404, 405 (with
     // Allow), "OPTIONS *" (with every method the server answers) and 500 itself, also for work
     // that throws on the pool. Fills req.params for the matched route.
@@ -66,6 +76,8 @@ class router {
     // The body limit of the place a request head goes to (fallback_routes::body_limit); nullopt
     // without fallback routes. The server asks it once a head with a body is complete.
     std::optional<uint64_t> body_limit(const request& head) const {
+        for (const auto& [address, routes] : listener_routes_)
+            if (head.listener == address) return routes->body_limit(head);
         return fallback_routes_ ? fallback_routes_->body_limit(head) : std::nullopt;
     }
 
@@ -84,6 +96,7 @@ class router {
     std::vector<route> routes_;
     staged_handler fallback_;
     std::shared_ptr<const fallback_routes> fallback_routes_;
+    std::vector<std::pair<std::string, std::shared_ptr<const router>>> listener_routes_;
 };
 
 }  // namespace ringhttpd

@@ -10,6 +10,7 @@
 
 #include "ringhttpd/config.hpp"
 #include "ringhttpd/router.hpp"
+#include "ringhttpd/stats.hpp"
 #include "ringhttpd/unique_fd.hpp"
 
 namespace ringhttpd {
@@ -47,6 +48,10 @@ class server {
     // requests in flight finish with the routes they started with. Each ring's storage is
     // emptied when it takes the new routes (their handlers make their objects anew).
     void set_routes(router routes);
+
+    // From any thread, while serving: what the rings, the pool and the log have counted, summed
+    // now (a scrape). Reads each ring's counters without stopping it.
+    server_stats stats() const;
 
     // From any thread: the access log file is opened again (after logrotate moved it). Every
     // line goes to exactly one of the two files.

@@ -8,6 +8,7 @@
 #include "app/api.hpp"
 #include "app/builtin_handlers.hpp"
 #include "app/debug.hpp"
+#include "app/monitor_routes.hpp"
 #include "handlers/virtual_hosts.hpp"
 #include "http/client_limits.hpp"
 #include "ringhttpd/static_files.hpp"
@@ -42,7 +43,7 @@ void apply_limits(const place_limit_settings& set, const handlers::place& outer,
 // A location of a site whose own root is `site_root`. As in nginx, a location's add_header
 // replaces the site's when it has any.
 handlers::location location_of(const location_settings& l, const std::string& site_root,
-                               const handlers::place& site) {
+                               const handlers::place& site, const monitor& m) {
     handlers::location out;
     out.exact = l.path.starts_with("= ");
     out.path = out.exact ? l.path.substr(2) : l.path;
@@ -52,7 +53,7 @@ handlers::location location_of(const location_settings& l, const std::string& si
     out.action.access_log = l.access_log.value_or(site.access_log);
     apply_limits(l.limits, site, out.action);
     if (!l.handler.empty()) {
-        out.action.routes = std::make_shared<const router>(builtin_handler(l.handler));
+        out.action.routes = std::make_shared<const router>(builtin_handler(l.handler, m));
     } else if (!l.return_status) {
         static_files_options files = l.files;
         if (l.alias) files.url_prefix = out.path;
@@ -70,7 +71,7 @@ std::vector<std::string> texts_of(const std::vector<listen_address>& addresses) 
 handlers::site site_of(std::vector<std::string> names, const std::string& root,
                        const static_files_options& files, const header_list& headers,
                        const place_limit_settings& limits, std::optional<bool> access_log,
-                       const std::vector<location_settings>& locations) {
+                       const std::vector<location_settings>& locations, const monitor& m) {
     handlers::site out;
     out.names = std::move(names);
     out.action.files = files_under(root, files);
@@ -78,7 +79,7 @@ handlers::site site_of(std::vector<std::string> names, const std::string& root,
     out.action.access_log = access_log.value_or(true);
     apply_limits(limits, {}, out.action);
     for (const location_settings& l : locations)
-        out.locations.push_back(location_of(l, root, out.action));
+        out.locations.push_back(location_of(l, root, out.action, m));
     return out;
 }
 
@@ -91,10 +92,22 @@ std::vector<listen_address> listen_addresses(const cli_options& options) {
             if (std::none_of(out.begin(), out.end(),
                              [&](const listen_address& b) { return b.text() == a.text(); }))
                 out.push_back(a);
+    if (options.metrics_listen &&
+        std::none_of(out.begin(), out.end(), [&](const listen_address& b) {
+            return b.text() == options.metrics_listen->text();
+        }))
+        out.push_back(*options.metrics_listen);
     return out;
 }
 
-router build_routes(const cli_options& options) {
+bool counts_requests(const cli_options& options) {
+    return options.metrics_listen || attaches_handler(options, "metrics");
+}
+
+namespace {
+
+// What every listener but the metrics listener serves.
+router public_routes(const cli_options& options, const monitor& m) {
     router routes;
     if (!attaches_handlers(options)) add_builtin_routes(routes);
     if (options.debug_routes) {
@@ -108,16 +121,36 @@ router build_routes(const cli_options& options) {
     }
     std::vector<handlers::site> sites;
     for (const site_settings& s : options.sites) {
-        sites.push_back(
-            site_of(s.names, s.root, s.files, s.add_headers, s.limits, s.access_log, s.locations));
+        sites.push_back(site_of(s.names, s.root, s.files, s.add_headers, s.limits, s.access_log,
+                                s.locations, m));
         sites.back().listen = texts_of(s.listen);
     }
     // The top level's limits are the server's own, checked before any site is chosen.
     handlers::site fallback = site_of({}, options.root, options.files, options.add_headers, {},
-                                      std::nullopt, options.locations);
+                                      std::nullopt, options.locations, m);
     fallback.listen = texts_of(options.cfg.listen);
     routes.set_fallback(
         std::make_shared<const handlers::virtual_hosts>(std::move(sites), std::move(fallback)));
+    return routes;
+}
+
+}  // namespace
+
+router build_routes(const cli_options& options, const monitor& m) {
+    router routes = public_routes(options, m);
+    if (!options.metrics_listen) return routes;
+    const std::string address = options.metrics_listen->text();
+    std::vector<listen_address> listened = options.cfg.listen;
+    for (const site_settings& s : options.sites)
+        listened.insert(listened.end(), s.listen.begin(), s.listen.end());
+    for (const listen_address& a : listened)
+        if (a.text() == address)
+            throw std::runtime_error("metrics_listen " + address +
+                                     " is also a public listen address: give it one of its own");
+    router monitoring;
+    add_health_routes(monitoring, m);
+    add_metrics_routes(monitoring, m);
+    routes.set_listener_routes(address, std::move(monitoring));
     return routes;
 }
 

@@ -4,23 +4,27 @@
 #include <stdexcept>
 
 #include "app/api.hpp"
+#include "app/monitor_routes.hpp"
 
 namespace ringhttpd::app {
 namespace {
 
 struct builtin {
     std::string_view name;
-    void (*add)(router& routes);
+    void (*add)(router& routes, const monitor& m);
 };
 
-// The status and metrics endpoints join this table when they exist.
 constexpr builtin builtins[] = {
-    {"api", add_builtin_routes},
+    {"api", [](router& routes, const monitor&) { add_builtin_routes(routes); }},
+    {"health", add_health_routes},    // /healthz, /readyz
+    {"metrics", add_metrics_routes},  // /metrics, /status, /status.json
 };
 
-bool any_handler(const std::vector<location_settings>& locations) {
-    return std::any_of(locations.begin(), locations.end(),
-                       [](const location_settings& l) { return !l.handler.empty(); });
+// Whether a location attaches a handler `named` (any, when empty).
+bool any_handler(const std::vector<location_settings>& locations, std::string_view named) {
+    return std::any_of(locations.begin(), locations.end(), [named](const location_settings& l) {
+        return !l.handler.empty() && (named.empty() || l.handler == named);
+    });
 }
 
 }  // namespace
@@ -34,20 +38,24 @@ const std::vector<std::string>& builtin_handler_names() {
     return names;
 }
 
-router builtin_handler(std::string_view name) {
+router builtin_handler(std::string_view name, const monitor& m) {
     for (const builtin& b : builtins) {
         if (b.name != name) continue;
         router routes;
-        b.add(routes);
+        b.add(routes, m);
         return routes;
     }
     throw std::invalid_argument("no built-in handler '" + std::string(name) + "'");
 }
 
 bool attaches_handlers(const cli_options& options) {
-    return any_handler(options.locations) ||
+    return attaches_handler(options, {});
+}
+
+bool attaches_handler(const cli_options& options, std::string_view name) {
+    return any_handler(options.locations, name) ||
            std::any_of(options.sites.begin(), options.sites.end(),
-                       [](const site_settings& s) { return any_handler(s.locations); });
+                       [name](const site_settings& s) { return any_handler(s.locations, name); });
 }
 
 }  // namespace ringhttpd::app

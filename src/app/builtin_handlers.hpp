@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/monitor.hpp"
 #include "app/options.hpp"
 #include "ringhttpd/router.hpp"
 
@@ -15,9 +16,11 @@ namespace ringhttpd::app {
 
 // The names `handler` accepts, for the file's checks and did-you-mean.
 const std::vector<std::string>& builtin_handler_names();
-// The routes of the handler called `name`, one of those names.
-router builtin_handler(std::string_view name);
+// The routes of the handler called `name`, one of those names; `m` must outlive them.
+router builtin_handler(std::string_view name, const monitor& m);
 // Whether some location of `options` attaches a handler.
 bool attaches_handlers(const cli_options& options);
+// Whether some location attaches the handler called `name`.
+bool attaches_handler(const cli_options& options, std::string_view name);
 
 }  // namespace ringhttpd::app

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/did_you_mean.hpp"
+#include "app/healthcheck.hpp"
 
 namespace ringhttpd::app {
 namespace {
@@ -172,6 +173,10 @@ std::string usage() {
     for (const command& c : commands)
         if (!c.help.empty())
             out += help_entry(std::string(c.short_flag) + ", " + std::string(c.long_flag), c.help);
+    out +=
+        help_entry("healthcheck [URL]", std::string("ask URL (default ") + default_healthcheck_url +
+                                            ") once: exit 0 on a 2xx answer, 1 otherwise "
+                                            "(docs/observability.md)");
     out +=
         "\nSizes take k/m/g, times ms/s/m/h, as in nginx; --flag=VALUE works as well as "
         "--flag VALUE.\nIn the file, each option is a key with _ for -: client_max_body_size = "

@@ -22,6 +22,8 @@
 #include "app/cli.hpp"
 #include "app/config_file.hpp"
 #include "app/error_log.hpp"
+#include "app/healthcheck.hpp"
+#include "app/monitor.hpp"
 #include "app/options_reference.hpp"
 #include "app/reloader.hpp"
 #include "app/upgrade.hpp"
@@ -64,15 +66,16 @@ sigset_t handled_signals() {
 // How long an upgrade waits for the new binary to serve before it gives up on it.
 constexpr unsigned upgrade_timeout_ms = 30'000;
 
-void drain(server& srv) {
+void drain(server& srv, app::monitor& m) {
+    m.start_draining();  // /readyz fails from now on
     srv.drain();
     srv.wait();
     spdlog::info("drained, exiting");
 }
 
 // Waits for signals until the server has stopped. Returns the process exit status.
-int serve_until_signalled(server& srv, app::reloader& settings, const std::string& executable,
-                          const std::vector<std::string>& args) {
+int serve_until_signalled(server& srv, app::monitor& m, app::reloader& settings,
+                          const std::string& executable, const std::vector<std::string>& args) {
     const sigset_t set = handled_signals();
     while (true) {
         int sig = 0;
@@ -87,7 +90,7 @@ int serve_until_signalled(server& srv, app::reloader& settings, const std::strin
             case SIGQUIT:
                 spdlog::info(
                     "received SIGQUIT: draining (no new connections; in-flight requests finish)");
-                drain(srv);
+                drain(srv, m);
                 return 0;
             case SIGHUP:
                 settings.reload();
@@ -95,7 +98,7 @@ int serve_until_signalled(server& srv, app::reloader& settings, const std::strin
             case SIGUSR2:
                 spdlog::info("received SIGUSR2: upgrading to {}", executable);
                 if (app::hand_over_to_new_binary(srv, executable, args, upgrade_timeout_ms)) {
-                    drain(srv);
+                    drain(srv, m);
                     return 0;
                 }
                 break;
@@ -112,7 +115,8 @@ int test_configuration(const app::cli_options& options) {
     const std::string what =
         options.config_file.empty() ? "the flags" : "configuration file " + options.config_file;
     try {
-        app::build_routes(options);
+        app::monitor unused;
+        app::build_routes(options, unused);
         for (const listen_address& address : app::listen_addresses(options))
             io::check_listen_address(address);
     } catch (const std::exception& e) {
@@ -127,6 +131,8 @@ int test_configuration(const app::cli_options& options) {
 
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args.front() == "healthcheck")
+        return app::run_healthcheck({args.begin() + 1, args.end()});
     app::cli_options options;
     try {
         options = app::load_settings(args);
@@ -167,15 +173,18 @@ int main(int argc, char** argv) {
     try {
         config cfg = options.cfg;
         cfg.listen = app::listen_addresses(options);
+        cfg.metrics = app::counts_requests(options);
         const std::string executable = app::own_executable();
-        server srv(std::move(cfg), app::build_routes(options));
+        app::monitor monitor;  // outlives the server, whose routes report to it
+        server srv(std::move(cfg), app::build_routes(options, monitor));
         app::take_handed_over_listeners(srv);
         srv.start();
         spdlog::info("ringhttpd {} {} root={} allocator={}", RINGHTTPD_VERSION, srv.describe(),
                      options.root, allocator_name());
+        monitor.attach(srv);
         app::tell_old_process_we_serve();
-        app::reloader settings(srv, args, options);
-        return serve_until_signalled(srv, settings, executable, args);
+        app::reloader settings(srv, monitor, args, options);
+        return serve_until_signalled(srv, monitor, settings, executable, args);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());
         return 1;

@@ -46,6 +46,24 @@ option_value listen_addresses(std::vector<listen_address> config::*member) {
     };
 }
 
+option_value optional_listen_address(std::optional<listen_address> cli_options::*member) {
+    return {
+        .placeholder = "HOST:PORT|off",
+        .parse =
+            [member](std::string_view text, cli_options& into) {
+                if (text == "off") {
+                    (into.*member).reset();
+                } else {
+                    into.*member = listen_address::parse(text);
+                }
+            },
+        .show =
+            [member](const cli_options& from) {
+                return from.*member ? (from.*member)->text() : std::string("off");
+            },
+    };
+}
+
 std::vector<listen_address> parse_listen_list(std::string_view text) {
     std::vector<listen_address> addresses;
     for (size_t start = 0; start <= text.size();) {

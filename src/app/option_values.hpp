@@ -151,6 +151,8 @@ option_value plain_text(std::string Part::*member, std::string_view placeholder)
 
 // Listen addresses, comma-separated (a TOML list in the file): listen_address::parse's forms.
 option_value listen_addresses(std::vector<listen_address> config::*member);
+// One address, or `off` (nullopt).
+option_value optional_listen_address(std::optional<listen_address> cli_options::*member);
 std::vector<listen_address> parse_listen_list(std::string_view text);
 std::string listen_list_text(const std::vector<listen_address>& addresses);
 // nginx's limit_req rate, "10r/s" or "600r/m", in requests per second; 0 (off) by default.

@@ -95,6 +95,12 @@ std::vector<option> make_table() {
          number(&config::access_log_rotate_size, size_unit, std::nullopt)},
         {"access-log-rotate-files", s::server, "rotated files kept: FILE.1 to FILE.N",
          number(&config::access_log_rotate_files, count_unit, bounds{1, 1000})},
+        {"metrics-listen", s::server,
+         "the monitoring listener: Prometheus metrics at `/metrics`, the live status page at "
+         "`/status` (its data at `/status.json`), `/healthz` and `/readyz`; nothing else is "
+         "served there, and none of it on the other addresses (see docs/observability.md). "
+         "Keep it private, e.g. `127.0.0.1:9145`",
+         optional_listen_address(&cli_options::metrics_listen)},
         {"recv-buffers", s::server, "provided receive buffers per ring, a power of two",
          power_of_two(&config::recv_buffers, bounds{16, 32768})},
         {"recv-buffer-size", s::server, "size of each receive buffer",

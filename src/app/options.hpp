@@ -65,6 +65,8 @@ struct cli_options {
     std::vector<location_settings> locations;
     header_list add_headers;
     std::vector<site_settings> sites;
+    // The monitoring listener (/metrics, /status, /healthz, /readyz); nullopt: none.
+    std::optional<listen_address> metrics_listen;
     // /debug/delay and /debug/spin (blocking test handlers): for tests and benchmarks only.
     bool debug_routes = false;
     // The error log's threshold, nginx's names: debug, info, notice, warn, error, crit.

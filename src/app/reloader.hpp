@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/monitor.hpp"
 #include "app/options.hpp"
 #include "ringhttpd/server.hpp"
 
@@ -18,7 +19,8 @@ namespace ringhttpd::app {
 class reloader {
   public:
     // `args`: the command line, read again at each reload; `running`: what it gave at start.
-    reloader(server& srv, std::vector<std::string> args, cli_options running);
+    // `m`: counts the reloads, and the routes built report to it; it must outlive the server.
+    reloader(server& srv, monitor& m, std::vector<std::string> args, cli_options running);
 
     // Returns whether the new settings were applied.
     bool reload();
@@ -26,6 +28,7 @@ class reloader {
 
   private:
     server& server_;
+    monitor& monitor_;
     const std::vector<std::string> args_;
     cli_options running_;
     uint64_t generation_ = 0;

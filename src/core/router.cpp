@@ -127,6 +127,8 @@ std::string router::methods() const {
 }
 
 route_result router::dispatch(request& req, const context& ctx) const {
+    for (const auto& [address, routes] : listener_routes_)
+        if (req.listener == address) return routes->dispatch(req, ctx);
     if (req.path == "*") {  // "OPTIONS *": what the server as a whole supports
         response res;
         res.headers.emplace_back("Allow", methods());

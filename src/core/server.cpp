@@ -23,6 +23,7 @@
 #include "core/live_routes.hpp"
 #include "core/ring_observer.hpp"
 #include "http/client_limits.hpp"
+#include "http/ring_counters.hpp"
 #include "http/session.hpp"
 #include "io/listener.hpp"
 #include "io/reactor.hpp"
@@ -123,6 +124,7 @@ struct ring_state {
     core::live_routes::ring_view routes;
     ring_storage storage;
     context handler_context;
+    http::ring_counters counters;  // bound to the ring's thread
 };
 
 }  // namespace
@@ -277,9 +279,12 @@ void server::start() {
         log.rotate_size = cfg.access_log_rotate_size;
         log.rotate_files = cfg.access_log_rotate_files;
         impl_->access_log = std::make_unique<core::access_log>(std::move(log), count);
+    }
+    // Without a log or metrics no ring has an observer, and sessions skip the reporting.
+    if (impl_->access_log || cfg.metrics) {
         for (unsigned i = 0; i < count; ++i) {
             impl_->observers.push_back(
-                std::make_unique<core::ring_observer>(i, impl_->access_log.get()));
+                std::make_unique<core::ring_observer>(i, impl_->access_log.get(), cfg.metrics));
             impl_->session_ctx.observers.push_back(impl_->observers.back().get());
         }
     }
@@ -300,9 +305,11 @@ void server::start() {
         std::promise<void> started;
         ready.push_back(started.get_future());
         io::reactor* r = impl_->reactors[i].get();
+        http::ring_counters* counters = &impl_->rings[i]->counters;
         const int cpu = cpus[i % cpus.size()];
-        impl_->threads.emplace_back([r, cpu, started = std::move(started)]() mutable {
+        impl_->threads.emplace_back([r, counters, cpu, started = std::move(started)]() mutable {
             pin_current_thread(cpu);
+            http::bind_ring_counters(*counters);
             try {
                 r->init();  // on this thread: the ring is single-issuer
             } catch (...) {
@@ -413,6 +420,37 @@ void server::set_listeners(const std::vector<listen_address>& addresses) {
 
 void server::set_routes(router routes) {
     impl_->routes.replace(std::move(routes));
+}
+
+server_stats server::stats() const {
+    std::lock_guard lock(impl_->reactors_mutex);  // the reactors stay while they are read
+    server_stats out;
+    out.requests_counted = impl_->cfg.metrics;
+    out.rings = unsigned(impl_->rings.size());
+    std::vector<uint64_t> requests(core::request_metrics::request_slots);
+    for (const auto& observer : impl_->observers) observer->metrics().add_to(out, requests);
+    core::request_metrics::add_requests(out, requests);
+    for (const auto& r : impl_->reactors) {
+        out.accepted_connections += r->counters().accepted.get();
+        out.recv_no_buffers += r->counters().recv_no_buffers.get();
+    }
+    for (const auto& ring : impl_->rings) {
+        out.limit_req_refused += ring->counters.limit_req_refused.get();
+        out.limit_conn_refused += ring->counters.limit_conn_refused.get();
+        out.file_cache_hits += ring->counters.file_cache_hits.get();
+        out.file_cache_misses += ring->counters.file_cache_misses.get();
+    }
+    out.open_connections = impl_->open_connections.load(std::memory_order_relaxed);
+    if (impl_->pool) {
+        const io::worker_pool_stats pool = impl_->pool->stats();
+        out.pool_queued = pool.queued;
+        out.pool_submitted = pool.submitted;
+        out.pool_rejected = pool.rejected;
+        out.pool_threads = impl_->pool->threads();
+        out.pool_queue_capacity = impl_->pool->queue_capacity();
+    }
+    if (impl_->access_log) out.log_lines_dropped = impl_->access_log->dropped_lines();
+    return out;
 }
 
 void server::reopen_logs() {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "http/ring_counters.hpp"
+
 namespace ringhttpd::handlers {
 
 bool content_budget::try_take(size_t n) {
@@ -29,8 +31,13 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
         lookups_ /= 2;
         hits_ /= 2;
     }
+    // Counted per ring for the metrics; lookups run on the ring thread (see the header).
+    http::ring_counters& counted = http::this_ring_counters();
     auto it = entries_.find(key);
-    if (it == entries_.end()) return nullptr;
+    if (it == entries_.end()) {
+        counted.file_cache_misses.add();
+        return nullptr;
+    }
     slot& s = it->second;
     if (s.checked_s != now_s) {
         // By path, not by the old descriptor: a file renamed away or replaced must be noticed.
@@ -40,6 +47,7 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
         const bool found = fstatat(root_fd, s.file->path.c_str(), &now, 0) == 0;
         if (s.file->exists ? !found || !same_file(now, s.file->st) : found) {
             erase(it);
+            counted.file_cache_misses.add();
             return nullptr;
         }
         s.checked_s = now_s;
@@ -48,6 +56,7 @@ file_cache::entry file_cache::find(int root_fd, const std::string& key, std::tim
     list.splice(list.begin(), list, s.place);
     s.used = ++clock_;
     ++hits_;
+    counted.file_cache_hits.add();
     return s.file;
 }
 

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "http/ring_counters.hpp"
+
 namespace ringhttpd::handlers {
 namespace {
 
@@ -18,10 +20,14 @@ std::optional<response> admit(const place_limits& limits, const request& req,
     const io::client_address client{req.client};
     // The rate first: a request refused for it takes no place among those in flight.
     if (limits.requests)
-        if (const uint32_t wait_s = limits.requests->check_request(client, now_ms()))
+        if (const uint32_t wait_s = limits.requests->check_request(client, now_ms())) {
+            http::this_ring_counters().limit_req_refused.add();
             return http::over_limit(limits.requests_status, wait_s);
-    if (limits.in_flight && !(hold = http::hold_in_flight(limits.in_flight, client)))
+        }
+    if (limits.in_flight && !(hold = http::hold_in_flight(limits.in_flight, client))) {
+        http::this_ring_counters().limit_conn_refused.add();
         return http::over_limit(503, 1);
+    }
     return std::nullopt;
 }
 

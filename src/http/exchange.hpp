@@ -20,12 +20,17 @@ struct exchange {
     uint64_t bytes_read = 0;   // of the request: head and body as received
     uint64_t duration_ns = 0;  // from the request's first byte to its response being queued
     bool logged = true;        // false: its place said access_log = off
+    bool dispatched = false;   // it went to a handler (on_dispatched), rather than refused early
 };
 
 // Sees every exchange of one ring, on that ring's thread.
 class exchange_observer {
   public:
     virtual ~exchange_observer() = default;
+    // A complete request goes to a handler: it is in flight until its exchange (dispatched set),
+    // or until on_abandoned when its connection goes away first.
+    virtual void on_dispatched() = 0;
+    virtual void on_abandoned() = 0;
     virtual void on_exchange(const exchange& e) = 0;
 };
 

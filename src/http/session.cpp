@@ -4,6 +4,7 @@
 
 #include "http/client_limits.hpp"
 #include "http/response_writer.hpp"
+#include "http/ring_counters.hpp"
 #include "http/status.hpp"
 
 #include <spdlog/spdlog.h>
@@ -82,7 +83,13 @@ bool session::idle() const {
     return !parser_.in_message() && held_input_.empty() && !paused_ && !closing_ && !awaiting_work_;
 }
 
+void session::abandon_request() {
+    if (dispatched_) observer_->on_abandoned();
+    dispatched_ = false;
+}
+
 void session::recycle() {
+    abandon_request();
     parser_.reset();
     request_bytes_ = 0;
     held_input_.clear();
@@ -143,6 +150,10 @@ void session::respond(io::connection_control& conn) {
         framing_for(&req, parser_.keep_alive() && context_.keepalive &&
                               conn.requests < context_.keepalive_requests);
     req.client = context_.real_ip.client_of(conn.peer, req).bytes;
+    if (observer_) {
+        observer_->on_dispatched();
+        dispatched_ = true;
+    }
     in_flight_hold hold;
     if (auto refusal = refuse_over_limit(conn, hold))
         return send(conn, std::move(*refusal), framing);
@@ -172,7 +183,9 @@ void session::queue_answer(io::connection_control& conn, response&& res,
                          body_bytes,
                          request_bytes_,
                          monotonic_ns() - request_started_ns_,
-                         logged};
+                         logged,
+                         dispatched_};
+        dispatched_ = false;
         observer_->on_exchange(e);
     }
     request_bytes_ = 0;
@@ -233,18 +246,22 @@ std::optional<response> session::refuse_over_limit(io::connection_control& conn,
     const io::client_address client{parser_.current().client};
     uint32_t retry_after = 0;
     int status = 0;
+    bool by_rate = false;  // limit_req, else limit_conn
     if (conn.over_connection_limit) {
         status = 503;  // nginx's limit_conn_status; the connection closes after the answer
         retry_after = 1;
     } else if (context_.rate_limit &&
                (retry_after = context_.rate_limit->check_request(client, conn.now_ms))) {
         status = context_.rate_limit_status;
+        by_rate = true;
     } else if (context_.proxied_in_flight && context_.real_ip.is_trusted(conn.peer) &&
                !(hold = hold_in_flight(context_.proxied_in_flight, client))) {
         status = 503;  // the proxy's connection stays open: it serves other clients too
         retry_after = 1;
     }
     if (retry_after == 0) return std::nullopt;
+    ring_counters& counted = this_ring_counters();
+    (by_rate ? counted.limit_req_refused : counted.limit_conn_refused).add();
     response res = over_limit(status, retry_after);
     res.close_connection = conn.over_connection_limit;
     return res;

@@ -48,6 +48,7 @@ class session final : public io::stream_handler, private body_limit_source {
   public:
     // `ring`: the context handlers get on this session's ring.
     session(const session_context& shared, const context& ring);
+    ~session() override { abandon_request(); }
 
     void on_receive(io::connection_control& conn, std::string_view bytes) override;
     void on_output_drained(io::connection_control& conn) override;
@@ -86,6 +87,8 @@ class session final : public io::stream_handler, private body_limit_source {
     // the last read.
     void update_deadline(io::connection_control& conn);
     response_framing framing_for(const request* req, bool keep_alive) const;
+    // The request handed to a handler will never be answered (the connection went away).
+    void abandon_request();
 
     static constexpr size_t max_held_input = 64 * 1024;
 
@@ -101,6 +104,7 @@ class session final : public io::stream_handler, private body_limit_source {
     bool draining_ = false;  // graceful shutdown: close after the request in progress
     bool continue_sent_ = false;
     bool awaiting_work_ = false;  // the current answer is being made on the worker pool
+    bool dispatched_ = false;     // the request in progress went to a handler (observer_ knows)
     response_framing awaited_framing_;
 };
 

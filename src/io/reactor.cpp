@@ -268,6 +268,7 @@ void reactor::on_accept(uint32_t listener_index, int result, bool more) {
         } else {
             // Also while draining: accepted in the moment before the cancel, the client
             // expects an answer (a handed-over listener has no other process to give it one).
+            counters_.accepted.add();
             open_connection(result, name);
             pause_accept_if_full();
         }
@@ -497,6 +498,7 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
         return;
     }
     if (res == -ENOBUFS) {  // every buffer is in use: wait for some to come back
+        counters_.recv_no_buffers.add();
         if (c.state.recv == recv_state::idle) parked_.push_back(c.slot);
         return;
     }

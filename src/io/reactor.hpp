@@ -19,6 +19,7 @@
 #include "io/acceptors.hpp"
 #include "io/buffer_ring.hpp"
 #include "io/connection_gate.hpp"
+#include "io/counter.hpp"
 #include "io/file_sender.hpp"
 #include "io/ring_setup.hpp"
 #include "io/stream_handler.hpp"
@@ -59,6 +60,13 @@ struct reactor_options {
     wake_mode wake = wake_mode::automatic;  // how workers wake this ring
 };
 
+// What a ring counts of its connections, for the metrics: written by the ring's thread only,
+// readable from any thread.
+struct reactor_counters {
+    counter accepted;         // connections accepted
+    counter recv_no_buffers;  // receives that found the buffer ring empty (-ENOBUFS)
+};
+
 class reactor final : private work_runner {
   public:
     reactor(std::vector<listener> listeners, reactor_options options,
@@ -72,6 +80,7 @@ class reactor final : private work_runner {
     void init();
     const ring_info& info() const { return info_; }
     bool wakes_by_msg_ring() const { return wake_by_msg_ring_; }
+    const reactor_counters& counters() const { return counters_; }  // from any thread
     void run();  // returns after request_stop, or once a drain has finished
 
     void request_stop();   // thread-safe: close everything now
@@ -183,7 +192,7 @@ class reactor final : private work_runner {
     work_inbox inbox_;
     __kernel_timespec backoff_{};
 
-    uint64_t now_ms_ = 0;  // monotonic, read once per loop iteration
+    uint64_t now_ms_ = 0;                  // monotonic, read once per loop iteration
     uint64_t drain_idle_deadline_ms_ = 0;  // idle connections close by then in a drain
     timer_wheel timers_{0};
     page_cache_check page_cache_;
@@ -195,6 +204,7 @@ class reactor final : private work_runner {
     std::vector<uint32_t> parked_;  // connections whose receive ran out of buffers
     std::vector<uint32_t> held_;    // accepted over max_connections: not read until there is room
     size_t live_connections_ = 0;
+    reactor_counters counters_;
     bool accept_paused_ = false;  // at max_connections: resumes once connections close
 
     std::atomic<size_t> own_open_connections_{0};  // when options_ shares no counter

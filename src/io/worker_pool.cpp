@@ -18,11 +18,21 @@ worker_pool::~worker_pool() {
 bool worker_pool::try_submit(job j) {
     {
         std::lock_guard lock(mutex_);
-        if (finishing_ || queue_.size() >= capacity_) return false;
+        if (finishing_) return false;
+        if (queue_.size() >= capacity_) {
+            ++rejected_;
+            return false;
+        }
         queue_.push_back(std::move(j));
+        ++submitted_;
     }
     has_work_.notify_one();
     return true;
+}
+
+worker_pool_stats worker_pool::stats() const {
+    std::lock_guard lock(mutex_);
+    return {queue_.size(), submitted_, rejected_};
 }
 
 void worker_pool::work() {

@@ -16,6 +16,13 @@
 
 namespace ringhttpd::io {
 
+// What the pool has done so far, and what waits now.
+struct worker_pool_stats {
+    size_t queued = 0;       // jobs waiting for a worker
+    uint64_t submitted = 0;  // jobs accepted into the queue
+    uint64_t rejected = 0;   // jobs refused because the queue was full (answered 503)
+};
+
 class worker_pool {
   public:
     using job = std::function<void()>;
@@ -33,6 +40,8 @@ class worker_pool {
     // the threads. A job that blocks without looking delays this until it returns.
     void abandon();
 
+    // From any thread: takes the queue's lock briefly (a scrape, never the hot path).
+    worker_pool_stats stats() const;
     unsigned threads() const { return unsigned(threads_.size()); }
     size_t queue_capacity() const { return capacity_; }
     // Stop is requested when the pool is abandoned: jobs that wait or loop should look.
@@ -43,9 +52,10 @@ class worker_pool {
     void stop_threads(bool drop_queued);
 
     const size_t capacity_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable has_work_;
     std::deque<job> queue_;
+    uint64_t submitted_ = 0, rejected_ = 0;  // guarded by mutex_, counted where it is held anyway
     bool finishing_ = false;
     std::stop_source stop_;
     std::mutex join_mutex_;

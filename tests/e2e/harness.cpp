@@ -23,6 +23,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -326,6 +327,25 @@ std::string capture(const std::string& command) {
     while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
     pclose(p);
     return out;
+}
+
+uint16_t free_port() {
+    // Below the kernel's ephemeral range (32768 and up), where every server on port 0 and every
+    // client socket of the tests running beside this one take theirs: a port found free here
+    // stays free until the test binds it.
+    static std::mt19937 pick(std::random_device{}());
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        const uint16_t port = uint16_t(std::uniform_int_distribution<int>(20000, 32000)(pick));
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        close(fd);
+        if (free) return port;
+    }
+    throw std::runtime_error("no free port between 20000 and 32000");
 }
 
 std::string get(const std::string& path, const std::string& extra_headers) {

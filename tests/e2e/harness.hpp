@@ -130,6 +130,9 @@ class temp_dir {
 std::string read_file(const std::string& path);
 // Runs a shell command (curl, gzip...) and returns what it wrote to stdout.
 std::string capture(const std::string& command);
+
+// A port nothing listens on now, below the ephemeral range, for a listener of its own.
+uint16_t free_port();
 // "GET /path HTTP/1.1" with a Host header and optional extra header lines.
 std::string get(const std::string& path, const std::string& extra_headers = "");
 

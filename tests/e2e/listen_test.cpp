@@ -16,19 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A port nothing listens on now (the kernel's pick of a free one).
-uint16_t free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-}
-
 // Whether a TCP connection to 127.0.0.1:port is accepted.
 bool connects(uint16_t port) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);

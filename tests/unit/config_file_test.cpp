@@ -307,7 +307,7 @@ limit_conn = 4
 TEST(config_file, limit_handler_and_index_errors_name_their_place) {
     EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nhandler = \"apj\"\n"),
               "site.toml:3:11: handler: no built-in handler 'apj' (did you mean api?); expected "
-              "api");
+              "api, health or metrics");
     EXPECT_EQ(error_of("[[location]]\npath = \"/a/\"\nhandler = \"api\"\nreturn = 404\n"),
               "site.toml:1:1: a location with a handler serves no files and returns nothing "
               "else: leave out root, alias and return");

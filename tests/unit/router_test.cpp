@@ -158,3 +158,22 @@ TEST(router, options_asterisk_lists_every_method) {
     EXPECT_EQ(res.status, 200);
     EXPECT_EQ(res.headers.at(0).second, "GET, HEAD, POST, OPTIONS");
 }
+
+TEST(router, a_listeners_routes_answer_its_requests_alone) {
+    auto routes = sample();
+    router monitoring;
+    monitoring.add("GET", "/metrics", [](const request&) { return response::text(200, "m"); });
+    routes.set_listener_routes("127.0.0.1:9145", std::move(monitoring));
+    auto req = make("GET", "/metrics");
+    req.listener = "127.0.0.1:9145";
+    EXPECT_EQ(run(routes, req).body_text(), "m");
+    req = make("GET", "/api/hello");  // a public route, asked on the monitoring listener
+    req.listener = "127.0.0.1:9145";
+    EXPECT_EQ(run(routes, req).status, 404);
+    req = make("GET", "/metrics");  // and the monitoring route on a public one
+    req.listener = "0.0.0.0:8080";
+    EXPECT_EQ(run(routes, req).status, 404);
+    req = make("GET", "/api/hello");
+    req.listener = "0.0.0.0:8080";
+    EXPECT_EQ(run(routes, req).body_text(), "hello");
+}
