@@ -1,17 +1,13 @@
 #include "ringhttpd/server.hpp"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <exception>
 #include <future>
-#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -20,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/access_log.hpp"
+#include "core/listener_set.hpp"
 #include "core/live_routes.hpp"
 #include "core/ring_observer.hpp"
 #include "http/client_limits.hpp"
@@ -96,26 +93,6 @@ http::real_ip_rule real_ip_rule_of(const config& c) {
     return rule;
 }
 
-// The sockets of one address, as each ring gets them: every ring its own socket of a TCP
-// address's SO_REUSEPORT group (and the surplus of a larger inherited group spread over them),
-// every ring a duplicate of a unix socket.
-std::vector<std::vector<unique_fd>> spread_over_rings(std::vector<unique_fd> sockets,
-                                                      unsigned rings, bool shared) {
-    std::vector<std::vector<unique_fd>> out(rings);
-    if (shared) {
-        for (unsigned i = 1; i < rings; ++i) {
-            unique_fd copy(::dup(sockets.front().get()));
-            if (!copy) throw std::runtime_error("dup: " + std::string(strerror(errno)));
-            ::fcntl(copy.get(), F_SETFD, FD_CLOEXEC);
-            out[i].push_back(std::move(copy));
-        }
-        out[0].push_back(std::move(sockets.front()));
-        return out;
-    }
-    for (size_t j = 0; j < sockets.size(); ++j) out[j % rings].push_back(std::move(sockets[j]));
-    return out;
-}
-
 // What the handlers on one ring share: its storage, the context that points to it, and the
 // routes it answers with.
 struct ring_state {
@@ -149,51 +126,11 @@ struct server::impl {
     std::vector<std::thread> threads;
     // Declared after the reactors, so destroyed before them: workers post into their inboxes.
     std::unique_ptr<io::worker_pool> pool;
-    uint16_t port = 0;
-    // The addresses listened on and their sockets' descriptors (owned by the reactors), by
-    // listen_address::text(). Changed by set_listeners; guarded by reactors_mutex.
-    std::map<std::string, std::pair<listen_address, std::vector<int>>> listening;
-    // Every address name a connection may carry: only ever added to, so the names stay valid
-    // for every connection, whenever its listener was closed.
-    std::deque<std::string> listener_names;
-    std::map<std::string, std::vector<unique_fd>> inherited;  // before start()
-    bool keep_socket_files = false;
+    core::listener_set listeners;  // guarded by reactors_mutex once serving
     io::ring_info ring;
     bool wakes_by_msg_ring = false;
     // stop() and drain() may come from any thread while wait() tears the reactors down.
     std::mutex reactors_mutex;
-
-    std::string_view name_of(const std::string& text) {
-        for (const std::string& name : listener_names)
-            if (name == text) return name;
-        return listener_names.emplace_back(text);
-    }
-
-    // Opens `address` (or takes its inherited sockets) and returns, for each ring, the
-    // listeners it accepts on there. Records the sockets under the address's name.
-    std::vector<std::vector<io::listener>> open_address(const listen_address& address,
-                                                        unsigned rings) {
-        const std::string text = address.text();
-        std::vector<unique_fd> handed_over;
-        if (auto it = inherited.find(text); it != inherited.end()) {
-            handed_over = std::move(it->second);
-            inherited.erase(it);
-        }
-        auto sockets =
-            io::open_listeners(address, rings, cfg.listen_backlog, std::move(handed_over));
-        if (port == 0 && !address.is_unix()) port = io::bound_port(sockets.front().get());
-        auto per_ring = spread_over_rings(std::move(sockets), rings, address.is_unix());
-        const std::string_view name = name_of(text);
-        std::vector<std::vector<io::listener>> out(rings);
-        std::vector<int> fds;
-        for (unsigned i = 0; i < rings; ++i)
-            for (unique_fd& fd : per_ring[i]) {
-                fds.push_back(fd.get());
-                out[i].push_back({std::move(fd), name});
-            }
-        listening[text] = {address, std::move(fds)};
-        return out;
-    }
 };
 
 server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::move(routes))) {
@@ -240,14 +177,8 @@ void server::start() {
     io::probe_io_uring();
     const std::vector<int> cpus = allowed_cpus();
     const unsigned count = cfg.threads ? cfg.threads : unsigned(cpus.size());
-    std::vector<std::vector<io::listener>> listeners(count);
-    for (const listen_address& address : cfg.listen) {
-        if (impl_->listening.contains(address.text())) continue;
-        auto per_ring = impl_->open_address(address, count);
-        for (unsigned i = 0; i < count; ++i)
-            for (io::listener& l : per_ring[i]) listeners[i].push_back(std::move(l));
-    }
-    impl_->inherited.clear();  // handed over for addresses no longer listed: closed
+    auto listeners = impl_->listeners.open_new(cfg.listen, count, cfg.listen_backlog);
+    impl_->listeners.drop_inherited();  // handed over for addresses no longer listed: closed
 
     impl_->pool = std::make_unique<io::worker_pool>(
         cfg.workers ? cfg.workers : default_workers(cpus.size()), cfg.worker_queue);
@@ -338,12 +269,11 @@ void server::start() {
 }
 
 void server::inherit_listeners(const std::string& address, std::vector<unique_fd> sockets) {
-    auto& kept = impl_->inherited[address];
-    for (unique_fd& fd : sockets) kept.push_back(std::move(fd));
+    impl_->listeners.inherit(address, std::move(sockets));
 }
 
 uint16_t server::port() const {
-    return impl_->port;
+    return impl_->listeners.first_tcp_port();
 }
 
 std::string server::describe() const {
@@ -351,8 +281,7 @@ std::string server::describe() const {
     std::string addresses;
     for (const listen_address& address : cfg.listen) {
         listen_address bound = address;
-        if (!bound.is_unix() && bound.port == 0)
-            bound.port = io::bound_port(impl_->listening.at(address.text()).second.front());
+        bound.port = impl_->listeners.bound_port(address);
         const std::string text = bound.is_unix() ? bound.text() : "http://" + bound.text();
         if (addresses.find(text) == std::string::npos)
             addresses += (addresses.empty() ? "" : ", ") + text;
@@ -368,51 +297,19 @@ std::string server::describe() const {
 
 std::vector<std::pair<std::string, std::vector<int>>> server::listening_sockets() const {
     std::lock_guard lock(impl_->reactors_mutex);
-    std::vector<std::pair<std::string, std::vector<int>>> out;
-    for (const auto& [text, entry] : impl_->listening) out.emplace_back(text, entry.second);
-    return out;
+    return impl_->listeners.sockets();
 }
 
 void server::keep_socket_files() {
     std::lock_guard lock(impl_->reactors_mutex);
-    impl_->keep_socket_files = true;
+    impl_->listeners.keep_socket_files();
 }
 
 void server::set_listeners(const std::vector<listen_address>& addresses) {
     std::lock_guard lock(impl_->reactors_mutex);
     const unsigned rings = unsigned(impl_->reactors.size());
-    std::vector<std::vector<io::listener>> added(rings);
-    std::vector<std::string> opened;
-    try {
-        for (const listen_address& address : addresses) {
-            const std::string text = address.text();
-            if (impl_->listening.contains(text)) continue;
-            auto per_ring = impl_->open_address(address, rings);
-            opened.push_back(text);
-            for (unsigned i = 0; i < rings; ++i)
-                for (io::listener& l : per_ring[i]) added[i].push_back(std::move(l));
-        }
-    } catch (...) {
-        // The sockets opened so far close with `added`; nothing was handed to a ring.
-        for (const std::string& text : opened) {
-            io::remove_socket_file(impl_->listening.at(text).first);
-            impl_->listening.erase(text);
-        }
-        throw;
-    }
-    std::vector<std::string_view> removed;
-    for (auto it = impl_->listening.begin(); it != impl_->listening.end();) {
-        const bool kept =
-            std::any_of(addresses.begin(), addresses.end(),
-                        [&](const listen_address& a) { return a.text() == it->first; });
-        if (kept) {
-            ++it;
-            continue;
-        }
-        removed.push_back(impl_->name_of(it->first));
-        if (!impl_->keep_socket_files) io::remove_socket_file(it->second.first);
-        it = impl_->listening.erase(it);
-    }
+    auto added = impl_->listeners.open_new(addresses, rings, impl_->cfg.listen_backlog);
+    const std::vector<std::string_view> removed = impl_->listeners.remove_all_but(addresses);
     for (unsigned i = 0; i < rings; ++i)
         impl_->reactors[i]->change_listeners(std::move(added[i]), removed);
     impl_->cfg.listen = addresses;
@@ -479,9 +376,7 @@ void server::wait() {
     // rather than a connection that never answers.
     std::lock_guard lock(impl_->reactors_mutex);
     impl_->reactors.clear();
-    if (!impl_->keep_socket_files)
-        for (const auto& [text, entry] : impl_->listening) io::remove_socket_file(entry.first);
-    impl_->listening.clear();
+    impl_->listeners.remove_all();
 }
 
 }  // namespace ringhttpd
