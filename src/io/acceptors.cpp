@@ -58,9 +58,9 @@ void acceptors::remove(io_uring& ring, std::string_view name) {
     }
 }
 
-bool acceptors::any_open() const {
+bool acceptors::any_armed() const {
     return std::any_of(listeners_.begin(), listeners_.end(),
-                       [](const entry& e) { return bool(e.socket.fd); });
+                       [](const entry& e) { return e.armed; });
 }
 
 }  // namespace ringhttpd::io

@@ -41,7 +41,7 @@ class acceptors {
     // still finds its name (a connection accepted just before the cancel is served).
     void remove(io_uring& ring, std::string_view name);
 
-    bool any_open() const;
+    bool any_armed() const;  // an accept has not delivered its final completion yet
 
   private:
     static void cancel_one(io_uring& ring, uint32_t index);

@@ -160,7 +160,10 @@ void reactor::run() {
             if (drain_deadline == clock::time_point{})
                 drain_deadline =
                     clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms);
-            if (live_connections_ == 0) break;
+            // Not before every accept has ended: one still armed may have taken a connection
+            // whose completion is not reaped yet, and exiting would reset it (its socket may be
+            // another process's now, after an upgrade).
+            if (live_connections_ == 0 && !acceptors_.any_armed()) break;
             if (clock::now() >= drain_deadline) {
                 spdlog::warn("graceful shutdown: {} connection(s) still busy after {} ms; closing",
                              live_connections_, options_.shutdown_timeout_ms);
