@@ -9,9 +9,12 @@ namespace {
 
 // Made in place only: a copy would release twice.
 struct in_flight_slot {
+    in_flight_slot(std::shared_ptr<client_limits> z, const io::client_address& c)
+        : zone(std::move(z)), client(c) {}
+    ~in_flight_slot() { zone->release(client); }
+
     std::shared_ptr<client_limits> zone;
     io::client_address client;
-    ~in_flight_slot() { zone->release(client); }
 };
 
 }  // namespace
