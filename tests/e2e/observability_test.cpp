@@ -69,7 +69,8 @@ TEST(observability, metrics_count_exactly_the_requests_sent) {
     EXPECT_EQ(sample(text, "ringhttpd_build_info{version=\"" RINGHTTPD_VERSION_STRING "\"}"), 1);
 
     // Prometheus' own checker, when installed (scripts/deps.sh installs it).
-    if (capture("command -v promtool").empty()) GTEST_SKIP() << "promtool is not installed";
+    // scripts/deps.sh installs it: a missing tool fails the test rather than skipping it.
+    ASSERT_FALSE(capture("command -v promtool").empty()) << "promtool is missing (scripts/deps.sh)";
     temp_dir dir;
     dir.write("metrics.txt", text);
     const std::string lint =
@@ -172,7 +173,7 @@ TEST(observability, a_location_serves_health_on_the_public_listener_only_when_co
 }
 
 TEST(observability, the_status_page_shows_live_numbers_in_a_real_browser) {
-    if (capture("command -v chromium").empty()) GTEST_SKIP() << "chromium is not installed";
+    ASSERT_FALSE(capture("command -v chromium").empty()) << "chromium is missing (scripts/deps.sh)";
     monitored_server m;
     client c(m.server.port());
     for (int i = 0; i < 30; ++i) ASSERT_EQ(c.roundtrip(get("/"))->status, 200);
