@@ -29,13 +29,11 @@ constexpr const char* listen_fds_variable = "RINGHTTPD_LISTEN_FDS";
 // The pipe on which the new process says that it serves.
 constexpr const char* ready_fd_variable = "RINGHTTPD_UPGRADE_READY_FD";
 
-// A descriptor number from the environment, or -1.
-int descriptor_in(const char* variable) {
-    const char* text = std::getenv(variable);
-    if (!text) return -1;
+// A descriptor number handed over in the environment (not stdin, stdout or stderr), or -1.
+int descriptor_number(const std::string& text) {
     char* end = nullptr;
-    const long fd = std::strtol(text, &end, 10);
-    return (*end == '\0' && fd > 2 && fd < 1 << 20) ? int(fd) : -1;
+    const long fd = std::strtol(text.c_str(), &end, 10);
+    return (!text.empty() && *end == '\0' && fd > 2 && fd < 1 << 20) ? int(fd) : -1;
 }
 
 // Whether `fd` is a listening stream socket: an environment variable copied into an unrelated
@@ -135,8 +133,8 @@ void take_handed_over_listeners(server& srv) {
     for (std::string line; std::getline(lines, line);) {
         const size_t space = line.find(' ');
         if (space == std::string::npos) continue;
-        const int fd = std::atoi(line.substr(0, space).c_str());
-        if (fd <= 2 || !is_listening_socket(fd)) {
+        const int fd = descriptor_number(line.substr(0, space));
+        if (fd < 0 || !is_listening_socket(fd)) {
             spdlog::warn(
                 "upgrade: descriptor {} handed over for {} is not a listening socket; "
                 "ignored",
@@ -154,7 +152,8 @@ void take_handed_over_listeners(server& srv) {
 }
 
 void tell_old_process_we_serve() {
-    const int ready = descriptor_in(ready_fd_variable);
+    const char* text = std::getenv(ready_fd_variable);
+    const int ready = text ? descriptor_number(text) : -1;
     ::unsetenv(ready_fd_variable);
     if (ready < 0) return;
     const char byte = '1';
