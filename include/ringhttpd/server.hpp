@@ -38,6 +38,12 @@ class server {
     // After handing the sockets over: the unix socket files are the new process's, so neither
     // a drain nor a stop removes them.
     void keep_socket_files();
+    // From any thread, in the process that took the sockets over, once the one that handed
+    // them over has exited: every ring arms its accepts anew, taking what is queued. Both
+    // processes accepted on the same sockets for a while, and the kernel wakes only one accept
+    // per connection; a wake-up the old process got and then cancelled left its connection
+    // queued with no accept told about it.
+    void rearm_accepts();
 
     // While serving (a reload): listen on exactly `addresses`. New ones are bound first, and if
     // one cannot be, this throws and changes nothing; then every ring accepts on them, and

@@ -59,7 +59,9 @@ void raise_descriptor_limit() {
 sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
-    for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
+    for (int sig :
+         {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, app::old_process_gone_signal()})
+        sigaddset(&set, sig);
     return set;
 }
 
@@ -80,6 +82,11 @@ int serve_until_signalled(server& srv, app::monitor& m, app::reloader& settings,
     while (true) {
         int sig = 0;
         sigwait(&set, &sig);
+        if (sig == app::old_process_gone_signal()) {
+            spdlog::info("upgrade: the old process has exited; taking what it left queued");
+            srv.rearm_accepts();
+            continue;
+        }
         switch (sig) {
             case SIGINT:
             case SIGTERM:

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -156,9 +157,16 @@ void tell_old_process_we_serve() {
     const int ready = text ? descriptor_number(text) : -1;
     ::unsetenv(ready_fd_variable);
     if (ready < 0) return;
+    // The old process is our parent, and it waits for the byte below, so it is alive here.
+    ::prctl(PR_SET_PDEATHSIG, old_process_gone_signal());
     const char byte = '1';
-    [[maybe_unused]] auto n = ::write(ready, &byte, 1);
+    // EPIPE: it was killed before reading; it has gone already.
+    if (::write(ready, &byte, 1) != 1) ::raise(old_process_gone_signal());
     ::close(ready);
+}
+
+int old_process_gone_signal() {
+    return SIGRTMIN;
 }
 
 bool hand_over_to_new_binary(server& srv, const std::string& executable,

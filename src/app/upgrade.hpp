@@ -26,8 +26,11 @@ std::string own_executable();
 // In a new process started by an upgrade: gives `srv` the sockets the old one handed over.
 // Does nothing in a process started any other way.
 void take_handed_over_listeners(server& srv);
-// In a new process started by an upgrade, once it serves: tells the old one to drain.
+// In a new process started by an upgrade, once it serves: tells the old one to drain, and
+// asks for old_process_gone_signal() once it has exited (then call server::rearm_accepts).
 void tell_old_process_we_serve();
+// The signal for that: a real-time one, which nothing else sends.
+int old_process_gone_signal();
 
 // In the running process, on SIGUSR2: starts `executable` with `args` and the sockets of
 // `srv`, and waits (up to `timeout_ms`) until it serves. True: the caller drains and exits;

@@ -350,6 +350,11 @@ server_stats server::stats() const {
     return out;
 }
 
+void server::rearm_accepts() {
+    std::lock_guard lock(impl_->reactors_mutex);
+    for (auto& r : impl_->reactors) r->rearm_accepts();
+}
+
 void server::reopen_logs() {
     if (impl_->access_log) impl_->access_log->reopen();
 }

@@ -120,6 +120,12 @@ void reactor::change_listeners(std::vector<listener> add, std::vector<std::strin
     [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
 }
 
+void reactor::rearm_accepts() {
+    rearm_requested_.store(true);
+    uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
 void reactor::apply_listener_changes() {
     std::vector<listener> add;
     std::vector<std::string_view> remove;
@@ -129,6 +135,9 @@ void reactor::apply_listener_changes() {
         remove.swap(listeners_to_remove_);
     }
     for (std::string_view name : remove) acceptors_.remove(ring_, name);
+    // Each cancelled accept is armed again by its final completion (on_accept).
+    if (rearm_requested_.exchange(false) && mode_ == stop_mode::running && !accept_paused_)
+        acceptors_.cancel(ring_);
     for (listener& l : add) {
         // Added during a drain: closed with the others, unused.
         if (mode_ == stop_mode::running) acceptors_.add(std::move(l));

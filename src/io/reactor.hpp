@@ -88,6 +88,9 @@ class reactor final : private work_runner {
     // Thread-safe: starts accepting on `add`, closes the sockets of the addresses in `remove`
     // (a reload). Connections already accepted are not touched.
     void change_listeners(std::vector<listener> add, std::vector<std::string_view> remove);
+    // Thread-safe: arms every accept anew; an accept being armed first takes the connections
+    // already queued (see server::rearm_accepts).
+    void rearm_accepts();
 
   private:
     enum class stop_mode : int { running, draining, stopping };
@@ -180,6 +183,7 @@ class reactor final : private work_runner {
     std::mutex listener_changes_mutex_;  // guards the two lists below
     std::vector<listener> listeners_to_add_;
     std::vector<std::string_view> listeners_to_remove_;
+    std::atomic<bool> rearm_requested_{false};
     reactor_options options_;
     stream_handler_factory factory_;
     io_uring ring_{};

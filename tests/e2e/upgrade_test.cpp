@@ -68,10 +68,12 @@ class steady_load {
 TEST(upgrade, a_new_process_takes_over_under_load_and_no_request_fails) {
     server_process server({"--threads", "1"});
     steady_load load(server.port(), 8);
-    ASSERT_TRUE(wait_until(patience, [&] { return load.answered() > 100; }, "the load runs"));
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return load.answered() > 100; }, "the load runs"));
 
     server.signal(SIGUSR2);
-    ASSERT_TRUE(wait_until(patience, [&] { return successor(server) != 0; }, "a new process"))
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return successor(server) != 0; }, "a new process"))
         << server.log();
     const pid_t next = successor(server);
     EXPECT_EQ(server.wait_exit(patience), 0) << "the old process drains and exits 0";
@@ -87,8 +89,14 @@ TEST(upgrade, a_new_process_takes_over_under_load_and_no_request_fails) {
     EXPECT_EQ(res->status, 200);
     EXPECT_TRUE(logged(server, "upgrade: took over 1 socket(s) listening on 127.0.0.1:0"))
         << server.log();
+    // The new process re-arms its accepts once the old one has gone (a lost wake-up).
+    EXPECT_TRUE(wait_until(
+        patience, [&] { return logged(server, "upgrade: the old process has exited"); },
+        "the new process notices the old one's exit"))
+        << server.log();
     kill(next, SIGQUIT);
-    EXPECT_TRUE(wait_until(patience, [&] { return kill(next, 0) != 0; }, "the new process exits"));
+    EXPECT_TRUE(wait_until(
+        patience, [&] { return kill(next, 0) != 0; }, "the new process exits"));
 }
 
 TEST(upgrade, a_new_process_that_cannot_start_leaves_the_old_one_serving) {
@@ -99,8 +107,9 @@ TEST(upgrade, a_new_process_that_cannot_start_leaves_the_old_one_serving) {
     dir.write("ringhttpd.toml", "expires = \"1h\"\ngzip = maybe\n");  // the new one refuses it
 
     server.signal(SIGUSR2);
-    ASSERT_TRUE(wait_until(patience, [&] { return logged(server, "still serving"); },
-                           "the failed upgrade is reported"))
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return logged(server, "still serving"); },
+        "the failed upgrade is reported"))
         << server.log();
     EXPECT_TRUE(logged(server, "exited with status 1 before serving")) << server.log();
     EXPECT_TRUE(logged(server, file + ":2:")) << "the new process says what is wrong";
