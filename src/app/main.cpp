@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "app/monitor.hpp"
 #include "app/options_reference.hpp"
 #include "app/reloader.hpp"
+#include "app/systemd_notify.hpp"
 #include "app/upgrade.hpp"
 #include "io/listener.hpp"
 #include "ringhttpd/server.hpp"
@@ -75,6 +77,17 @@ void drain(server& srv, app::monitor& m) {
     spdlog::info("drained, exiting");
 }
 
+// SIGHUP, told to systemd as RELOADING=1 then READY=1 whatever the outcome: a refused reload
+// leaves the running configuration serving. MONOTONIC_USEC lets Type=notify-reload (systemd
+// 253+) match the reload to the request.
+void reload(app::reloader& settings) {
+    app::systemd_notify(fmt::format("RELOADING=1\nMONOTONIC_USEC={}\nSTATUS=reload {}",
+                                    app::monotonic_usec(), settings.generation() + 1));
+    const bool applied = settings.reload();
+    app::systemd_notify(fmt::format("READY=1\nSTATUS=serving; reload {} {}", settings.generation(),
+                                    applied ? "applied" : "refused (see the log)"));
+}
+
 // Waits for signals until the server has stopped. Returns the process exit status.
 int serve_until_signalled(server& srv, app::monitor& m, app::reloader& settings,
                           const std::string& executable, const std::vector<std::string>& args) {
@@ -91,23 +104,29 @@ int serve_until_signalled(server& srv, app::monitor& m, app::reloader& settings,
             case SIGINT:
             case SIGTERM:
                 spdlog::info("received {}, stopping now", strsignal(sig));
+                app::systemd_notify("STOPPING=1\nSTATUS=stopping");
                 srv.stop();
                 srv.wait();
                 return 0;
             case SIGQUIT:
                 spdlog::info(
                     "received SIGQUIT: draining (no new connections; in-flight requests finish)");
+                app::systemd_notify("STOPPING=1\nSTATUS=draining");
                 drain(srv, m);
                 return 0;
             case SIGHUP:
-                settings.reload();
+                reload(settings);
                 break;
             case SIGUSR2:
                 spdlog::info("received SIGUSR2: upgrading to {}", executable);
+                app::systemd_notify("STATUS=upgrading: starting " + executable);
                 if (app::hand_over_to_new_binary(srv, executable, args, upgrade_timeout_ms)) {
+                    // No STOPPING=1: the service goes on in the new process, which is the
+                    // unit's main process already (it sent MAINPID= before telling us).
                     drain(srv, m);
                     return 0;
                 }
+                app::systemd_notify("STATUS=serving; the upgrade failed (see the log)");
                 break;
             default:  // SIGUSR1, logrotate's postrotate
                 spdlog::info("received SIGUSR1: reopening the access log");
@@ -189,6 +208,11 @@ int main(int argc, char** argv) {
         spdlog::info("ringhttpd {} {} root={} allocator={}", RINGHTTPD_VERSION, srv.describe(),
                      options.root, allocator_name());
         monitor.attach(srv);
+        // Before the old process (after an upgrade) hears that we serve and starts to exit:
+        // MAINPID= makes this process the unit's main one first (NotifyAccess=all; at a plain
+        // start it names the main process already).
+        app::systemd_notify(
+            fmt::format("READY=1\nMAINPID={}\nSTATUS=serving, {}", getpid(), srv.describe()));
         app::tell_old_process_we_serve();
         app::reloader settings(srv, monitor, args, options);
         return serve_until_signalled(srv, monitor, settings, executable, args);
