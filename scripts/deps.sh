@@ -16,6 +16,7 @@ packages=(
   goaccess jq  # the access log checked by the tools that read it
   prometheus    # promtool checks the metrics; a real Prometheus scrapes them (scripts/prometheus-check.sh)
   chromium      # renders the status page headless (tests/e2e/status_page_test)
+  systemd yamllint strace  # scripts/systemd-check.sh: the unit, deploy/'s YAML, syscalls traced
 )
 fi
 
