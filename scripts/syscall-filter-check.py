@@ -64,13 +64,17 @@ def unit_settings(path):
 def main():
     unit, trace = sys.argv[1], sys.argv[2]
     allowed, families, mdwe = unit_settings(unit)
-    call = re.compile(r"^\d+\s+(?:<\.\.\. )?(\w+)(?:\(| resumed>)(.*)$")
+    # "PID name(args" (finished or not), or "PID <... name resumed>rest": the arguments that
+    # matter (family, protection) are on the first part.
+    call = re.compile(r"^\d+\s+(<\.\.\. )?(\w+)(?:\(| resumed>)(.*)$")
     used, problems = {}, []
     for line in open(trace):
         m = call.match(line)
         if not m:
             continue  # signals, exits
-        name, rest = m.group(1), m.group(2)
+        resumed, name, rest = m.group(1), m.group(2), m.group(3)
+        if resumed:
+            continue  # counted and checked where it started
         used[name] = used.get(name, 0) + 1
         if name == "socket" and families is not None:
             family = rest.split(",")[0].strip()

@@ -19,7 +19,14 @@ unit=deploy/systemd/ringhttpd.service
 work=$(mktemp -d)
 server=""
 cleanup() {
-  [ -n "$server" ] && kill -KILL "$server" 2>/dev/null || true
+  # On a failure: the servers this script started (a tracee outlives its killed tracer), known
+  # by the pids in the trace that still run our copy of the binary.
+  if [ -n "$server" ]; then
+    awk '{ print $1 }' "$work/trace" | sort -u | while read -r pid; do
+      [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$work/ringhttpd" ] && kill -KILL "$pid"
+    done
+    kill -KILL "$server" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,7 +71,7 @@ PY
 }
 port=$(free_port 80 1023)
 metrics=$(free_port 19145 19999)
-[ -n "$port" ] && [ -n "$metrics" ] || fail "no free port"
+{ [ -n "$port" ] && [ -n "$metrics" ]; } || fail "no free port"
 # Copies nobody can read wherever this checkout is; nobody stands in for the ringhttpd user.
 install -d -m 0777 "$work/logs"
 install -m 0755 "$binary" "$work/ringhttpd"
@@ -73,7 +80,8 @@ cp -r static "$work/www" && chmod -R a+rX "$work"
 install -m 0666 /dev/null "$work/trace"
 log="$work/server.log"
 # The unit's sample configuration, with addresses, site and log directory of this machine.
-setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs \
+# NOTIFY_SOCKET names a socket nobody binds: the notifications' system calls get traced too.
+NOTIFY_SOCKET="@ringhttpd-systemd-check-$$" setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs \
   --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service \
   --bounding-set=-all,+net_bind_service -- \
   strace -f -qq -o "$work/trace" -- "$work/ringhttpd" -c "$work/ringhttpd.toml" \
