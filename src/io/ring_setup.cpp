@@ -28,21 +28,32 @@ void append_flag(std::string& out, const char* name) {
 }  // namespace
 
 std::string io_uring_unavailable_message(int err) {
+    // EPERM and ENOSYS are what seccomp profiles answer (DESIGN §3): the fix is a profile that
+    // allows io_uring, which the source tree ships, never turning seccomp off.
+    static constexpr const char* container_fix =
+        "run the container with the profile that allows it, docker/seccomp.json in ringhttpd's "
+        "source tree: docker run --security-opt seccomp=docker/seccomp.json ... (podman run takes "
+        "the same --security-opt seccomp=docker/seccomp.json; Kubernetes: a Localhost seccomp "
+        "profile; see docs/docker.md). Under systemd, SystemCallFilter= must allow "
+        "io_uring_setup io_uring_enter io_uring_register.";
     std::string msg =
         "io_uring is unavailable (io_uring_setup: " + std::string(strerror(err)) + "). ";
     switch (err) {
         case EPERM:
             msg +=
-                "It is blocked: either Docker's default seccomp profile (run the container with "
-                "--security-opt seccomp=docker/seccomp.json, or seccomp=unconfined) or the sysctl "
-                "kernel.io_uring_disabled (set it to 0: sysctl -w kernel.io_uring_disabled=0).";
+                "It is blocked, either by a seccomp profile (Docker 25+'s default denies "
+                "io_uring with EPERM): ";
+            msg += container_fix;
+            msg +=
+                " Or by the sysctl kernel.io_uring_disabled: set it to 0 "
+                "(sysctl -w kernel.io_uring_disabled=0).";
             break;
         case ENOSYS:
+            msg += "Either a seccomp profile hides it (podman's default answers ENOSYS): ";
+            msg += container_fix;
             msg +=
-                "This kernel or sandbox does not provide io_uring (podman's default seccomp "
-                "profile, gVisor, or a kernel built without CONFIG_IO_URING). Run on Linux 5.19+ "
-                "with io_uring enabled, or allow io_uring_setup/io_uring_enter/io_uring_register "
-                "in the seccomp profile.";
+                " Or this sandbox or kernel has no io_uring (gVisor, a kernel built without "
+                "CONFIG_IO_URING): ringhttpd needs Linux 5.19+ with io_uring.";
             break;
         case ENOMEM:
             msg +=

@@ -13,6 +13,18 @@ TEST(ring_setup, unavailable_messages_name_the_cause_and_the_fix) {
     std::string enosys = io_uring_unavailable_message(ENOSYS);
     EXPECT_NE(enosys.find("gVisor"), std::string::npos);
     EXPECT_NE(enosys.find("5.19"), std::string::npos);
+    // EPERM is Docker's default seccomp profile, ENOSYS podman's: both name the flag that
+    // fixes it, for both engines, and neither suggests turning seccomp off.
+    for (const std::string& msg : {eperm, enosys}) {
+        EXPECT_NE(msg.find("docker run --security-opt seccomp=docker/seccomp.json"),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find("podman run takes the same --security-opt seccomp=docker/seccomp.json"),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find("SystemCallFilter="), std::string::npos) << msg;
+        EXPECT_EQ(msg.find("unconfined"), std::string::npos) << msg;
+    }
 }
 
 TEST(ring_setup, this_kernel_gives_a_ring_with_the_best_flags_it_supports) {
