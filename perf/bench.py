@@ -9,6 +9,7 @@ which still tells servers apart when the load generator is the limit. See perf/R
     perf/bench.py                 # full run: ~10 s per point, 3 repetitions, table + chart
     perf/bench.py --quick         # a few seconds per scenario; fails if ringhttpd had errors
     perf/bench.py --only 1k,dyn   # a subset of scenarios
+    perf/bench.py --containers    # ringhttpd and nginx as containers (docker/, podman)
 """
 
 import argparse
@@ -128,9 +129,12 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
 
+    def main_pid(self):
+        return self.proc.pid
+
     def pids(self):
         """The server's process and its descendants."""
-        pids, frontier = [], [self.proc.pid]
+        pids, frontier = [], [self.main_pid()]
         while frontier:
             pid = frontier.pop()
             pids.append(pid)
@@ -267,6 +271,111 @@ class Lighttpd(Server):
 
 
 PEERS = {"nginx": (Nginx, "nginx"), "h2o": (H2o, "h2o"), "lighttpd": (Lighttpd, "lighttpd")}
+
+
+# ---------------------------------------------------------------- containers (--containers)
+
+# The images scripts/container-images.sh builds from docker/Dockerfile and docker/nginx.Dockerfile.
+RINGHTTPD_IMAGE = "localhost/ringhttpd:ci"
+NGINX_IMAGE = "localhost/ringhttpd-nginx:ci"
+
+
+def podman(*args, check=True):
+    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check)
+
+
+class Container:
+    """A server of the classes above run as a container of `image`, with the same command line:
+    host network (no NAT between wrk and the server, as when both are native), the bench's
+    folder mounted at the same path (so every path in the command and the config holds), and
+    pinned with --cpuset-cpus as taskset pins the native server. Mixed in before the server's
+    class; CPU and memory are read from the container's processes on the host."""
+
+    image = ""
+    run_args = []
+    image_version = ""  # read once, while the image is sure to exist
+
+    def start(self):
+        if not self.image_version:
+            type(self).image_version = f"{self.read_version()} in {self.image}"
+        self.container = f"bench-{self.name}-{os.getpid()}"
+        podman("rm", "-f", "-t", "0", self.container, check=False)
+        cpuset = [] if self.cpu is None else ["--cpuset-cpus", str(self.cpu)]
+        podman("run", "-d", "--name", self.container, "--network=host",
+               "-v", f"{self.workdir}:{self.workdir}", *cpuset, *self.run_args, self.image,
+               *self.container_command())
+        self.pid = int(podman("inspect", "-f", "{{.State.Pid}}", self.container).stdout)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if podman("inspect", "-f", "{{.State.Running}}", self.container).stdout.strip() != "true":
+                self.save_log()
+                raise RuntimeError(f"{self.name} exited at startup; see {self.workdir / self.name}.log")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{self.name} did not start listening on {self.port}")
+
+    def save_log(self):
+        log = podman("logs", self.container, check=False)
+        (self.workdir / f"{self.name}.log").write_text(log.stdout + log.stderr)
+
+    def stop(self):
+        if getattr(self, "container", None):
+            podman("stop", "-t", "5", self.container, check=False)
+            self.save_log()
+            podman("rm", "-f", "-t", "0", self.container, check=False)
+            self.container = None
+
+    def main_pid(self):
+        return self.pid
+
+    def version(self):
+        return self.image_version
+
+
+class ContainerRinghttpd(Container, Ringhttpd):
+    image = RINGHTTPD_IMAGE
+    run_args = ["--security-opt", f"seccomp={REPO / 'docker' / 'seccomp.json'}"]
+
+    def container_command(self):
+        return self.command()[1:]  # the image's entrypoint is the binary
+
+    def read_version(self):
+        return podman("run", "--rm", *self.run_args, self.image, "--version").stdout.strip()
+
+
+class ContainerNginx(Container, Nginx):
+    image = NGINX_IMAGE
+
+    def container_command(self):
+        return self.command()  # nginx -c CONF: the peer configuration of the native run
+
+    def read_version(self):
+        return podman("run", "--rm", self.image, "nginx", "-v").stderr.strip()
+
+
+def container_store(args):
+    """Points podman at the store scripts/container-images.sh fills, and builds the two images
+    there unless --no-build finds them built. Returns the store when it is temporary."""
+    store = Path(args.container_store) if args.container_store else Path(
+        tempfile.mkdtemp(prefix="ringhttpd-bench-podman-"))
+    os.environ["WORK"] = str(store)
+    os.environ["CONTAINERS_STORAGE_CONF"] = str(store / "storage.conf")
+    os.environ["CONTAINERS_CONF"] = str(store / "containers.conf")
+    built = (store / "storage.conf").exists() and all(
+        podman("image", "exists", image, check=False).returncode == 0
+        for image in (RINGHTTPD_IMAGE, NGINX_IMAGE))
+    if not (args.no_build and built):
+        subprocess.run([str(REPO / "scripts" / "container-images.sh"), "ringhttpd", "nginx"], check=True)
+    return None if args.container_store else store
+
+
+def remove_container_store(store):
+    podman("rm", "-af", "-t", "0", check=False)
+    podman("rmi", "-af", check=False)
+    shutil.rmtree(store, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- measuring
@@ -644,6 +753,9 @@ def write_report(results, servers, args, started, out_dir):
         f"{args.seconds} s x {args.repeat} per point, the servers taking turns (A B C, C B A, ...); "
         "the run with the median requests/s is reported, with the median p99 of all runs.",
         "- Servers: " + "; ".join(f"{s.name} ({s.version()})" for s in servers),
+        *(["- Containers: each server in its image (docker/Dockerfile, docker/nginx.Dockerfile), "
+            "podman with runc, host network, pinned with --cpuset-cpus; ringhttpd with "
+            "docker/seccomp.json"] if args.containers else []),
         f"- Command: `perf/bench.py {' '.join(sys.argv[1:])}`",
         "",
         "## Ratios ringhttpd / nginx",
@@ -782,7 +894,16 @@ def parse_args():
                         help="the production profile: access logs to files, security headers and "
                              "gzip on, for ringhttpd and nginx (unbuffered and buffer=64k); "
                              "ringhttpd-nolog shows what the log costs")
+    parser.add_argument("--containers", action="store_true",
+                        help="ringhttpd and nginx as containers (podman, host network, the same "
+                             "command lines and pinning), built from docker/ by "
+                             "scripts/container-images.sh")
+    parser.add_argument("--container-store", default="",
+                        help="with --containers: the podman store to build in and keep (default: "
+                             "a temporary one); with --no-build its images are reused")
     args = parser.parse_args()
+    if args.containers and (args.production or args.baseline):
+        parser.error("--containers runs the bare profile with this tree's images only")
     if args.quick:
         args.seconds, args.repeat, args.warmup, args.idle_connections = 2, 1, 0, 1000
     cpus = sorted(os.sched_getaffinity(0))
@@ -796,7 +917,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    for tool in ("wrk", "nginx"):
+    for tool in ("wrk", "podman" if args.containers else "nginx"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is missing (apt-get install wrk nginx-light)")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -826,6 +947,10 @@ def main():
     if args.baseline:
         classes.insert(1, RinghttpdBaseline)
         RinghttpdBaseline.binary = args.baseline
+    temporary_store = None
+    if args.containers:
+        classes = [ContainerRinghttpd, ContainerNginx]
+        temporary_store = container_store(args)
     servers = [cls(workdir, root, free_port(), args.server_cpu) for cls in classes]
     results = {}
     try:
@@ -841,6 +966,8 @@ def main():
     finally:
         for server in servers:
             server.stop()
+        if temporary_store:
+            remove_container_store(temporary_store)
 
     table, chart = write_report(results, servers, args, started, Path(args.out))
     print(f"\nwrote {table}" + (f" and {chart}" if chart else ""))
