@@ -57,7 +57,11 @@ if [ ! -f "$ROOTFS_TAR" ]; then
   rm -rf "$R"
   debootstrap --variant=minbase bookworm "$R" "$MIRROR" >/dev/null
   rm -rf "$R"/var/cache/apt/archives/*.deb "$R"/var/lib/apt/lists/* "$R"/etc/resolv.conf \
-    "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/info/* "$R"/etc/apt/sources.list
+    "$R"/usr/share/man/* "$R"/usr/share/info/* "$R"/etc/apt/sources.list
+  # Documentation goes, as in the official slim image, but not the copyright files:
+  # docker/runtime-tree.sh ships those of the libraries it copies.
+  find "$R"/usr/share/doc -mindepth 1 ! -type d ! -name copyright -delete
+  find "$R"/usr/share/doc -mindepth 1 -type d -empty -delete
   echo localhost > "$R"/etc/hostname
   printf 'Types: deb\nURIs: %s\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: %s-security\nSuites: bookworm-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$MIRROR" "$MIRROR" > "$R"/etc/apt/sources.list.d/debian.sources
@@ -70,7 +74,8 @@ if [ ! -f "$ROOTFS_TAR" ]; then
 fi
 if ! podman image exists docker.io/library/debian:bookworm-slim; then
   t "importing the base as docker.io/library/debian:bookworm-slim"
-  podman import --change 'CMD ["bash"]' "$ROOTFS_TAR" docker.io/library/debian:bookworm-slim >/dev/null
+  podman import -q --change 'CMD ["bash"]' "$ROOTFS_TAR" docker.io/library/debian:bookworm-slim \
+    >/dev/null
 fi
 
 # --format docker: the OCI image format has no HEALTHCHECK, and podman drops it there.
