@@ -17,6 +17,7 @@ packages=(
   prometheus    # promtool checks the metrics; a real Prometheus scrapes them (scripts/prometheus-check.sh)
   chromium      # renders the status page headless (tests/e2e/status_page_test)
   systemd yamllint strace  # scripts/systemd-check.sh: the unit, deploy/'s YAML, syscalls traced
+  docker-compose  # docker/compose.yml against the Compose schema (scripts/container-check.sh)
 )
 fi
 
