@@ -281,7 +281,10 @@ NGINX_IMAGE = "localhost/ringhttpd-nginx:ci"
 
 
 def podman(*args, check=True):
-    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check)
+    done = subprocess.run(["podman", *args], capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"podman {' '.join(args)}: exit {done.returncode}: {done.stderr.strip()}")
+    return done
 
 
 class Container:
@@ -375,6 +378,8 @@ def container_store(args):
 def remove_container_store(store):
     podman("rm", "-af", "-t", "0", check=False)
     podman("rmi", "-af", check=False)
+    # podman's overlay driver bind-mounts its folder on itself; it outlives the images.
+    subprocess.run(["umount", str(store / "storage" / "overlay")], capture_output=True)
     shutil.rmtree(store, ignore_errors=True)
 
 
