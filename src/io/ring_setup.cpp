@@ -77,9 +77,10 @@ void probe_io_uring() {
             "this kernel is older");
 }
 
-ring_info setup_ring(io_uring& ring, unsigned sq_entries) {
+ring_info setup_ring(io_uring& ring, unsigned sq_entries, const kernel_compat& compat) {
     // Best first: DEFER_TASKRUN runs completions only when this thread waits (6.1); then
     // SINGLE_ISSUER|COOP_TASKRUN (6.0); then COOP_TASKRUN|TASKRUN_FLAG (5.19); then nothing.
+    // A kernel that lacks a flag answers -EINVAL; a masked flag is skipped as if it had.
     const unsigned common = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
     const unsigned chain[] = {
         common | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
@@ -90,6 +91,10 @@ ring_info setup_ring(io_uring& ring, unsigned sq_entries) {
     };
     int ret = -EINVAL;
     for (unsigned flags : chain) {
+        if ((flags & IORING_SETUP_DEFER_TASKRUN) && !compat.allows(kernel_feature::defer_taskrun))
+            continue;
+        if ((flags & IORING_SETUP_SINGLE_ISSUER) && !compat.allows(kernel_feature::single_issuer))
+            continue;
         io_uring_params params{};
         params.flags = flags;
         params.cq_entries = sq_entries * 8;  // a CQ overflow is slow: size it generously
@@ -98,9 +103,13 @@ ring_info setup_ring(io_uring& ring, unsigned sq_entries) {
             ring_info info;
             info.flags = flags;
             info.features = params.features;
-            info.multishot_recv = kernel_version() >= 600;
+            // No probe tells multishot recv apart; a kernel without it would also answer the
+            // first receive with -EINVAL, and the reactor falls back then.
+            info.multishot_recv =
+                compat.allows(kernel_feature::multishot_recv) && kernel_version() >= 600;
             if (io_uring_probe* probe = io_uring_get_probe_ring(&ring)) {
-                info.send_zc = io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
+                info.send_zc = compat.allows(kernel_feature::send_zc) &&
+                               io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
                 info.msg_ring = io_uring_opcode_supported(probe, IORING_OP_MSG_RING);
                 io_uring_free_probe(probe);
             }

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "io/kernel_compat.hpp"
+
 namespace ringhttpd::io {
 
 struct ring_info {
@@ -16,9 +18,9 @@ struct ring_info {
     bool msg_ring = false;
 };
 
-// Initialises `ring` with the best flags this kernel accepts. Throws std::runtime_error naming
-// the cause and the fix when io_uring cannot be used at all.
-ring_info setup_ring(io_uring& ring, unsigned sq_entries);
+// Initialises `ring` with the best flags this kernel accepts and `compat` allows. Throws
+// std::runtime_error naming the cause and the fix when io_uring cannot be used at all.
+ring_info setup_ring(io_uring& ring, unsigned sq_entries, const kernel_compat& compat = {});
 
 // Checks once, before any thread starts, that io_uring works here; throws like setup_ring.
 void probe_io_uring();
