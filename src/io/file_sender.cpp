@@ -51,7 +51,19 @@ long send_file_nonblocking(int socket_fd, file_range& file, size_t max_bytes) {
     return n;
 }
 
+bool kernel_has_cachestat() {
+    // A descriptor that cannot be open: a kernel with the call answers EBADF, one without it
+    // ENOSYS (and a seccomp filter that refuses it EPERM: without it all the same).
+    static const bool has = [] {
+        cachestat_range range{0, 0};
+        cachestat_result stat{};
+        return syscall(sys_cachestat, -1, &range, &stat, 0) != 0 && errno == EBADF;
+    }();
+    return has;
+}
+
 bool page_cache_check::chunk_resident(const file_range& file, size_t max_bytes, uint64_t now_ms) {
+    if (!use_cachestat_) return true;
     constexpr uint64_t remember_ms = 1000;
     const uint64_t want = std::min<uint64_t>(file.length, max_bytes);
     if (want == 0) return true;

@@ -29,6 +29,10 @@ long send_file_nonblocking(int socket_fd, file_range& file, size_t max_bytes);
 // disk on the ring thread, which is what a sendfile server without the check risks every time.
 class page_cache_check {
   public:
+    // Without cachestat every chunk counts as resident, as on kernels before 6.5: the ring
+    // sends straight away, like any sendfile server.
+    explicit page_cache_check(bool use_cachestat = true) : use_cachestat_(use_cachestat) {}
+    bool uses_cachestat() const { return use_cachestat_; }
     bool chunk_resident(const file_range& file, size_t max_bytes, uint64_t now_ms);
 
   private:
@@ -40,7 +44,11 @@ class page_cache_check {
         uint64_t begin = 0, end = 0;  // the byte range found resident
     };
     std::array<verdict, 64> recent_{};  // direct-mapped by the file's address
+    bool use_cachestat_;
 };
+
+// Whether this kernel has cachestat(2) (Linux 6.5+), asked once.
+bool kernel_has_cachestat();
 
 // For a worker: reads the next `max_bytes` of `file` (without advancing it), which brings them
 // into the page cache. Blocks on the disk; that is the point.

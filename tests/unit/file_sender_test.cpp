@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -71,6 +73,24 @@ TEST(page_cache_check, consecutive_chunks_of_a_file_are_remembered_together) {
     EXPECT_TRUE(check.chunk_resident(io::file_range{fd, 0, file_size}, half, 10'500));
     EXPECT_TRUE(check.chunk_resident(io::file_range{fd, off_t(half), half}, half, 10'500));
     EXPECT_FALSE(check.chunk_resident(io::file_range{fd, 0, file_size}, half, 11'000));
+}
+
+// The fallback before Linux 6.5 (or under RINGHTTPD_KERNEL_COMPAT below 6.5): no cachestat, so
+// a file is never sent through a worker first, even when it is not in the page cache.
+TEST(page_cache_check, without_cachestat_every_chunk_counts_as_resident) {
+    auto fd = flushed_file();
+    io::page_cache_check check(false);
+    EXPECT_FALSE(check.uses_cachestat());
+    if (!evicted(fd)) GTEST_SKIP() << cannot_evict;
+    EXPECT_TRUE(check.chunk_resident(io::file_range{fd, 0, file_size}, file_size, 10'000));
+}
+
+TEST(page_cache_check, this_kernel_is_asked_whether_it_has_cachestat) {
+    struct utsname u {};
+    ASSERT_EQ(uname(&u), 0);
+    int major = 0, minor = 0;
+    ASSERT_EQ(std::sscanf(u.release, "%d.%d", &major, &minor), 2);
+    EXPECT_EQ(io::kernel_has_cachestat(), major * 100 + minor >= 605) << u.release;
 }
 
 TEST(send_file_nonblocking, stops_with_eagain_when_the_socket_is_full_and_advances_the_file) {
