@@ -128,7 +128,9 @@ struct server::impl {
     std::unique_ptr<io::worker_pool> pool;
     core::listener_set listeners;  // guarded by reactors_mutex once serving
     io::ring_info ring;
+    io::kernel_compat compat;  // RINGHTTPD_KERNEL_COMPAT
     bool wakes_by_msg_ring = false;
+    bool checks_page_cache = false;  // cachestat before sendfile
     // stop() and drain() may come from any thread while wait() tears the reactors down.
     std::mutex reactors_mutex;
 };
@@ -174,6 +176,8 @@ server::~server() {
 
 void server::start() {
     const config& cfg = impl_->cfg;
+    // Before anything else: a mistyped mask must stop the server, not test the wrong paths.
+    impl_->compat = io::kernel_compat_from_environment();
     io::probe_io_uring();
     const std::vector<int> cpus = allowed_cpus();
     const unsigned count = cfg.threads ? cfg.threads : unsigned(cpus.size());
@@ -186,6 +190,7 @@ void server::start() {
     io::reactor_options options;
     options.pool = impl_->pool.get();
     options.wake = wake_mode_of(cfg.wake);
+    options.compat = impl_->compat;
     options.ring_entries = cfg.ring_entries;
     options.recv_buffers = cfg.recv_buffers;
     options.recv_buffer_size = cfg.recv_buffer_size;
@@ -266,6 +271,7 @@ void server::start() {
     }
     impl_->ring = impl_->reactors.front()->info();
     impl_->wakes_by_msg_ring = impl_->reactors.front()->wakes_by_msg_ring();
+    impl_->checks_page_cache = impl_->reactors.front()->checks_page_cache();
 }
 
 void server::inherit_listeners(const std::string& address, std::vector<unique_fd> sockets) {
@@ -288,11 +294,13 @@ std::string server::describe() const {
     }
     return fmt::format(
         "listening on {} threads={} workers={} worker_queue={} worker_wake={} "
-        "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={}",
+        "max_connections={} ring_flags={} buffer_ring={}x{}B io_uring_features={} "
+        "page_cache_check={} compat={}",
         addresses, impl_->rings.size(), impl_->pool->threads(), impl_->pool->queue_capacity(),
         impl_->wakes_by_msg_ring ? "msg_ring" : "eventfd", impl_->max_connections,
         io::describe_flags(impl_->ring.flags), cfg.recv_buffers, cfg.recv_buffer_size,
-        io::describe_features(impl_->ring));
+        io::describe_features(impl_->ring), impl_->checks_page_cache ? "cachestat" : "off",
+        impl_->compat.describe());
 }
 
 std::vector<std::pair<std::string, std::vector<int>>> server::listening_sockets() const {

@@ -81,19 +81,26 @@ reactor::~reactor() {
 }
 
 void reactor::init() {
-    info_ = setup_ring(ring_, options_.ring_entries);
+    info_ = setup_ring(ring_, options_.ring_entries, options_.compat);
     ring_ready_ = true;
+    page_cache_ = page_cache_check(options_.compat.allows(kernel_feature::cachestat) &&
+                                   kernel_has_cachestat());
     buffers_.emplace(ring_, buffer_group, options_.recv_buffers, options_.recv_buffer_size);
     wake_fd_.reset(eventfd(0, EFD_CLOEXEC));
     if (!wake_fd_) throw std::runtime_error("eventfd: " + std::string(strerror(errno)));
     if (options_.pool && options_.wake != wake_mode::eventfd) {
-        // Probe with a completion this ring ignores.
-        int err = post_to_ring(ring_.ring_fd, op_tag{op_kind::ignore}.encode());
+        // Probe with a completion this ring ignores. A mask that hides the feature answers
+        // like a kernel before 6.13 would.
+        const bool allowed = options_.compat.allows(kernel_feature::ringless_msg_ring);
+        int err = allowed ? post_to_ring(ring_.ring_fd, op_tag{op_kind::ignore}.encode()) : -EINVAL;
         wake_by_msg_ring_ = err == 0;
         if (!wake_by_msg_ring_ && options_.wake == wake_mode::msg_ring)
             throw std::runtime_error(
                 "--worker-wake msg-ring: this kernel has no ring-less MSG_RING (Linux 6.13+): " +
-                std::string(strerror(-err)) + "; use --worker-wake eventfd or auto");
+                (allowed ? std::string(strerror(-err))
+                         : std::string(kernel_compat_variable) + "=" + options_.compat.describe() +
+                               " hides it") +
+                "; use --worker-wake eventfd or auto");
     }
 }
 
@@ -474,7 +481,9 @@ void reactor::arm_recv(connection& c) {
     if (info_.multishot_recv) {
         io_uring_prep_recv_multishot(sqe, c.fd, nullptr, 0, 0);
     } else {
-        io_uring_prep_recv(sqe, c.fd, nullptr, 0, 0);
+        // The buffer's length, not 0: "0 means the whole selected buffer" came with multishot
+        // recv in 6.0; 5.19 would receive into 0 bytes and report an end of stream.
+        io_uring_prep_recv(sqe, c.fd, nullptr, options_.recv_buffer_size, 0);
     }
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = buffer_group;

@@ -21,6 +21,7 @@
 #include "io/connection_gate.hpp"
 #include "io/counter.hpp"
 #include "io/file_sender.hpp"
+#include "io/kernel_compat.hpp"
 #include "io/ring_setup.hpp"
 #include "io/stream_handler.hpp"
 #include "io/timer_wheel.hpp"
@@ -58,6 +59,7 @@ struct reactor_options {
     size_t max_connections = SIZE_MAX;
     worker_pool* pool = nullptr;  // shared by every ring; null: handlers run all work inline
     wake_mode wake = wake_mode::automatic;  // how workers wake this ring
+    kernel_compat compat;                   // features hidden as if this kernel lacked them
 };
 
 // What a ring counts of its connections, for the metrics: written by the ring's thread only,
@@ -80,6 +82,7 @@ class reactor final : private work_runner {
     void init();
     const ring_info& info() const { return info_; }
     bool wakes_by_msg_ring() const { return wake_by_msg_ring_; }
+    bool checks_page_cache() const { return page_cache_.uses_cachestat(); }
     const reactor_counters& counters() const { return counters_; }  // from any thread
     void run();  // returns after request_stop, or once a drain has finished
 
