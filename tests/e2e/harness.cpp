@@ -57,6 +57,7 @@ pid_t spawn(const std::vector<std::string>& args, int* output_fd, const process_
             setrlimit(RLIMIT_NOFILE, &lim);
         }
         if (limits.io_uring_setup_errno) deny_io_uring(limits.io_uring_setup_errno);
+        for (const auto& [name, value] : limits.environment) setenv(name.c_str(), value.c_str(), 1);
         std::vector<char*> argv;
         std::string binary = RINGHTTPD_BINARY;
         argv.push_back(binary.data());
@@ -84,6 +85,11 @@ int wait_for(pid_t pid, std::chrono::milliseconds timeout) {
 }
 
 }  // namespace
+
+bool kernel_compat_masked() {
+    const char* mask = getenv("RINGHTTPD_KERNEL_COMPAT");
+    return mask && *mask;
+}
 
 bool wait_until(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done,
                 const std::string& what, std::source_location caller) {

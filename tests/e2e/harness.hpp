@@ -38,7 +38,13 @@ bool wait_until(std::chrono::milliseconds timeout, const std::function<bool()>& 
 struct process_limits {
     unsigned max_open_files = 0;   // RLIMIT_NOFILE soft and hard limit; 0 leaves it alone
     int io_uring_setup_errno = 0;  // a seccomp filter makes io_uring_setup fail with this
+    // Set in the child's environment (e.g. RINGHTTPD_KERNEL_COMPAT); the rest is inherited.
+    std::vector<std::pair<std::string, std::string>> environment;
 };
+
+// RINGHTTPD_KERNEL_COMPAT as the tests inherit it (scripts/compat-check.sh runs the suite under
+// each mask): a test that expects a feature newer than the mask expects its fallback instead.
+bool kernel_compat_masked();
 
 // A running server. The destructor kills it if the test did not stop it.
 class server_process {
