@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ringhttpd needs to build and test, if any are missing.
 # `scripts/deps.sh perf` installs what the benchmark suite needs instead (wrk, the peer servers,
-# gnuplot). Works as root or through sudo; does nothing when everything is already installed.
+# gnuplot); `scripts/deps.sh vm` what scripts/vm-test.sh needs to boot Debian's kernel in qemu.
+# Works as root or through sudo; does nothing when everything is already installed.
 set -euo pipefail
 
 if [ "${1:-}" = "perf" ]; then
   packages=(wrk nghttp2-client nginx-light h2o lighttpd gnuplot-nox slowhttptest curl python3)
+elif [ "${1:-}" = "vm" ]; then
+  # linux-image-amd64 puts Debian's kernel in /boot and its modules (e1000.ko, tls.ko) in
+  # /lib/modules; nothing boots it here, scripts/vm-test.sh hands it to qemu.
+  packages=(qemu-system-x86 ipxe-qemu busybox-static linux-image-amd64 cpio xz-utils curl python3)
 else
 packages=(
   cmake g++ make pkg-config
