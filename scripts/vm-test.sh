@@ -107,7 +107,8 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   sleep 0.5
 done
 elapsed=$(($(date +%s) - booted))
-for _ in $(seq 1 20); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.5; done
+# The guest powers off after its result; give it a moment before cleanup kills qemu.
+[ -n "$result" ] && for _ in $(seq 1 20); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.5; done
 
 grep -a "VMTEST" "$console" | tr -d '\r' | sed 's/^/guest: /'
 if [ "$result" = "VMTEST-RESULT: PASS" ] && [ $host_done = 1 ] && [ $host_failures = 0 ]; then
