@@ -12,6 +12,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 scripts/build.sh release
 (cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+# The fallbacks for older kernels: end-to-end tests under each RINGHTTPD_KERNEL_COMPAT mask.
+scripts/compat-check.sh build
 # The library as embedders get it: installed, then examples/embed built against it and run.
 scripts/example-check.sh build
 
