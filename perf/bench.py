@@ -10,6 +10,8 @@ which still tells servers apart when the load generator is the limit. See perf/R
     perf/bench.py --quick         # a few seconds per scenario; fails if ringhttpd had errors
     perf/bench.py --only 1k,dyn   # a subset of scenarios
     perf/bench.py --containers    # ringhttpd and nginx as containers (docker/, podman)
+    perf/bench.py --only 1k,dyn,pool --peers nginx --compat 6.12,6.1,6.0,5.19
+                                  # what the older kernels' paths cost (docs/kernels.md)
 """
 
 import argparse
@@ -61,6 +63,7 @@ class Scenario:
     # 8 KB, so that on this 2-core machine the server's core, not the client's, is the limit for
     # large files).
     client: str = "wrk"
+    opt_in: bool = False  # only run when --only names it
 
 
 SCENARIOS = [
@@ -71,6 +74,8 @@ SCENARIOS = [
     Scenario("64k-bulk", "64 KB file, bulkget client", "/64k.bin", client="bulkget"),
     Scenario("1m-bulk", "1 MB file, bulkget client", "/1m.bin", client="bulkget"),
     Scenario("dyn", "tiny dynamic response", "@dynamic"),
+    # ringhttpd only (--debug-routes): the round trip through the worker pool and its wake-up.
+    Scenario("pool", "tiny response from the worker pool", "@pooled", opt_in=True),
     Scenario("pipe", "pipelined x16, tiny dynamic", "@dynamic", lua="wrk-pipeline.lua"),
     Scenario("c1000", "1 KB file, 1,000 connections", "/index.html", connections=1000),
     Scenario("close", "1 KB file, Connection: close", "/index.html", headers=["Connection: close"]),
@@ -92,6 +97,7 @@ class Server:
 
     name = ""
     dynamic_path = None  # the path of its tiny dynamic response, if it has one
+    pooled_path = None  # the same answered on a worker pool, if it has one
 
     def __init__(self, workdir, root, port, cpu):
         self.workdir, self.root, self.port, self.cpu = workdir, root, port, cpu
@@ -108,7 +114,7 @@ class Server:
         if self.cpu is not None:
             cmd = ["taskset", "-c", str(self.cpu)] + cmd
         log = open(self.workdir / f"{self.name}.log", "w")
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.environment())
         deadline = time.time() + 10
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -119,6 +125,13 @@ class Server:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError(f"{self.name} did not start listening on {self.port}")
+
+    def environment(self):
+        return None  # the script's own
+
+    def path_for(self, scenario):
+        """The path `scenario` requests from this server; None when it has no equivalent."""
+        return {"@dynamic": self.dynamic_path, "@pooled": self.pooled_path}.get(scenario.path, scenario.path)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -180,7 +193,9 @@ class Server:
 class Ringhttpd(Server):
     name = "ringhttpd"
     dynamic_path = "/api/hello"
+    pooled_path = "/debug/pooled"  # with --debug-routes
     binary = REPO / "build" / "ringhttpd"
+    debug_routes = False  # set when the pool scenario runs
 
     production = False  # --production: the access log to a file, security headers, gzip
     access_log = True   # in the production profile
@@ -189,6 +204,8 @@ class Ringhttpd(Server):
         # Keep-alive connections unlimited, as every peer's configuration has them.
         cmd = [str(self.binary), "--listen", f"127.0.0.1:{self.port}", "--root", str(self.root),
                "--threads", "1", "--keepalive-requests", "1000000000"]
+        if self.debug_routes:
+            cmd.append("--debug-routes")
         if not self.production:
             # The peers send no security headers: without them too, every server sends
             # comparable response heads (ringhttpd still adds Vary). See perf/README.md.
@@ -212,8 +229,22 @@ class RinghttpdNoLog(Ringhttpd):
     access_log = False
 
 
+def compat_server(mask):
+    """ringhttpd with RINGHTTPD_KERNEL_COMPAT=mask: the paths of an older kernel, on this one."""
+    class RinghttpdCompat(Ringhttpd):
+        name = f"ringhttpd-compat-{mask}"
+
+        def environment(self):
+            return {**os.environ, "RINGHTTPD_KERNEL_COMPAT": mask}
+    return RinghttpdCompat
+
+
 # The servers that are ringhttpd: never ranked as peers.
 OURS = ("ringhttpd", "baseline", "ringhttpd-nolog")
+
+
+def is_ours(name):
+    return name in OURS or name.startswith("ringhttpd-compat-")
 
 
 class Nginx(Server):
@@ -433,8 +464,7 @@ def parse_wrk(output):
 
 def load_command(server, scenario, seconds, args):
     """The closed-loop load generator's command line for one run of `scenario` against `server`."""
-    path = server.dynamic_path if scenario.path == "@dynamic" else scenario.path
-    url = f"http://127.0.0.1:{server.port}{path}"
+    url = f"http://127.0.0.1:{server.port}{server.path_for(scenario)}"
     if scenario.client == "bulkget":
         cmd = [str(BULKGET), f"-t{args.client_threads}", f"-c{scenario.connections}", f"-d{seconds}"]
     else:
@@ -659,7 +689,7 @@ def measure_scenario(servers, scenario, args):
     10 % more CPU per request than the same binary run second (2026-12-01, --baseline A/B)."""
     if scenario.idle_memory:
         return {server.name: measure_idle_fresh(server, args) for server in servers}
-    servers = [s for s in servers if scenario.path != "@dynamic" or s.dynamic_path]
+    servers = [s for s in servers if s.path_for(scenario)]
     if args.warmup:
         for server in servers:
             run_load(server, scenario, args.warmup, args)
@@ -713,7 +743,7 @@ def best_peer_section(results):
         row = results.get(scenario.key, {})
         ring = row.get("ringhttpd")
         # A peer that failed requests is not ranked: its requests/s count the failures.
-        peers = [(name, p) for name, p in row.items() if name not in OURS and not p.errors]
+        peers = [(name, p) for name, p in row.items() if not is_ours(name) and not p.errors]
         if scenario.idle_memory or not ring or not peers:
             continue
         client = max(p.client_busy for p in row.values())
@@ -743,6 +773,26 @@ def baseline_section(results):
         lines.append(f"| {scenario.title} | {ratio(ring.requests_per_s, base.requests_per_s):.3f} | "
                      f"{ratio(ring.cpu_us_per_req, base.cpu_us_per_req):.3f} | "
                      f"{ratio(ring.p99_ms, base.p99_ms):.2f} |")
+    return lines if len(lines) > 5 else []
+
+
+def compat_section(results, servers):
+    """ringhttpd under each --compat mask against ringhttpd with every feature of this kernel:
+    what users of older kernels give up."""
+    masked = [s.name for s in servers if s.name.startswith("ringhttpd-compat-")]
+    lines = ["", "## Ratios ringhttpd under RINGHTTPD_KERNEL_COMPAT / ringhttpd (docs/kernels.md)", "",
+             "| scenario | mask | requests/s | CPU per request | p99 latency |", "|---|---|---|---|---|"]
+    for scenario in SCENARIOS:
+        row = results.get(scenario.key, {})
+        full = row.get("ringhttpd")
+        for name in masked:
+            p = row.get(name)
+            if scenario.idle_memory or not full or not p:
+                continue
+            lines.append(f"| {scenario.title} | {name.removeprefix('ringhttpd-compat-')} | "
+                         f"{ratio(p.requests_per_s, full.requests_per_s):.3f} | "
+                         f"{ratio(p.cpu_us_per_req, full.cpu_us_per_req):.3f} | "
+                         f"{ratio(p.p99_ms, full.p99_ms):.2f} |")
     return lines if len(lines) > 5 else []
 
 
@@ -783,6 +833,7 @@ def write_report(results, servers, args, started, out_dir):
                 f"{ratio(ring.cpu_us_per_req, ngx.cpu_us_per_req):.2f} | {ratio(ring.p99_ms, ngx.p99_ms):.2f} | |")
     lines += best_peer_section(results)
     lines += baseline_section(results)
+    lines += compat_section(results, servers)
     lines += ["", "## All points", "",
               "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | server CPU | client CPU | RSS MiB | errors | notes |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -895,6 +946,10 @@ def parse_args():
                         help="CPUs for wrk, as taskset takes them (default: the second CPU). With a "
                              "many-core machine, give wrk several so the server, not wrk, is the limit")
     parser.add_argument("--client-threads", type=int, default=1, help="wrk threads (-t)")
+    parser.add_argument("--compat", default="",
+                        help="comma-separated RINGHTTPD_KERNEL_COMPAT masks (e.g. 6.12,6.1,6.0,5.19): "
+                             "ringhttpd runs once more under each, and the report gains a table of "
+                             "what each older kernel's paths cost")
     parser.add_argument("--production", action="store_true",
                         help="the production profile: access logs to files, security headers and "
                              "gzip on, for ringhttpd and nginx (unbuffered and buffer=64k); "
@@ -935,7 +990,7 @@ def main():
         sys.exit(f"bench: {BULKGET} is missing: build it with scripts/build.sh release")
 
     wanted = set(filter(None, args.only.split(",")))
-    scenarios = [s for s in SCENARIOS if not wanted or s.key in wanted]
+    scenarios = [s for s in SCENARIOS if s.key in wanted or (not wanted and not s.opt_in)]
     started = datetime.datetime.now(datetime.timezone.utc)
     workdir = Path(tempfile.mkdtemp(prefix="ringhttpd-bench-"))
     workdir.chmod(0o755)  # peers that drop privileges must still read the files
@@ -952,6 +1007,9 @@ def main():
     if args.baseline:
         classes.insert(1, RinghttpdBaseline)
         RinghttpdBaseline.binary = args.baseline
+    for i, mask in enumerate(filter(None, args.compat.split(","))):
+        classes.insert(1 + i, compat_server(mask))
+    Ringhttpd.debug_routes = any(s.path == "@pooled" for s in scenarios)
     temporary_store = None
     if args.containers:
         classes = [ContainerRinghttpd, ContainerNginx]
