@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "io/ring_setup.hpp"
 
@@ -63,12 +64,15 @@ TEST(kernel_compat, an_unknown_value_names_the_accepted_ones) {
 }
 
 TEST(kernel_compat, the_environment_sets_the_mask) {
+    const char* outer = ::getenv(kernel_compat_variable);  // put back afterwards
+    const std::string saved = outer ? outer : "";
     ::setenv(kernel_compat_variable, "6.0", 1);
     EXPECT_EQ(kernel_compat_from_environment().describe(), "6.0");
     ::setenv(kernel_compat_variable, "nonsense", 1);
     EXPECT_THROW(kernel_compat_from_environment(), std::invalid_argument);
     ::unsetenv(kernel_compat_variable);
     EXPECT_FALSE(kernel_compat_from_environment().masked());
+    if (outer) ::setenv(kernel_compat_variable, saved.c_str(), 1);
 }
 
 namespace {
