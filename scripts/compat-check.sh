@@ -5,7 +5,7 @@
 #
 #   scripts/compat-check.sh [--quick] [BUILD_DIR]     BUILD_DIR defaults to build
 #
-# By default every end-to-end test under every mask (about two minutes here: 164 tests x 5).
+# By default every end-to-end test under every mask (about two minutes here: 167 tests x 5).
 # --quick runs a subset that still touches every fallback: the startup line, static files and
 # their semantics (sendfile, ranges, conditionals), the API and other endpoints, pipelining,
 # the worker pool and its wake-up, lifecycle (SIGQUIT drain, SIGTERM) and concurrency.
