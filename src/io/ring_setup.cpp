@@ -27,7 +27,16 @@ void append_flag(std::string& out, const char* name) {
 
 }  // namespace
 
-std::string io_uring_unavailable_message(int err) {
+int io_uring_disabled_sysctl() {
+    std::FILE* f = std::fopen("/proc/sys/kernel/io_uring_disabled", "r");
+    if (!f) return -1;
+    int value = -1;
+    if (std::fscanf(f, "%d", &value) != 1) value = -1;
+    std::fclose(f);
+    return value;
+}
+
+std::string io_uring_unavailable_message(int err, int io_uring_disabled) {
     // EPERM and ENOSYS are what seccomp profiles answer (DESIGN §3): the fix is a profile that
     // allows io_uring, which the source tree ships, never turning seccomp off.
     static constexpr const char* container_fix =
@@ -40,6 +49,20 @@ std::string io_uring_unavailable_message(int err) {
         "io_uring is unavailable (io_uring_setup: " + std::string(strerror(err)) + "). ";
     switch (err) {
         case EPERM:
+            // The sysctl, when set, is the certain cause; a seccomp profile only the likely one.
+            if (io_uring_disabled == 2) {
+                msg +=
+                    "The sysctl kernel.io_uring_disabled is 2 on this host: io_uring is off for "
+                    "every process. Set it to 0 (sysctl -w kernel.io_uring_disabled=0).";
+                break;
+            }
+            if (io_uring_disabled == 1) {
+                msg +=
+                    "The sysctl kernel.io_uring_disabled is 1 on this host: only root and the "
+                    "group kernel.io_uring_group may use io_uring. Run ringhttpd with that "
+                    "group (sysctl -w kernel.io_uring_group=GID), or set the sysctl to 0.";
+                break;
+            }
             msg +=
                 "It is blocked, either by a seccomp profile (Docker 25+'s default denies "
                 "io_uring with EPERM): ";
@@ -69,7 +92,8 @@ std::string io_uring_unavailable_message(int err) {
 void probe_io_uring() {
     io_uring ring{};
     int ret = io_uring_queue_init(4, &ring, 0);
-    if (ret < 0) throw std::runtime_error(io_uring_unavailable_message(-ret));
+    if (ret < 0)
+        throw std::runtime_error(io_uring_unavailable_message(-ret, io_uring_disabled_sysctl()));
     io_uring_queue_exit(&ring);
     if (kernel_version() != 0 && kernel_version() < 519)
         throw std::runtime_error(
@@ -117,7 +141,7 @@ ring_info setup_ring(io_uring& ring, unsigned sq_entries, const kernel_compat& c
         }
         if (ret != -EINVAL) break;
     }
-    throw std::runtime_error(io_uring_unavailable_message(-ret));
+    throw std::runtime_error(io_uring_unavailable_message(-ret, io_uring_disabled_sysctl()));
 }
 
 std::string describe_flags(unsigned f) {

@@ -30,7 +30,10 @@ io_uring_sqe* next_sqe(io_uring& ring);
 
 std::string describe_flags(unsigned setup_flags);
 std::string describe_features(const ring_info& info);
-// The message for io_uring_queue_init failing with -err (exposed for unit tests).
-std::string io_uring_unavailable_message(int err);
+// The message for io_uring_queue_init failing with -err (exposed for unit tests), given the
+// value of the sysctl kernel.io_uring_disabled (-1: the kernel has none, before 6.6).
+std::string io_uring_unavailable_message(int err, int io_uring_disabled);
+// kernel.io_uring_disabled as this host has it, or -1.
+int io_uring_disabled_sysctl();
 
 }  // namespace ringhttpd::io

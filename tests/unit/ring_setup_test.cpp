@@ -7,10 +7,10 @@
 using namespace ringhttpd::io;
 
 TEST(ring_setup, unavailable_messages_name_the_cause_and_the_fix) {
-    std::string eperm = io_uring_unavailable_message(EPERM);
+    std::string eperm = io_uring_unavailable_message(EPERM, 0);
     EXPECT_NE(eperm.find("seccomp"), std::string::npos);
     EXPECT_NE(eperm.find("kernel.io_uring_disabled"), std::string::npos);
-    std::string enosys = io_uring_unavailable_message(ENOSYS);
+    std::string enosys = io_uring_unavailable_message(ENOSYS, -1);
     EXPECT_NE(enosys.find("gVisor"), std::string::npos);
     EXPECT_NE(enosys.find("5.19"), std::string::npos);
     // EPERM is Docker's default seccomp profile, ENOSYS podman's: both name the flag that
@@ -25,6 +25,19 @@ TEST(ring_setup, unavailable_messages_name_the_cause_and_the_fix) {
         EXPECT_NE(msg.find("SystemCallFilter="), std::string::npos) << msg;
         EXPECT_EQ(msg.find("unconfined"), std::string::npos) << msg;
     }
+}
+
+TEST(ring_setup, a_set_io_uring_disabled_sysctl_is_named_as_the_cause) {
+    const std::string everyone = io_uring_unavailable_message(EPERM, 2);
+    EXPECT_NE(everyone.find("kernel.io_uring_disabled is 2"), std::string::npos) << everyone;
+    EXPECT_NE(everyone.find("sysctl -w kernel.io_uring_disabled=0"), std::string::npos);
+    EXPECT_EQ(everyone.find("seccomp"), std::string::npos) << everyone;
+    const std::string unprivileged = io_uring_unavailable_message(EPERM, 1);
+    EXPECT_NE(unprivileged.find("kernel.io_uring_disabled is 1"), std::string::npos);
+    EXPECT_NE(unprivileged.find("kernel.io_uring_group"), std::string::npos) << unprivileged;
+    // This host's value is read as a number, or -1 before Linux 6.6.
+    EXPECT_GE(io_uring_disabled_sysctl(), -1);
+    EXPECT_LE(io_uring_disabled_sysctl(), 2);
 }
 
 TEST(ring_setup, this_kernel_gives_a_ring_with_the_best_flags_it_supports) {
