@@ -155,10 +155,10 @@ route_result virtual_hosts::dispatch(request& req, const context& ctx) const {
     route_result result = answer(p, req, ctx);
     if (auto* work = std::get_if<blocking_work>(&result)) {
         if (p.add_headers.empty() && p.access_log && !hold) return result;
-        // The request stays in flight (limit_conn) until the pool has answered it.
-        return blocking_work(
-            [work = std::move(*work), headers = p.add_headers, log = p.access_log,
-             hold](const context& c) { return answered_at(work(c), headers, log); });
+        return http::held_until_answered(
+            [work = std::move(*work), headers = p.add_headers,
+             log = p.access_log](const context& c) { return answered_at(work(c), headers, log); },
+            std::move(hold));
     }
     return answered_at(std::move(std::get<response>(result)), p.add_headers, p.access_log);
 }

@@ -58,6 +58,14 @@ client_limits::entry* client_limits::touch(shard& s, const io::client_address& c
     return &e;
 }
 
+blocking_work held_until_answered(blocking_work work, in_flight_hold hold) {
+    return [work = std::move(work), hold = std::move(hold)](const context& c) mutable {
+        response answer = work(c);
+        hold.reset();
+        return answer;
+    };
+}
+
 bool client_limits::admit(const io::client_address& client) {
     if (config_.max_connections == 0) return true;
     shard& s = shard_for(client);

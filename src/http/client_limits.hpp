@@ -17,6 +17,7 @@
 #include "http/request_gate.hpp"
 #include "io/client_address.hpp"
 #include "io/connection_gate.hpp"
+#include "ringhttpd/handler.hpp"
 #include "ringhttpd/response.hpp"
 
 namespace ringhttpd::http {
@@ -40,6 +41,10 @@ class client_limits;
 // is at the limit.
 in_flight_hold hold_in_flight(const std::shared_ptr<client_limits>& zone,
                               const io::client_address& client);
+// `work`, with its request counted in flight until it has answered. The hold is released as
+// the answer leaves the work, not when the pool gets round to destroying the work: a client
+// that has read its answer and asks again must not be refused for the request it finished.
+blocking_work held_until_answered(blocking_work work, in_flight_hold hold);
 
 class client_limits final : public io::connection_gate, public http::request_gate {
   public:

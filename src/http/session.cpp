@@ -159,8 +159,7 @@ void session::respond(io::connection_control& conn) {
         return send(conn, std::move(*refusal), framing);
     route_result result = context_.dispatch(req, ring_);
     if (auto* work = std::get_if<blocking_work>(&result)) {
-        if (hold)  // counted until the pool has answered
-            *work = [inner = std::move(*work), hold](const context& c) { return inner(c); };
+        if (hold) *work = held_until_answered(std::move(*work), std::move(hold));
         return hand_to_pool(conn, std::move(*work), framing);
     }
     send(conn, std::move(std::get<response>(result)), framing);
