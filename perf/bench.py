@@ -115,10 +115,15 @@ class Server:
             cmd = ["taskset", "-c", str(self.cpu)] + cmd
         log = open(self.workdir / f"{self.name}.log", "w")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.environment())
+        self.wait_listening(lambda: self.proc.poll() is None, log.name)
+
+    def wait_listening(self, running, log_name):
+        """Waits up to 10 s for the port to take connections; fails at once if `running()`
+        turns false (the server exited at startup)."""
         deadline = time.time() + 10
         while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited at startup; see {log.name}")
+            if not running():
+                raise RuntimeError(f"{self.name} exited at startup; see {log_name}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
@@ -339,17 +344,13 @@ class Container:
                "-v", f"{self.workdir}:{self.workdir}", *cpuset, *self.run_args, self.image,
                *self.container_command())
         self.pid = int(podman("inspect", "-f", "{{.State.Pid}}", self.container).stdout)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if podman("inspect", "-f", "{{.State.Running}}", self.container).stdout.strip() != "true":
-                self.save_log()
-                raise RuntimeError(f"{self.name} exited at startup; see {self.workdir / self.name}.log")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.name} did not start listening on {self.port}")
+        self.wait_listening(self.running, f"{self.workdir / self.name}.log")
+
+    def running(self):
+        if podman("inspect", "-f", "{{.State.Running}}", self.container).stdout.strip() == "true":
+            return True
+        self.save_log()
+        return False
 
     def save_log(self):
         log = podman("logs", self.container, check=False)
