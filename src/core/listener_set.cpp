@@ -78,7 +78,7 @@ std::vector<std::vector<io::listener>> listener_set::open_one(const listen_addre
     for (unsigned i = 0; i < rings; ++i)
         for (unique_fd& fd : per_ring[i]) {
             fds.push_back(fd.get());
-            out[i].push_back({std::move(fd), name});
+            out[i].push_back({std::move(fd), name, nullptr});
         }
     open_[text] = {address, std::move(fds)};
     return out;

@@ -37,11 +37,11 @@ void acceptors::cancel(io_uring& ring) {
         if (listeners_[i].armed) cancel_one(ring, i);
 }
 
-std::string_view acceptors::on_completion(uint32_t index, bool more) {
-    if (index >= listeners_.size()) return {};
+const listener* acceptors::on_completion(uint32_t index, bool more) {
+    if (index >= listeners_.size()) return nullptr;
     entry& e = listeners_[index];
     if (!more) e.armed = false;
-    return e.socket.name;
+    return &e.socket;
 }
 
 void acceptors::close_all() {

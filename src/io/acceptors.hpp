@@ -6,10 +6,12 @@
 #include <liburing.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "io/stream_handler.hpp"
 #include "ringhttpd/unique_fd.hpp"
 
 namespace ringhttpd::io {
@@ -19,6 +21,10 @@ struct listener {
     // The address as configured ("0.0.0.0:8080"), owned by the server for its whole life:
     // connections accepted here carry it, so routes can tell their listeners apart.
     std::string_view name;
+    // Null: connections accepted here get the reactor's handlers, reused from one to the next.
+    // Set: each gets its own from this factory for its whole life (a TLS session wrapping the
+    // protocol's handler must not pass to another connection).
+    std::shared_ptr<const stream_handler_factory> factory;
 };
 
 class acceptors {
@@ -31,8 +37,9 @@ class acceptors {
     // Cancels every accept in flight; each then ends with a final completion (on_completion).
     void cancel(io_uring& ring);
     // A completion of socket `index`'s accept; `more`: the accept stays armed. Returns the
-    // socket's address name, which a connection it accepted keeps.
-    std::string_view on_completion(uint32_t index, bool more);
+    // socket (its name and factory, which a connection it accepted keeps), or null for an index
+    // it never had.
+    const listener* on_completion(uint32_t index, bool more);
     // Closes the sockets (after cancel): the kernel stops queueing connections for this ring.
     void close_all();
 

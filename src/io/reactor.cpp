@@ -280,15 +280,15 @@ void reactor::arm_accept_backoff() {
 }
 
 void reactor::on_accept(uint32_t listener_index, int result, bool more) {
-    const std::string_view name = acceptors_.on_completion(listener_index, more);
+    const listener* accepted_by = acceptors_.on_completion(listener_index, more);
     if (result >= 0) {
-        if (mode_ == stop_mode::stopping) {
+        if (mode_ == stop_mode::stopping || !accepted_by) {
             ::close(result);
         } else {
             // Also while draining: accepted in the moment before the cancel, the client
             // expects an answer (a handed-over listener has no other process to give it one).
             counters_.accepted.add();
-            open_connection(result, name);
+            open_connection(result, *accepted_by);
             pause_accept_if_full();
         }
     } else if (is_resource_shortage(-result)) {
@@ -328,7 +328,7 @@ void reactor::resume_accept_if_room() {
     }
 }
 
-reactor::connection& reactor::open_connection(int fd, std::string_view listener_name) {
+reactor::connection& reactor::open_connection(int fd, const listener& accepted_by) {
     uint32_t slot;
     if (!free_slots_.empty()) {
         slot = free_slots_.back();
@@ -344,7 +344,8 @@ reactor::connection& reactor::open_connection(int fd, std::string_view listener_
     static_cast<connection_control&>(c) = {};
     c.state = {.idle_since_ms = now_ms_};
     c.fd = fd;
-    c.listener = listener_name;
+    c.listener = accepted_by.name;
+    c.own_factory = accepted_by.factory;
     c.worker = options_.pool ? this : nullptr;
     c.timer.owner = slot;
     if (options_.track_peers) c.peer = client_address::of_peer(fd);
@@ -547,7 +548,9 @@ void reactor::on_recv(connection& c, const io_uring_cqe& cqe) {
 
 stream_handler& reactor::handler_for(connection& c) {
     if (!c.handler) {
-        if (spare_handlers_.empty()) {
+        if (c.own_factory) {
+            c.handler = (*c.own_factory)();
+        } else if (spare_handlers_.empty()) {
             c.handler = factory_();
         } else {
             c.handler = std::move(spare_handlers_.back());
@@ -563,7 +566,7 @@ stream_handler& reactor::handler_for(connection& c) {
 void reactor::release_handler(connection& c) {
     // Enough spares for a burst of requests in flight at once; beyond that memory goes back.
     constexpr size_t max_spare_handlers = 256;
-    if (spare_handlers_.size() < max_spare_handlers) {
+    if (spare_handlers_.size() < max_spare_handlers && !c.own_factory) {
         c.handler->recycle();
         spare_handlers_.push_back(std::move(c.handler));
     } else {
@@ -584,8 +587,18 @@ void reactor::after_handler(connection& c) {
 // ---- send ----
 
 void reactor::pump_output(connection& c) {
+    bool told_drained = false;  // since the last segment went out
     while (!c.state.send_in_flight && !c.state.file_warming && c.state.phase != phase::closing) {
         if (c.out.empty()) {
+            if (c.handler && !told_drained) {
+                // Also before a close: a handler may still hold output of its own (a TLS layer
+                // encrypts a response as it goes out), and one that held requests back answers
+                // them now.
+                told_drained = true;
+                c.now_ms = now_ms_;
+                c.handler->on_output_drained(c);
+                if (!c.out.empty()) continue;
+            }
             if (c.close_after_output) {
                 if (c.state.phase != phase::peer_closed && mode_ != stop_mode::draining) {
                     // A client may still be sending (pipelined requests after a close, the
@@ -600,19 +613,13 @@ void reactor::pump_output(connection& c) {
                 }
                 return;
             }
-            if (!c.handler) return;
-            c.now_ms = now_ms_;
-            c.handler->on_output_drained(c);
-            if (c.out.empty() && !c.close_after_output) {
-                // Between requests the handler holds nothing worth keeping: free it, so an idle
-                // keep-alive connection costs only its slot.
-                if (c.handler->idle()) {
-                    release_handler(c);
-                    c.state.idle_since_ms = now_ms_;
-                }
-                return;
+            // Between requests the handler holds nothing worth keeping: free it, so an idle
+            // keep-alive connection costs only its slot.
+            if (c.handler && c.handler->idle()) {
+                release_handler(c);
+                c.state.idle_since_ms = now_ms_;
             }
-            continue;
+            return;
         }
         output_segment& seg = c.out.front();
         const bool last_before_fin = c.close_after_output && c.out.front_is_last() && !seg.file;
@@ -644,6 +651,7 @@ void reactor::pump_output(connection& c) {
             continue;
         }
         c.out.pop_front();
+        told_drained = false;
     }
 }
 
@@ -792,6 +800,7 @@ void reactor::finish_close_if_quiet(connection& c) {
     ::close(c.fd);
     c.fd = -1;
     c.handler.reset();
+    c.own_factory.reset();
     c.out.clear();
     ++c.generation;
     free_slots_.push_back(c.slot);

@@ -133,6 +133,8 @@ class reactor final : private work_runner {
         // Null while the connection is idle: made when the first bytes arrive, so an idle
         // connection holds no session.
         std::unique_ptr<stream_handler> handler;
+        // Its listener's own factory (listener::factory), if it has one.
+        std::shared_ptr<const stream_handler_factory> own_factory;
     };
 
     io_uring_sqe* get_sqe();
@@ -152,7 +154,7 @@ class reactor final : private work_runner {
 
     void on_completion(const io_uring_cqe& cqe);
     connection* live_connection(op_tag tag);
-    connection& open_connection(int fd, std::string_view listener_name);
+    connection& open_connection(int fd, const listener& accepted_by);
     void on_accept(uint32_t listener_index, int result, bool more);
     void on_wake();
     bool run_work(connection_control& conn, work w) override;  // on the ring thread
