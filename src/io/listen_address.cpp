@@ -10,11 +10,14 @@ namespace ringhttpd {
 namespace {
 
 constexpr std::string_view unix_prefix = "unix:";
+constexpr std::string_view tls_suffix = " tls";
+constexpr std::string_view nginx_tls_suffix = " ssl";  // nginx's `listen 443 ssl`
 
 [[noreturn]] void bad_form(std::string_view text) {
     throw std::invalid_argument(
-        "expected PORT, :PORT, HOST:PORT, [IPv6]:PORT or unix:/PATH (e.g. 8080, "
-        "127.0.0.1:8080, [::]:8080 or unix:/run/ringhttpd.sock), got '" +
+        "expected PORT, :PORT, HOST:PORT, [IPv6]:PORT or unix:/PATH, then ' tls' for a TLS "
+        "listener (e.g. 8080, 127.0.0.1:8080, [::]:8080, unix:/run/ringhttpd.sock or "
+        "0.0.0.0:8443 tls), got '" +
         std::string(text) + "'");
 }
 
@@ -37,6 +40,11 @@ bool is_ip_literal(const std::string& host) {
 }  // namespace
 
 listen_address listen_address::parse(std::string_view text) {
+    if (text.ends_with(tls_suffix) || text.ends_with(nginx_tls_suffix)) {
+        listen_address out = parse(text.substr(0, text.size() - tls_suffix.size()));
+        out.tls = true;
+        return out;
+    }
     listen_address out;
     if (text.starts_with(unix_prefix)) {
         out.unix_path = text.substr(unix_prefix.size());
@@ -71,9 +79,14 @@ listen_address listen_address::parse(std::string_view text) {
 }
 
 std::string listen_address::text() const {
-    if (is_unix()) return std::string(unix_prefix) + unix_path;
-    const bool v6 = host.find(':') != std::string::npos && !host.starts_with('[');
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    std::string out;
+    if (is_unix()) {
+        out = std::string(unix_prefix) + unix_path;
+    } else {
+        const bool v6 = host.find(':') != std::string::npos && !host.starts_with('[');
+        out = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    }
+    return tls ? out + std::string(tls_suffix) : out;
 }
 
 }  // namespace ringhttpd

@@ -87,8 +87,9 @@ listen = ["9001", "[::1]:9001"]
               "site.toml:3:10: listen: invalid listen address 'example.com:80': the host must be "
               "an IPv4 or IPv6 literal or localhost (e.g. 0.0.0.0:8080 or [::]:8080)");
     EXPECT_EQ(error_of("listen = [\"8080\", \"nowhere\"]\n"),
-              "site.toml:1:10: listen: expected PORT, :PORT, HOST:PORT, [IPv6]:PORT or unix:/PATH "
-              "(e.g. 8080, 127.0.0.1:8080, [::]:8080 or unix:/run/ringhttpd.sock), got 'nowhere'");
+              "site.toml:1:10: listen: expected PORT, :PORT, HOST:PORT, [IPv6]:PORT or unix:/PATH, "
+              "then ' tls' for a TLS listener (e.g. 8080, 127.0.0.1:8080, [::]:8080, "
+              "unix:/run/ringhttpd.sock or 0.0.0.0:8443 tls), got 'nowhere'");
 }
 
 TEST(config_file, unknown_keys_name_the_place_and_the_key_meant) {
