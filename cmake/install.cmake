@@ -1,11 +1,11 @@
 # `cmake --install` puts the library where find_package(ringhttpd) and pkg-config find it:
-# the public headers, the four static libraries (the layers and llhttp), a CMake package with
+# the public headers, the five static libraries (the layers and llhttp), a CMake package with
 # the imported target ringhttpd::ringhttpd, and ringhttpd.pc. The server binary goes to bin/.
 
 include(CMakePackageConfigHelpers)
 
 set_target_properties(llhttp_dep PROPERTIES OUTPUT_NAME ringhttpd_llhttp)
-install(TARGETS ringhttpd ringhttpd_http ringhttpd_io llhttp_dep
+install(TARGETS ringhttpd ringhttpd_http ringhttpd_tls ringhttpd_io llhttp_dep
         EXPORT ringhttpdTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS ringhttpd_server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

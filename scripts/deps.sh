@@ -16,6 +16,7 @@ packages=(
   cmake g++ make pkg-config
   liburing-dev libmimalloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
   libtomlplusplus-dev  # the configuration file (TOML)
+  libssl-dev openssl  # TLS listeners (OpenSSL 3.0); the CLI makes the tests' certificates
   node-llhttp   # llhttp's C sources; Debian 12 has no llhttp library package
   libgtest-dev curl python3
   goaccess jq  # the access log checked by the tools that read it

@@ -1,0 +1,115 @@
+#include "tls/contexts.hpp"
+
+#include <openssl/err.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace ringhttpd::tls {
+namespace {
+
+// ALPN, in wire format. Offered in the server's order of preference; h2 goes first once the
+// server speaks it.
+constexpr unsigned char alpn_protocols[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+
+// Resumption is allowed between contexts of this server only (a ticket from another program
+// with the same certificate is refused).
+constexpr unsigned char session_id_context[] = "ringhttpd";
+
+// OpenSSL's reason for the last failure, and the queue cleared for the next call.
+std::string openssl_reason() {
+    std::string out;
+    while (unsigned long code = ERR_get_error()) {
+        char text[256];
+        ERR_error_string_n(code, text, sizeof text);
+        if (!out.empty()) out += "; ";
+        out += text;
+    }
+    return out.empty() ? "unknown OpenSSL error" : out;
+}
+
+// A missing or unreadable file, said plainly rather than as OpenSSL's "system library" error.
+void check_readable(const std::string& setting, const std::string& path) {
+    if (path.empty())
+        throw std::runtime_error(setting + " is not set: a TLS listener needs a PEM file");
+    if (access(path.c_str(), R_OK) != 0)
+        throw std::runtime_error(setting + " " + path + ": " + strerror(errno));
+}
+
+int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
+                const unsigned char* offered, unsigned offered_length, void*) {
+    unsigned char* chosen = nullptr;
+    if (SSL_select_next_proto(&chosen, out_length, alpn_protocols, sizeof alpn_protocols, offered,
+                              offered_length) != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_ALERT_FATAL;  // RFC 7301: no_application_protocol
+    *out = chosen;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
+contexts::contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers) {
+    if (certificates.empty())
+        throw std::runtime_error(
+            "a listener is marked tls but no certificate is configured: set tls_certificate and "
+            "tls_certificate_key");
+    for (const tls_certificate& certificate : certificates) {
+        contexts_.push_back(make_context(certificate, ciphers));
+        for (const std::string& name : certificate.server_names)
+            names_.add(name, contexts_.size() - 1);
+    }
+    SSL_CTX_set_tlsext_servername_callback(contexts_.front().get(), on_server_name);
+    SSL_CTX_set_tlsext_servername_arg(contexts_.front().get(), this);
+}
+
+contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
+                                         const std::string& ciphers) {
+    check_readable("tls_certificate", certificate.certificate_file);
+    check_readable("tls_certificate_key", certificate.key_file);
+    ctx_ptr ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx) throw std::runtime_error("SSL_CTX_new: " + openssl_reason());
+    SSL_CTX* c = ctx.get();
+    SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
+    SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION);
+    SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    // Idle connections give their read and write buffers back: ~34 KB each otherwise.
+    SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_dh_auto(c, 1);  // the DHE suites of the intermediate list
+    const char* list = ciphers == "intermediate" ? mozilla_intermediate_ciphers : ciphers.c_str();
+    if (SSL_CTX_set_cipher_list(c, list) != 1)
+        throw std::runtime_error("tls_ciphers '" + ciphers +
+                                 "': no cipher OpenSSL knows: " + openssl_reason());
+    SSL_CTX_set_session_id_context(c, session_id_context, sizeof session_id_context - 1);
+    SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
+    if (SSL_CTX_use_certificate_chain_file(c, certificate.certificate_file.c_str()) != 1)
+        throw std::runtime_error("tls_certificate " + certificate.certificate_file +
+                                 ": not a PEM certificate chain: " + openssl_reason());
+    if (SSL_CTX_use_PrivateKey_file(c, certificate.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+        throw std::runtime_error("tls_certificate_key " + certificate.key_file +
+                                 ": not a PEM private key, or it does not match tls_certificate " +
+                                 certificate.certificate_file + ": " + openssl_reason());
+    if (SSL_CTX_check_private_key(c) != 1)
+        throw std::runtime_error("tls_certificate_key " + certificate.key_file +
+                                 " does not match tls_certificate " + certificate.certificate_file +
+                                 ": " + openssl_reason());
+    return ctx;
+}
+
+SSL* contexts::new_connection() const {
+    return SSL_new(contexts_.front().get());
+}
+
+int contexts::on_server_name(SSL* ssl, int*, void* self) {
+    const auto& me = *static_cast<const contexts*>(self);
+    const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    if (!name) return SSL_TLSEXT_ERR_NOACK;  // no SNI: the default certificate answers
+    const auto index = me.names_.find(name);
+    if (index && *index != 0) SSL_set_SSL_CTX(ssl, me.contexts_[*index].get());
+    // An unknown name gets the default certificate, as nginx's default server does.
+    return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace ringhttpd::tls

@@ -1,0 +1,45 @@
+#pragma once
+// A server's TLS configuration made into OpenSSL contexts: one SSL_CTX per certificate, the
+// first the default. Built once (at start, and anew by a reload) and shared read-only by every
+// ring: connections start on the default context, and the SNI callback moves each to the
+// context of the name it asked for. Session tickets and the session cache belong to the context
+// a connection started on (OpenSSL's session_ctx), so all of them are the default context's and
+// a session made on one ring resumes on any other. Settings: TLS 1.2 and 1.3 only, no
+// renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS.
+
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <vector>
+
+#include "ringhttpd/tls_config.hpp"
+#include "tls/server_names.hpp"
+
+namespace ringhttpd::tls {
+
+class contexts {
+  public:
+    // Loads every certificate and key; `ciphers`: config::tls_ciphers. Throws std::runtime_error
+    // naming the file and the fix when one is missing, unreadable, not PEM, or the key does not
+    // match its certificate.
+    contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers);
+    contexts(const contexts&) = delete;
+    contexts& operator=(const contexts&) = delete;
+
+    // A new server-side connection on the default context; nullptr when out of memory.
+    SSL* new_connection() const;
+
+  private:
+    struct ctx_free {
+        void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+    };
+    using ctx_ptr = std::unique_ptr<SSL_CTX, ctx_free>;
+
+    static int on_server_name(SSL* ssl, int* alert, void* self);
+    ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers);
+
+    std::vector<ctx_ptr> contexts_;  // by certificate; [0] the default
+    server_names names_;
+};
+
+}  // namespace ringhttpd::tls

@@ -1,0 +1,64 @@
+#include "tls/ring_bio.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ringhttpd::tls {
+namespace {
+
+int write_ex(BIO* bio, const char* data, size_t length, size_t* written) {
+    auto* ends = static_cast<bio_endpoints*>(BIO_get_data(bio));
+    ends->out->buffer().append(data, length);
+    *written = length;
+    return 1;
+}
+
+int read_ex(BIO* bio, char* into, size_t capacity, size_t* read) {
+    auto* ends = static_cast<bio_endpoints*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    if (ends->input.empty()) {
+        BIO_set_retry_read(bio);  // WANT_READ: the ring brings more when it arrives
+        *read = 0;
+        return 0;
+    }
+    const size_t n = std::min(capacity, ends->input.size());
+    std::memcpy(into, ends->input.data(), n);
+    ends->input.remove_prefix(n);
+    *read = n;
+    return 1;
+}
+
+long control(BIO*, int command, long, void*) {
+    // Writes land in the queue at once: nothing to flush, nothing pending.
+    return command == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+int create(BIO* bio) {
+    BIO_set_init(bio, 1);
+    return 1;
+}
+
+const BIO_METHOD* ring_bio_method() {
+    static BIO_METHOD* method = [] {
+        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "ringhttpd ring");
+        if (m) {
+            BIO_meth_set_write_ex(m, write_ex);
+            BIO_meth_set_read_ex(m, read_ex);
+            BIO_meth_set_ctrl(m, control);
+            BIO_meth_set_create(m, create);
+        }
+        return m;
+    }();
+    return method;
+}
+
+}  // namespace
+
+BIO* make_ring_bio(bio_endpoints* ends) {
+    const BIO_METHOD* method = ring_bio_method();
+    BIO* bio = method ? BIO_new(method) : nullptr;
+    if (bio) BIO_set_data(bio, ends);
+    return bio;
+}
+
+}  // namespace ringhttpd::tls

@@ -1,0 +1,25 @@
+#pragma once
+// The BIO between OpenSSL and the ring: OpenSSL reads ciphertext from the receive buffer the
+// ring just filled and writes its records straight into the connection's output queue, which
+// the ring sends. OpenSSL never touches the socket, never blocks, and the BIO holds no buffer of
+// its own (OpenSSL keeps a partial record in its own read buffer until the rest arrives).
+
+#include <openssl/bio.h>
+
+#include <string_view>
+
+#include "io/output_queue.hpp"
+
+namespace ringhttpd::tls {
+
+// What the BIO reads from and writes to, set around each call into OpenSSL.
+struct bio_endpoints {
+    std::string_view input;           // received, not yet read by OpenSSL
+    io::output_queue* out = nullptr;  // where records go; never null during a call
+};
+
+// A BIO on `ends`, which must outlive it (nullptr when out of memory). Reads say "retry" when
+// `input` is used up.
+BIO* make_ring_bio(bio_endpoints* ends);
+
+}  // namespace ringhttpd::tls

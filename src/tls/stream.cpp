@@ -1,0 +1,299 @@
+#include "tls/stream.hpp"
+
+#include <openssl/err.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+
+#include "io/file_sender.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace ringhttpd::tls {
+namespace {
+
+// Cleartext is encrypted while the connection's queue holds less than this: it bounds the
+// memory a connection holds, and leaves the rest in the inner queue, where the inner handler
+// sees it and holds back further requests (its own backpressure).
+constexpr size_t encrypted_high_water = 64 * 1024;
+// The most cleartext encrypted in one go, and the size of one chunk of a file read to be sent.
+constexpr size_t encrypt_batch = 64 * 1024;
+// The largest TLS record's cleartext.
+constexpr size_t max_record = 16 * 1024;
+
+// A chunk of a file read on the worker pool.
+struct file_chunk final : io::work_result {
+    std::string bytes;
+};
+
+// Reads up to `length` bytes at `offset`; fewer only at the end of the file or on an error.
+std::string read_chunk(int fd, off_t offset, size_t length) {
+    std::string bytes(length, '\0');
+    size_t got = 0;
+    while (got < length) {
+        const ssize_t n = pread(fd, bytes.data() + got, length - got, offset + off_t(got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += size_t(n);
+    }
+    bytes.resize(got);
+    return bytes;
+}
+
+}  // namespace
+
+stream::stream(std::shared_ptr<const contexts> tls, const stream_settings& settings,
+               std::unique_ptr<io::stream_handler> inner)
+    : tls_(std::move(tls)), settings_(settings), inner_(std::move(inner)) {
+    reset_session();
+}
+
+stream::~stream() {
+    SSL_free(ssl_);
+}
+
+void stream::reset_session() {
+    SSL_free(ssl_);
+    ssl_ = tls_->new_connection();
+    BIO* bio = make_ring_bio(&ends_);
+    if (!ssl_ || !bio) {  // out of memory: the first bytes close the connection
+        BIO_free(bio);
+        SSL_free(ssl_);
+        ssl_ = nullptr;
+        return;
+    }
+    SSL_set_bio(ssl_, bio, bio);  // one reference, for both directions
+    SSL_set_accept_state(ssl_);
+}
+
+void stream::enter(io::connection_control& conn) {
+    outer_ = &conn;
+    ends_.out = &conn.out;
+    inner_conn_.now_ms = conn.now_ms;
+    inner_conn_.peer = conn.peer;
+    inner_conn_.listener = conn.listener;
+    inner_conn_.over_connection_limit = conn.over_connection_limit;
+    inner_conn_.worker = conn.worker ? this : nullptr;
+}
+
+void stream::leave(io::connection_control& conn) {
+    if (phase_ == phase::open) encrypt_output(conn);
+    conn.requests = inner_conn_.requests;
+    if (phase_ == phase::open) {
+        if (inner_conn_.deadline_ms != 0) {
+            conn.deadline_ms = inner_conn_.deadline_ms;  // a request head or body in progress
+        } else if (inner_->idle() && inner_conn_.out.empty() && !reading_file_) {
+            // Between requests: the reactor's keep-alive timeout, which it cannot keep for a
+            // connection whose handler stays.
+            conn.deadline_ms =
+                conn.now_ms + (inner_conn_.requests > 0 ? settings_.keepalive_timeout_ms
+                                                        : settings_.first_request_timeout_ms);
+        } else {
+            conn.deadline_ms = 0;  // answering: the send timeout covers it
+        }
+    }
+    ends_.out = nullptr;
+    outer_ = nullptr;
+}
+
+void stream::on_receive(io::connection_control& conn, std::string_view bytes) {
+    enter(conn);
+    if (phase_ == phase::fresh) {
+        // Every TLS connection starts with a handshake record (0x16); an upper-case letter is
+        // the method of a cleartext HTTP request.
+        if (!bytes.empty() && bytes[0] >= 'A' && bytes[0] <= 'Z') {
+            settings_.plain_http_reply(conn.out);
+            phase_ = phase::closed;
+            conn.close_after_output = true;
+        } else if (!ssl_) {
+            fail(conn);
+        } else {
+            phase_ = phase::handshaking;
+            conn.deadline_ms = conn.now_ms + settings_.handshake_timeout_ms;
+        }
+    }
+    if (phase_ == phase::handshaking || phase_ == phase::open) {
+        ends_.input = bytes;
+        read_records(conn);
+        ends_.input = {};  // OpenSSL keeps what it has not used (a partial record) itself
+    }
+    leave(conn);
+}
+
+void stream::read_records(io::connection_control& conn) {
+    if (phase_ == phase::handshaking) {
+        const int done = SSL_do_handshake(ssl_);
+        if (done != 1) {
+            if (SSL_get_error(ssl_, done) != SSL_ERROR_WANT_READ) fail(conn);
+            return;
+        }
+        phase_ = phase::open;
+    }
+    char cleartext[max_record];
+    size_t got = 0;
+    while (SSL_read_ex(ssl_, cleartext, sizeof cleartext, &got) == 1)
+        inner_->on_receive(inner_conn_, {cleartext, got});
+    switch (SSL_get_error(ssl_, 0)) {
+        case SSL_ERROR_WANT_READ:
+            return;
+        case SSL_ERROR_ZERO_RETURN:
+            // The client's close_notify: it sends no more. Answer what it asked, then close.
+            inner_conn_.close_after_output = true;
+            return;
+        default:
+            fail(conn);
+    }
+}
+
+void stream::encrypt_output(io::connection_control& conn) {
+    while (phase_ == phase::open && !reading_file_ &&
+           conn.out.pending_bytes() < encrypted_high_water) {
+        if (inner_conn_.out.empty()) {
+            if (inner_conn_.close_after_output) return finish(conn);
+            // As the reactor tells a cleartext handler: what it queued is on its way, so it
+            // may go on with requests it held back.
+            inner_->on_output_drained(inner_conn_);
+            if (inner_conn_.out.empty() && !inner_conn_.close_after_output) return;
+            continue;
+        }
+        if (!encrypt_front(conn)) return;
+    }
+}
+
+bool stream::encrypt_front(io::connection_control& conn) {
+    io::output_segment& segment = inner_conn_.out.front();
+    if (segment.unsent() == 0) {
+        if (segment.file && segment.file->length > 0) return read_file_chunk(conn, segment);
+        inner_conn_.out.pop_front();
+        return true;
+    }
+    const size_t length = std::min(segment.unsent(), encrypt_batch);
+    size_t written = 0;
+    // The BIO takes every record whole, so a write never stops part way.
+    if (SSL_write_ex(ssl_, segment.bytes.data() + segment.sent, length, &written) != 1) {
+        fail(conn);
+        return false;
+    }
+    segment.sent += written;
+    return true;
+}
+
+bool stream::read_file_chunk(io::connection_control& conn, io::output_segment& segment) {
+    io::file_range& file = *segment.file;
+    const size_t length = size_t(std::min<uint64_t>(file.length, encrypt_batch));
+    // Per ring thread, as the reactor keeps one per ring: the memo of recent answers.
+    thread_local io::page_cache_check page_cache;
+    if (conn.worker && !page_cache.chunk_resident(file, length, conn.now_ms)) {
+        // Not all in the page cache: a read here could wait for the disk and stall the ring.
+        auto read = [fd = file.fd, offset = file.offset, length]() {
+            auto chunk = std::make_unique<file_chunk>();
+            chunk->bytes = read_chunk(fd->get(), offset, length);
+            return chunk;
+        };
+        if (conn.worker->run_work(conn, std::move(read))) {
+            reading_file_ = true;
+            return false;
+        }
+        // The pool's queue is full: read on the ring after all, as a sendfile would.
+    }
+    segment.bytes = read_chunk(file.fd->get(), file.offset, length);
+    segment.sent = 0;
+    if (segment.bytes.empty()) {
+        // The file shrank under us: the promised Content-Length cannot be met.
+        spdlog::warn("file ended {} bytes early mid-response; closing the connection", file.length);
+        fail(conn);
+        return false;
+    }
+    file.offset += off_t(segment.bytes.size());
+    file.length -= segment.bytes.size();
+    return true;
+}
+
+void stream::on_output_drained(io::connection_control& conn) {
+    enter(conn);
+    leave(conn);
+}
+
+bool stream::wants_input() const {
+    if (phase_ == phase::open) return inner_->wants_input();
+    return phase_ != phase::closed;
+}
+
+bool stream::on_shutdown(io::connection_control& conn) {
+    enter(conn);
+    const bool inner_idle = inner_->on_shutdown(inner_conn_);
+    if (phase_ == phase::open && inner_idle && inner_conn_.out.empty() && !reading_file_)
+        finish(conn);
+    leave(conn);
+    // Never handed back as idle: the reactor would drop the TLS session with it.
+    return false;
+}
+
+void stream::on_timeout(io::connection_control& conn) {
+    enter(conn);
+    if (phase_ == phase::open && inner_conn_.deadline_ms != 0 &&
+        conn.now_ms >= inner_conn_.deadline_ms) {
+        inner_->on_timeout(inner_conn_);  // e.g. 408 for a request head that took too long
+    } else if (phase_ == phase::open) {
+        finish(conn);  // idle too long between requests
+    } else {
+        fail(conn);  // the handshake did not finish in time
+    }
+    leave(conn);
+}
+
+void stream::recycle() {
+    inner_->recycle();
+    inner_conn_ = {};
+    reset_session();
+    phase_ = phase::fresh;
+    reading_file_ = false;
+}
+
+void stream::on_work_done(io::connection_control& conn, std::unique_ptr<io::work_result> result) {
+    enter(conn);
+    if (reading_file_) {
+        reading_file_ = false;
+        auto* chunk = dynamic_cast<file_chunk*>(result.get());
+        io::output_segment& segment = inner_conn_.out.front();
+        if (!chunk || chunk->bytes.empty()) {
+            spdlog::warn("file ended {} bytes early mid-response; closing the connection",
+                         segment.file->length);
+            fail(conn);
+        } else {
+            segment.file->offset += off_t(chunk->bytes.size());
+            segment.file->length -= chunk->bytes.size();
+            segment.bytes = std::move(chunk->bytes);
+            segment.sent = 0;
+        }
+    } else {
+        inner_->on_work_done(inner_conn_, std::move(result));
+    }
+    leave(conn);
+}
+
+bool stream::run_work(io::connection_control&, io::work w) {
+    return outer_ && outer_->worker && outer_->worker->run_work(*outer_, std::move(w));
+}
+
+void stream::finish(io::connection_control& conn) {
+    if (phase_ == phase::open)
+        SSL_shutdown(ssl_);  // queues close_notify; the client's is not awaited
+    ERR_clear_error();
+    phase_ = phase::closed;
+    conn.close_after_output = true;
+    conn.deadline_ms = 0;
+}
+
+void stream::fail(io::connection_control& conn) {
+    // Whatever OpenSSL queued (an alert) still goes out; the error must not linger in this
+    // thread's queue, where the next connection's SSL_get_error would find it.
+    ERR_clear_error();
+    phase_ = phase::closed;
+    conn.close_after_output = true;
+    conn.deadline_ms = 0;
+}
+
+}  // namespace ringhttpd::tls

@@ -1,0 +1,93 @@
+#pragma once
+// One TLS connection: a stream_handler between the reactor and the protocol inside it (the HTTP
+// session), so neither changes for TLS and cleartext connections never pass through here.
+//
+// Bytes in: the ring's receive buffer goes into OpenSSL (ring_bio.hpp); the cleartext that comes
+// out goes to the inner handler. Bytes out: the inner handler queues cleartext, bytes and file
+// ranges, in its own output queue; this layer encrypts it into the connection's queue, which
+// the ring sends one send at a time. File ranges cannot go out with sendfile through user-space
+// TLS: they are read in chunks (on the worker pool when not in the page cache) and encrypted as
+// the connection's queue drains, so a large file never sits whole in memory.
+//
+// Lives on its connection's ring thread for the connection's whole life: it holds the TLS
+// session, so it is never idle() and never reused for another connection, and it keeps the
+// deadlines the reactor keeps for idle cleartext connections itself (handshake, keep-alive).
+
+#include <openssl/ssl.h>
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "io/output_queue.hpp"
+#include "io/stream_handler.hpp"
+#include "tls/contexts.hpp"
+#include "tls/ring_bio.hpp"
+
+namespace ringhttpd::tls {
+
+// What every TLS connection of a server shares, read-only.
+struct stream_settings {
+    // Answers a client that spoke cleartext HTTP to the TLS port (nginx: 400 "The plain HTTP
+    // request was sent to HTTPS port"); the connection closes after it.
+    std::function<void(io::output_queue& out)> plain_http_reply;
+    uint64_t handshake_timeout_ms = 60'000;      // from the first byte to a finished handshake
+    uint64_t first_request_timeout_ms = 60'000;  // after the handshake, before a request
+    uint64_t keepalive_timeout_ms = 75'000;      // idle between requests
+};
+
+class stream final : public io::stream_handler, private io::work_runner {
+  public:
+    // `tls`: the contexts of the configuration the connection was accepted under, kept alive
+    // by it through a reload. `inner`: the protocol spoken inside.
+    stream(std::shared_ptr<const contexts> tls, const stream_settings& settings,
+           std::unique_ptr<io::stream_handler> inner);
+    ~stream() override;
+    stream(const stream&) = delete;
+    stream& operator=(const stream&) = delete;
+
+    void on_receive(io::connection_control& conn, std::string_view bytes) override;
+    void on_output_drained(io::connection_control& conn) override;
+    bool wants_input() const override;
+    bool idle() const override { return false; }  // it holds the TLS session
+    bool on_shutdown(io::connection_control& conn) override;
+    void on_timeout(io::connection_control& conn) override;
+    void recycle() override;
+    void on_work_done(io::connection_control& conn,
+                      std::unique_ptr<io::work_result> result) override;
+
+  private:
+    enum class phase : uint8_t {
+        fresh,        // nothing received yet
+        handshaking,  // the first bytes came: the handshake runs, against its deadline
+        open,         // cleartext flows both ways
+        closed,       // close_notify sent, or failed: nothing more goes in or out
+    };
+
+    // The inner handler's work goes to the pool on behalf of the real connection.
+    bool run_work(io::connection_control& conn, io::work w) override;
+
+    void enter(io::connection_control& conn);  // before anything: the inner view is current
+    void leave(io::connection_control& conn);  // after: output encrypted, deadline set
+    void read_records(io::connection_control& conn);
+    void encrypt_output(io::connection_control& conn);
+    // Encrypts the next piece of the inner queue's front; false when it must wait (a chunk of
+    // file is being read on the pool, or the connection failed).
+    bool encrypt_front(io::connection_control& conn);
+    bool read_file_chunk(io::connection_control& conn, io::output_segment& segment);
+    void finish(io::connection_control& conn);  // close_notify, then close
+    void fail(io::connection_control& conn);    // close without more
+    void reset_session();
+
+    std::shared_ptr<const contexts> tls_;
+    const stream_settings& settings_;
+    std::unique_ptr<io::stream_handler> inner_;
+    io::connection_control inner_conn_;        // what the inner handler sees: cleartext
+    io::connection_control* outer_ = nullptr;  // the real connection, during a call
+    bio_endpoints ends_;
+    SSL* ssl_ = nullptr;
+    phase phase_ = phase::fresh;
+    bool reading_file_ = false;  // a worker reads the next chunk of the file being sent
+};
+
+}  // namespace ringhttpd::tls

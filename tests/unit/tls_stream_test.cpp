@@ -1,0 +1,242 @@
+// tls::stream between a fake connection (what the reactor would do with its output queue) and
+// a fake protocol inside, against a real OpenSSL client over memory BIOs.
+
+#include "tls/stream.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+using namespace ringhttpd;
+
+namespace {
+
+// A self-signed ECDSA certificate made by the openssl CLI for the test, in a directory removed
+// with it.
+class certificate_dir {
+  public:
+    certificate_dir() {
+        char tmpl[] = "/tmp/ringhttpd-tls-unit-XXXXXX";
+        path_ = mkdtemp(tmpl);
+        const std::string command =
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+            "-subj /CN=unit.test -keyout " +
+            path_ + "/key.pem -out " + path_ + "/cert.pem >/dev/null 2>&1";
+        if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl req failed");
+    }
+    ~certificate_dir() { std::filesystem::remove_all(path_); }
+    std::vector<tls_certificate> certificates() const {
+        return {{{"unit.test"}, path_ + "/cert.pem", path_ + "/key.pem"}};
+    }
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+// The protocol inside: echoes what it receives, or sends the file it was given on "file".
+struct echo final : io::stream_handler {
+    std::string received;
+    std::optional<io::file_range> file;
+    bool close_after_answer = false;
+    int drained = 0;
+    int timeouts = 0;
+
+    void on_receive(io::connection_control& conn, std::string_view bytes) override {
+        received.append(bytes);
+        if (bytes == "file" && file) {
+            conn.out.push_file(*file);
+        } else {
+            conn.out.buffer().append("echo:").append(bytes);
+        }
+        ++conn.requests;
+        conn.close_after_output = close_after_answer;
+    }
+    void on_output_drained(io::connection_control&) override { ++drained; }
+    bool wants_input() const override { return true; }
+    bool idle() const override { return true; }
+    bool on_shutdown(io::connection_control&) override { return true; }
+    void on_timeout(io::connection_control&) override { ++timeouts; }
+    void recycle() override {}
+    void on_work_done(io::connection_control&, std::unique_ptr<io::work_result>) override {}
+};
+
+// An OpenSSL client whose records travel through memory BIOs.
+class client {
+  public:
+    client() : ctx_(SSL_CTX_new(TLS_client_method())) {
+        ssl_ = SSL_new(ctx_);
+        to_client_ = BIO_new(BIO_s_mem());
+        from_client_ = BIO_new(BIO_s_mem());
+        SSL_set_bio(ssl_, to_client_, from_client_);
+        SSL_set_tlsext_host_name(ssl_, "unit.test");
+        SSL_set_connect_state(ssl_);
+    }
+    ~client() {
+        SSL_free(ssl_);
+        SSL_CTX_free(ctx_);
+    }
+
+    // Advances the handshake, then reads whatever cleartext arrived.
+    void progress() {
+        if (!SSL_is_init_finished(ssl_)) SSL_do_handshake(ssl_);
+        if (!SSL_is_init_finished(ssl_)) return;
+        char buf[16384];
+        size_t got = 0;
+        while (SSL_read_ex(ssl_, buf, sizeof buf, &got) == 1) received.append(buf, got);
+        closed_by_server = SSL_get_error(ssl_, 0) == SSL_ERROR_ZERO_RETURN;
+        ERR_clear_error();
+    }
+    void write(std::string_view text) {
+        size_t written = 0;
+        ASSERT_EQ(SSL_write_ex(ssl_, text.data(), text.size(), &written), 1);
+    }
+    std::string take_records() {
+        std::string out;
+        char buf[16384];
+        int n;
+        while ((n = BIO_read(from_client_, buf, sizeof buf)) > 0) out.append(buf, size_t(n));
+        return out;
+    }
+    void give_records(const std::string& bytes) {
+        BIO_write(to_client_, bytes.data(), int(bytes.size()));
+    }
+    bool connected() const { return SSL_is_init_finished(ssl_); }
+
+    std::string received;
+    bool closed_by_server = false;
+
+  private:
+    SSL_CTX* ctx_;
+    SSL* ssl_;
+    BIO* to_client_;
+    BIO* from_client_;
+};
+
+class tls_stream : public ::testing::Test {
+  protected:
+    tls_stream()
+        : contexts_(std::make_shared<const tls::contexts>(certs_.certificates(),
+                                                          mozilla_intermediate_ciphers)) {
+        settings_.plain_http_reply = [](io::output_queue& out) { out.buffer() = "PLAIN"; };
+        settings_.handshake_timeout_ms = 5'000;
+        auto inner = std::make_unique<echo>();
+        inner_ = inner.get();
+        stream_ = std::make_unique<tls::stream>(contexts_, settings_, std::move(inner));
+        conn_.now_ms = 1'000;
+    }
+
+    // What the reactor does: sends every queued byte, tells the handler when the queue is
+    // empty. Returns what went out; `largest`: the most the queue held at once.
+    std::string send_all(size_t* largest = nullptr) {
+        std::string sent;
+        while (true) {
+            if (largest) *largest = std::max(*largest, conn_.out.pending_bytes());
+            while (!conn_.out.empty()) {
+                io::output_segment& front = conn_.out.front();
+                EXPECT_FALSE(front.file) << "a file range reached the socket of a TLS connection";
+                sent.append(front.bytes, front.sent);
+                conn_.out.pop_front();
+            }
+            stream_->on_output_drained(conn_);
+            if (conn_.out.empty()) return sent;
+        }
+    }
+
+    // Records back and forth until neither side has anything to say.
+    void converse(size_t* largest = nullptr) {
+        for (int round = 0; round < 1000; ++round) {
+            client_.progress();
+            const std::string to_server = client_.take_records();
+            if (!to_server.empty()) stream_->on_receive(conn_, to_server);
+            const std::string to_client = send_all(largest);
+            if (to_server.empty() && to_client.empty()) return;
+            client_.give_records(to_client);
+        }
+        FAIL() << "the conversation never ended";
+    }
+
+    certificate_dir certs_;
+    std::shared_ptr<const tls::contexts> contexts_;
+    tls::stream_settings settings_;
+    echo* inner_ = nullptr;
+    std::unique_ptr<tls::stream> stream_;
+    io::connection_control conn_;
+    client client_;
+};
+
+}  // namespace
+
+TEST_F(tls_stream, handshakes_then_carries_cleartext_both_ways) {
+    converse();
+    ASSERT_TRUE(client_.connected());
+    client_.write("hello");
+    converse();
+    EXPECT_EQ(inner_->received, "hello");
+    EXPECT_EQ(client_.received, "echo:hello");
+    EXPECT_EQ(conn_.requests, 1u);
+    EXPECT_FALSE(conn_.close_after_output);
+    // Idle after the answer: the keep-alive deadline is the stream's to keep.
+    EXPECT_EQ(conn_.deadline_ms, conn_.now_ms + settings_.keepalive_timeout_ms);
+    EXPECT_FALSE(stream_->idle());
+}
+
+TEST_F(tls_stream, a_file_is_read_and_encrypted_a_chunk_at_a_time) {
+    std::string content(300 * 1024, '\0');
+    for (size_t i = 0; i < content.size(); ++i) content[i] = char(i * 7 + i / 1000);
+    const std::string path = certs_.path() + "/body";
+    std::ofstream(path, std::ios::binary) << content;
+    auto fd = std::make_shared<const unique_fd>(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    inner_->file = io::file_range{fd, 1000, content.size() - 1000};
+    converse();
+    client_.write("file");
+    size_t largest = 0;
+    converse(&largest);
+    EXPECT_TRUE(client_.received == content.substr(1000)) << client_.received.size();
+    // Never the whole file in memory: a chunk and its records' overhead at most.
+    EXPECT_LT(largest, 140u * 1024);
+}
+
+TEST_F(tls_stream, the_inner_close_sends_close_notify_and_closes) {
+    inner_->close_after_answer = true;
+    converse();
+    client_.write("bye");
+    converse();
+    EXPECT_EQ(client_.received, "echo:bye");
+    EXPECT_TRUE(client_.closed_by_server);
+    EXPECT_TRUE(conn_.close_after_output);
+    EXPECT_FALSE(stream_->wants_input());
+}
+
+TEST_F(tls_stream, cleartext_http_gets_the_plain_reply_and_a_close) {
+    stream_->on_receive(conn_, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(send_all(), "PLAIN");
+    EXPECT_TRUE(conn_.close_after_output);
+    EXPECT_EQ(inner_->received, "");
+}
+
+TEST_F(tls_stream, garbage_closes_the_connection) {
+    stream_->on_receive(conn_, std::string("\x16\x03\x01\x00\x04junk", 9));
+    EXPECT_TRUE(conn_.close_after_output);
+    EXPECT_EQ(inner_->received, "");
+}
+
+TEST_F(tls_stream, a_handshake_has_a_deadline_from_its_first_byte) {
+    client_.progress();
+    const std::string hello = client_.take_records();
+    stream_->on_receive(conn_, std::string_view(hello).substr(0, 10));  // a partial record
+    EXPECT_EQ(conn_.deadline_ms, 1'000 + settings_.handshake_timeout_ms);
+    EXPECT_FALSE(conn_.close_after_output);
+    conn_.now_ms = conn_.deadline_ms;
+    stream_->on_timeout(conn_);
+    EXPECT_TRUE(conn_.close_after_output);
+    EXPECT_EQ(inner_->timeouts, 0);
+}
