@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ringhttpd/listen_address.hpp"
+#include "ringhttpd/tls_config.hpp"
 
 namespace ringhttpd {
 
@@ -87,6 +88,13 @@ struct config {
     // counts that client. Empty: the socket's peer is the client.
     std::vector<std::string> real_ip_from;
     std::string real_ip_header = "X-Forwarded-For";  // or "X-Real-IP"
+
+    // TLS listeners (listen_address::tls) answer with these certificates, chosen by SNI; the
+    // first answers clients that send no name or one no certificate has. Needed when a
+    // listener is marked tls. TLS 1.2 and 1.3 only.
+    std::vector<tls_certificate> tls_certificates;
+    // TLS 1.2 ciphers in OpenSSL's syntax, or "intermediate": mozilla_intermediate_ciphers.
+    std::string tls_ciphers = "intermediate";
 };
 
 }  // namespace ringhttpd

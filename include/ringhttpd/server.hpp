@@ -50,6 +50,11 @@ class server {
     // addresses no longer listed are closed. Connections already open are not touched.
     void set_listeners(const std::vector<listen_address>& addresses);
 
+    // From any thread, while serving (a reload): TLS connections accepted after it get these
+    // certificates (config::tls_certificates); those already open keep theirs. Loads them all
+    // first: if one fails, this throws naming the file and the running ones stay.
+    void set_tls_certificates(std::vector<tls_certificate> certificates);
+
     // From any thread, while serving: requests that start after it are routed by `routes`;
     // requests in flight finish with the routes they started with. Each ring's storage is
     // emptied when it takes the new routes (their handlers make their objects anew).

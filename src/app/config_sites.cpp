@@ -18,8 +18,8 @@ const std::vector<std::string>& site_keys(bool location) {
         own.insert(own.end(), place_limit_keys().begin(), place_limit_keys().end());
         return table_keys(std::move(own), scope::site);
     };
-    static const auto site =
-        with_limits({"server_name", "listen", "add_header", "access_log", "location"});
+    static const auto site = with_limits({"server_name", "listen", "add_header", "access_log",
+                                          "location", "tls_certificate", "tls_certificate_key"});
     static const auto in_location =
         with_limits({"path", "alias", "return", "handler", "add_header", "access_log"});
     return location ? in_location : site;
@@ -180,6 +180,10 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
             out.names = server_names(reader, key, value);
         } else if (key == "listen") {
             out.listen = site_listen(reader, key, value);
+        } else if (key == "tls_certificate") {
+            out.tls_certificate = reader.string_of(key, value);
+        } else if (key == "tls_certificate_key") {
+            out.tls_certificate_key = reader.string_of(key, value);
         } else if (key == "access_log") {
             out.access_log = read_log_switch(reader, key, value);
         } else if (key == "add_header") {
@@ -193,6 +197,10 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
     check_place_limits(reader, table, out.limits);
     if (out.names.empty())
         reader.fail(table.source(), "a [[site]] needs server_name = \"example.com\" (or a list)");
+    if (out.tls_certificate.empty() != out.tls_certificate_key.empty())
+        reader.fail(table.source(),
+                    "a [[site]] with its own certificate needs both tls_certificate and "
+                    "tls_certificate_key");
     out.root = scratch.root;
     out.files = scratch.files;
     if (locations)
@@ -249,6 +257,9 @@ std::string sites_toml(const cli_options& options) {
             out += "]\n";
         }
         out += "root = " + quoted(site.root) + "\n";
+        if (!site.tls_certificate.empty())
+            out += "tls_certificate = " + quoted(site.tls_certificate) +
+                   "\ntls_certificate_key = " + quoted(site.tls_certificate_key) + "\n";
         out += toml_headers("add_header", site.add_headers);
         if (site.access_log)
             out += std::string("access_log = ") + (*site.access_log ? "true" : "false") + "\n";

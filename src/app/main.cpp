@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,9 +29,11 @@
 #include "app/options_reference.hpp"
 #include "app/reloader.hpp"
 #include "app/systemd_notify.hpp"
+#include "app/tls_settings.hpp"
 #include "app/upgrade.hpp"
 #include "io/listener.hpp"
 #include "ringhttpd/server.hpp"
+#include "tls/contexts.hpp"
 
 namespace {
 
@@ -135,6 +138,15 @@ int serve_until_signalled(server& srv, app::monitor& m, app::reloader& settings,
     }
 }
 
+// What a start would load for TLS: every certificate and key given, and one at least when a
+// listener is marked tls. Throws naming the file that fails.
+void check_tls(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
+               const std::vector<listen_address>& addresses) {
+    const bool tls_listener = std::any_of(addresses.begin(), addresses.end(),
+                                          [](const listen_address& a) { return a.tls; });
+    if (tls_listener || !certificates.empty()) tls::contexts loaded(certificates, ciphers);
+}
+
 // -t: what a start would check: the settings, the document root, and that the listen address
 // can be bound (without taking it).
 int test_configuration(const app::cli_options& options) {
@@ -145,6 +157,8 @@ int test_configuration(const app::cli_options& options) {
         app::build_routes(options, unused);
         for (const listen_address& address : app::listen_addresses(options))
             io::check_listen_address(address);
+        check_tls(app::tls_certificates(options), options.cfg.tls_ciphers,
+                  app::listen_addresses(options));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ringhttpd: %s: %s\n", what.c_str(), e.what());
         return 1;
@@ -200,6 +214,7 @@ int main(int argc, char** argv) {
         config cfg = options.cfg;
         cfg.listen = app::listen_addresses(options);
         cfg.metrics = app::counts_requests(options);
+        cfg.tls_certificates = app::tls_certificates(options);
         const std::string executable = app::own_executable();
         app::monitor monitor;  // outlives the server, whose routes report to it
         server srv(std::move(cfg), app::build_routes(options, monitor));

@@ -21,9 +21,22 @@ std::vector<option> make_table() {
         {"listen", s::server,
          "addresses, comma-separated (a list in the file): `HOST:PORT`, `[::]:8080` for IPv6, "
          "`8080` / `:8080` for every IPv4 address (as nginx's `listen 8080`), or "
-         "`unix:/PATH`; port `0` picks a free port and logs it. A reload binds added "
-         "addresses and closes removed ones",
+         "`unix:/PATH`; port `0` picks a free port and logs it. ` tls` after an address "
+         "makes it speak HTTPS (`0.0.0.0:8443 tls`; nginx's ` ssl` works too; see "
+         "`tls-certificate`). A reload binds added addresses and closes removed ones",
          listen_addresses(&config::listen), reload_applies::yes},
+        {"tls-certificate", s::server,
+         "PEM file with the certificate, then its intermediates (nginx `ssl_certificate`), for "
+         "listeners marked `tls`: the default site's, sent to clients that ask for no name or "
+         "one no `[[site]]` has by SNI. A `[[site]]` may have its own. A reload applies it",
+         plain_text(&cli_options::tls_certificate, "FILE"), reload_applies::yes},
+        {"tls-certificate-key", s::server,
+         "PEM file with the private key of `tls-certificate` (nginx `ssl_certificate_key`)",
+         plain_text(&cli_options::tls_certificate_key, "FILE"), reload_applies::yes},
+        {"tls-ciphers", s::server,
+         "TLS 1.2 cipher list in OpenSSL's syntax (nginx `ssl_ciphers`), or `intermediate`: "
+         "Mozilla's intermediate list. TLS 1.3 suites are OpenSSL's defaults",
+         plain_text(&config::tls_ciphers, "LIST")},
         {"threads", s::server,
          "ring threads, each pinned to one CPU (honours `taskset` and cgroup cpusets)",
          number(&config::threads, count_unit, bounds{1, 1024}, "CPUs this process may use")},

@@ -46,6 +46,9 @@ struct location_settings {
 struct site_settings {
     std::vector<std::string> names;      // server_name: "example.com", "*.example.com"
     std::vector<listen_address> listen;  // empty: the top level's addresses
+    // Its own certificate for TLS listeners, chosen by SNI; empty: the default site's.
+    std::string tls_certificate;
+    std::string tls_certificate_key;
     std::string root;
     static_files_options files;
     header_list add_headers;
@@ -60,6 +63,9 @@ struct cli_options {
     config cfg;
     std::string root = "./static";
     static_files_options files;
+    // The default site's certificate and key for TLS listeners (PEM files); empty: none.
+    std::string tls_certificate;
+    std::string tls_certificate_key;
     // From the configuration file only: the default site's locations and headers, and more
     // sites chosen by Host.
     std::vector<location_settings> locations;

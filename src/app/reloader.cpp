@@ -10,6 +10,7 @@
 #include "app/config_file.hpp"
 #include "app/error_log.hpp"
 #include "app/option_values.hpp"
+#include "app/tls_settings.hpp"
 
 namespace ringhttpd::app {
 
@@ -26,6 +27,9 @@ bool reloader::reload() {
             throw std::runtime_error(joined({keys.begin(), keys.end()}, ", ") +
                                      " changed, and only a restart applies server settings");
         router routes = build_routes(next, monitor_);  // throws when the settings cannot be served
+        // Certificates first: one that does not load changes nothing, and the running ones
+        // stay in service.
+        server_.set_tls_certificates(tls_certificates(next));
         // Binds what was added first: an address that cannot be bound changes nothing.
         server_.set_listeners(listen_addresses(next));
         server_.set_routes(std::move(routes));

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <exception>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -26,6 +27,8 @@
 #include "io/reactor.hpp"
 #include "io/ring_setup.hpp"
 #include "io/worker_pool.hpp"
+#include "tls/contexts.hpp"
+#include "tls/stream.hpp"
 
 namespace ringhttpd {
 namespace {
@@ -75,6 +78,32 @@ io::wake_mode wake_mode_of(worker_wake wake) {
     return io::wake_mode::automatic;
 }
 
+// nginx's answer to cleartext HTTP on a TLS port, and a close.
+void write_plain_http_reply(io::output_queue& out, const config& c) {
+    response res = response::text(400,
+                                  "400 Bad Request: The plain HTTP request was sent to "
+                                  "HTTPS port\n");
+    res.close_connection = true;
+    http::response_framing framing;
+    framing.keep_alive = false;
+    framing.security_headers = c.security_headers;
+    framing.server_tokens = c.server_tokens;
+    http::write_response(out, std::move(res), framing);
+}
+
+// The contexts for `certificates`; null when there are none and no listener needs them.
+// Throws naming the file that does not load.
+std::shared_ptr<const tls::contexts> load_tls(const std::vector<tls_certificate>& certificates,
+                                              const std::string& ciphers, bool needed) {
+    if (certificates.empty() && !needed) return nullptr;
+    return std::make_shared<const tls::contexts>(certificates, ciphers);
+}
+
+bool any_tls(const std::vector<listen_address>& addresses) {
+    return std::any_of(addresses.begin(), addresses.end(),
+                       [](const listen_address& a) { return a.tls; });
+}
+
 http::real_ip_rule real_ip_rule_of(const config& c) {
     http::real_ip_rule rule;
     for (const std::string& text : c.real_ip_from) {
@@ -102,6 +131,8 @@ struct ring_state {
     ring_storage storage;
     context handler_context;
     http::ring_counters counters;  // bound to the ring's thread
+    // Makes the handlers of connections to TLS listeners: a TLS stream around a session.
+    std::shared_ptr<const io::stream_handler_factory> tls_factory;
 };
 
 }  // namespace
@@ -131,12 +162,29 @@ struct server::impl {
     io::kernel_compat compat;  // RINGHTTPD_KERNEL_COMPAT
     bool wakes_by_msg_ring = false;
     bool checks_page_cache = false;  // cachestat before sendfile
+    // The certificates new TLS connections get; a reload swaps them while rings read them.
+    std::atomic<std::shared_ptr<const tls::contexts>> tls;
+    tls::stream_settings tls_settings;
+
+    // Gives the sockets of TLS addresses their ring's TLS factory.
+    void attach_tls(std::vector<std::vector<io::listener>>& by_ring) {
+        for (size_t i = 0; i < by_ring.size(); ++i)
+            for (io::listener& l : by_ring[i])
+                if (listen_address::parse(l.name).tls) l.factory = rings[i]->tls_factory;
+    }
     // stop() and drain() may come from any thread while wait() tears the reactors down.
     std::mutex reactors_mutex;
 };
 
 server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::move(routes))) {
     impl_->cfg = std::move(cfg);
+    const config& settings = impl_->cfg;
+    impl_->tls_settings.plain_http_reply = [&settings](io::output_queue& out) {
+        write_plain_http_reply(out, settings);
+    };
+    impl_->tls_settings.handshake_timeout_ms = settings.client_header_timeout_ms;
+    impl_->tls_settings.first_request_timeout_ms = settings.client_header_timeout_ms;
+    impl_->tls_settings.keepalive_timeout_ms = settings.keepalive_timeout_ms;
     impl_->session_ctx.dispatch = [state = impl_.get()](request& req, const context& ctx) {
         return state->routes.dispatch(state->rings[ctx.ring]->routes, req, ctx);
     };
@@ -181,6 +229,8 @@ void server::start() {
     io::probe_io_uring();
     const std::vector<int> cpus = allowed_cpus();
     const unsigned count = cfg.threads ? cfg.threads : unsigned(cpus.size());
+    // Before any socket is opened: a certificate that does not load stops the start.
+    impl_->tls = load_tls(cfg.tls_certificates, cfg.tls_ciphers, any_tls(cfg.listen));
     auto listeners = impl_->listeners.open_new(cfg.listen, count, cfg.listen_backlog);
     impl_->listeners.drop_inherited();  // handed over for addresses no longer listed: closed
 
@@ -225,16 +275,24 @@ void server::start() {
         }
     }
     const http::session_context* shared = &impl_->session_ctx;
+    std::vector<io::stream_handler_factory> factories;
     for (unsigned i = 0; i < count; ++i) {
         auto& ring = *impl_->rings.emplace_back(std::make_unique<ring_state>());
         ring.handler_context = {i, &ring.storage, impl_->pool->stop_token()};
         const context* ring_ctx = &ring.handler_context;
-        auto factory = [shared, ring_ctx]() -> std::unique_ptr<io::stream_handler> {
+        factories.push_back([shared, ring_ctx]() -> std::unique_ptr<io::stream_handler> {
             return std::make_unique<http::session>(*shared, *ring_ctx);
-        };
-        impl_->reactors.push_back(
-            std::make_unique<io::reactor>(std::move(listeners[i]), options, factory));
+        });
+        ring.tls_factory = std::make_shared<const io::stream_handler_factory>(
+            [state = impl_.get(), session = factories.back()] {
+                return std::make_unique<tls::stream>(state->tls.load(), state->tls_settings,
+                                                     session());
+            });
     }
+    impl_->attach_tls(listeners);
+    for (unsigned i = 0; i < count; ++i)
+        impl_->reactors.push_back(
+            std::make_unique<io::reactor>(std::move(listeners[i]), options, factories[i]));
 
     std::vector<std::future<void>> ready;
     for (unsigned i = 0; i < count; ++i) {
@@ -288,7 +346,9 @@ std::string server::describe() const {
     for (const listen_address& address : cfg.listen) {
         listen_address bound = address;
         bound.port = impl_->listeners.bound_port(address);
-        const std::string text = bound.is_unix() ? bound.text() : "http://" + bound.text();
+        bound.tls = false;  // said by the scheme
+        const std::string scheme = address.tls ? "https://" : "http://";
+        const std::string text = bound.is_unix() ? address.text() : scheme + bound.text();
         if (addresses.find(text) == std::string::npos)
             addresses += (addresses.empty() ? "" : ", ") + text;
     }
@@ -316,11 +376,24 @@ void server::keep_socket_files() {
 void server::set_listeners(const std::vector<listen_address>& addresses) {
     std::lock_guard lock(impl_->reactors_mutex);
     const unsigned rings = unsigned(impl_->reactors.size());
+    if (any_tls(addresses) && !impl_->tls.load())
+        throw std::runtime_error(
+            "a listener is marked tls but no certificate is configured: set tls_certificate "
+            "and tls_certificate_key");
     auto added = impl_->listeners.open_new(addresses, rings, impl_->cfg.listen_backlog);
+    impl_->attach_tls(added);
     const std::vector<std::string_view> removed = impl_->listeners.remove_all_but(addresses);
     for (unsigned i = 0; i < rings; ++i)
         impl_->reactors[i]->change_listeners(std::move(added[i]), removed);
     impl_->cfg.listen = addresses;
+}
+
+void server::set_tls_certificates(std::vector<tls_certificate> certificates) {
+    std::lock_guard lock(impl_->reactors_mutex);
+    // A TLS listener may come with this reload, or stay from the last: either needs one.
+    const bool needed = any_tls(impl_->cfg.listen) || impl_->tls.load() != nullptr;
+    impl_->tls.store(load_tls(certificates, impl_->cfg.tls_ciphers, needed));
+    impl_->cfg.tls_certificates = std::move(certificates);
 }
 
 void server::set_routes(router routes) {

@@ -91,6 +91,28 @@ TEST(cli, several_listen_addresses_ipv4_ipv6_and_unix_sockets) {
     EXPECT_EQ(o.cfg.listen[2].text(), "unix:/run/ringhttpd.sock");
 }
 
+TEST(cli, listen_addresses_marked_tls_as_ringhttpd_or_nginx_writes_it) {
+    auto o = parse_cli({"--listen", "8080,0.0.0.0:8443 tls,[::]:8443 ssl,unix:/run/r.sock tls"});
+    ASSERT_EQ(o.cfg.listen.size(), 4u);
+    EXPECT_FALSE(o.cfg.listen[0].tls);
+    EXPECT_TRUE(o.cfg.listen[1].tls);
+    EXPECT_EQ(o.cfg.listen[1].port, 8443);
+    EXPECT_EQ(o.cfg.listen[1].text(), "0.0.0.0:8443 tls");
+    EXPECT_EQ(o.cfg.listen[2].text(), "[::]:8443 tls");  // nginx's `ssl`, written canonically
+    EXPECT_EQ(o.cfg.listen[3].unix_path, "/run/r.sock");
+    EXPECT_EQ(o.cfg.listen[3].text(), "unix:/run/r.sock tls");
+    EXPECT_NE(message({"--listen", "8443 tsl"}).find("' tls'"), std::string::npos);
+}
+
+TEST(cli, tls_settings) {
+    auto o = parse_cli({"--tls-certificate", "/etc/c.pem", "--tls-certificate-key", "/etc/c.key",
+                        "--tls-ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256"});
+    EXPECT_EQ(o.tls_certificate, "/etc/c.pem");
+    EXPECT_EQ(o.tls_certificate_key, "/etc/c.key");
+    EXPECT_EQ(o.cfg.tls_ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256");
+    EXPECT_EQ(ringhttpd::config{}.tls_ciphers, "intermediate");
+}
+
 TEST(cli, help_and_version) {
     EXPECT_TRUE(parse_cli({"--help"}).show_help);
     EXPECT_TRUE(parse_cli({"-v"}).show_version);

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""TLS checks against a running ringhttpd, with Python's ssl module (tests/e2e/tls_test.cpp).
+
+Usage: tls_client.py CHECK PORT CA_FILE. Prints "ok" when the check holds, else what went wrong.
+"""
+import socket
+import ssl
+import sys
+import warnings
+
+# TLS 1.0 and 1.1 are deprecated in Python too; the check offers them on purpose.
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+HOST = "127.0.0.1"
+
+
+def context(ca_file, minimum=ssl.TLSVersion.TLSv1_2, maximum=ssl.TLSVersion.TLSv1_3):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(ca_file)
+    ctx.minimum_version = minimum
+    ctx.maximum_version = maximum
+    return ctx
+
+
+def connect(ctx, port, server_name="a.test", session=None):
+    raw = socket.create_connection((HOST, port), timeout=10)
+    return ctx.wrap_socket(raw, server_hostname=server_name, session=session)
+
+
+def read_response(conn, buffered):
+    """Reads one response with a Content-Length body; returns (status, body, rest)."""
+    while b"\r\n\r\n" not in buffered:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise RuntimeError("connection closed before a response head: %r" % buffered)
+        buffered += chunk
+    head, rest = buffered.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    while len(rest) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise RuntimeError("connection closed mid-body")
+        rest += chunk
+    return status, rest[:length], rest[length:]
+
+
+def request(host, path="/"):
+    return ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (path, host)).encode()
+
+
+def check_versions(port, ca_file):
+    """TLS 1.2 and 1.3 are spoken; 1.0 and 1.1 are refused even by a client that offers them."""
+    for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+        with connect(context(ca_file, version, version), port) as conn:
+            if conn.version() != version.name.replace("v1_", "v1."):
+                return "asked %s, got %s" % (version.name, conn.version())
+    for version in (ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1):
+        ctx = context(ca_file, version, version)
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")  # the client is willing; the server must refuse
+        try:
+            with connect(ctx, port) as conn:
+                return "%s was accepted (%s)" % (version.name, conn.version())
+        except ssl.SSLError as e:
+            # The server's protocol_version alert, not the client refusing on its own.
+            if "PROTOCOL_VERSION" not in str(e):
+                return "%s failed otherwise: %s" % (version.name, e)
+    return "ok"
+
+
+def check_alpn(port, ca_file):
+    ctx = context(ca_file)
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    with connect(ctx, port) as conn:
+        chosen = conn.selected_alpn_protocol()
+    return "ok" if chosen == "http/1.1" else "ALPN chose %r" % chosen
+
+
+def check_keepalive_and_pipelining(port, ca_file):
+    """Three pipelined requests in one write, then a fourth on the same connection."""
+    with connect(context(ca_file), port) as conn:
+        conn.sendall(request("a.test") * 3)
+        rest = b""
+        for _ in range(3):
+            status, body, rest = read_response(conn, rest)
+            if status != 200 or body != b"site a\n":
+                return "pipelined: %d %r" % (status, body)
+        conn.sendall(request("a.test", "/nothing-here"))
+        status, _, rest = read_response(conn, rest)
+        if status != 404:
+            return "keep-alive: %d" % status
+    return "ok"
+
+
+def check_resumption(port, ca_file):
+    """A TLS 1.3 ticket from one connection resumes on the next ones, whichever ring they land on."""
+    ctx = context(ca_file, ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_3)
+    with connect(ctx, port) as conn:
+        conn.sendall(request("a.test"))
+        read_response(conn, b"")  # the tickets come after the handshake, before this answer
+        session = conn.session
+    for attempt in range(8):  # spread over the server's rings
+        with connect(ctx, port, session=session) as conn:
+            if not conn.session_reused:
+                return "attempt %d was a full handshake" % attempt
+            conn.sendall(request("a.test"))
+            status, _, _ = read_response(conn, b"")
+            if status != 200:
+                return "resumed connection answered %d" % status
+    return "ok"
+
+
+def main():
+    check, port, ca_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    checks = {
+        "versions": check_versions,
+        "alpn": check_alpn,
+        "keepalive": check_keepalive_and_pipelining,
+        "resumption": check_resumption,
+    }
+    print(checks[check](port, ca_file))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+// TLS listeners with real clients: openssl s_client, curl and Python's ssl against a server
+// with three certificates (the default site's RSA one, two sites' ECDSA P-256 ones), all made
+// at test time by the openssl CLI and signed by a throwaway CA.
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <random>
+
+#include "harness.hpp"
+
+using namespace e2e;
+
+namespace {
+
+// A CA, and a certificate it signed for `name` with `key` ("rsa:2048" or an EC curve) and the
+// subject alternative names `san`, as NAME.pem and NAME.key in `dir`.
+void make_certificate(const temp_dir& dir, const std::string& name, const std::string& key,
+                      const std::string& cn, const std::string& san) {
+    const std::string d = dir.path();
+    const std::string keyspec = key == "rsa" ? "rsa:2048" : "ec -pkeyopt ec_paramgen_curve:P-256";
+    capture("cd " + d + " && openssl req -newkey " + keyspec + " -nodes -keyout " + name +
+            ".key -out " + name + ".csr -subj /CN=" + cn + " 2>&1 && printf 'subjectAltName=" +
+            san + "\\n' > " + name + ".ext && openssl x509 -req -in " + name +
+            ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name +
+            ".pem -extfile " + name + ".ext 2>&1");
+}
+
+void make_ca(const temp_dir& dir) {
+    capture("cd " + dir.path() +
+            " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "
+            "ca.key -out ca.pem -days 2 -subj /CN=ringhttpd-test-ca 2>&1");
+}
+
+// Reads and drops whatever comes (a TLS alert) until the server closes; false on timeout.
+bool closes_within(const client& c, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[4096];
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{c.fd(), POLLIN, 0};
+        if (poll(&p, 1, int(left.count())) <= 0) return false;
+        const ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+    }
+}
+
+class tls : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        make_ca(dir_);
+        make_certificate(dir_, "default", "rsa", "default.test", "DNS:default.test");
+        make_certificate(dir_, "a", "ec", "a.test", "DNS:a.test");
+        make_certificate(dir_, "b", "ec", "b.test", "DNS:*.b.test");
+        dir_.write("a/index.html", "site a\n");
+        dir_.write("b/index.html", "site b\n");
+        std::string big(1024 * 1024, '\0');
+        std::mt19937 bytes(20);
+        for (char& c : big) c = char(bytes());
+        dir_.write("a/big.bin", big);
+        big_ = big;
+        dir_.write("ringhttpd.toml", "tls_certificate = \"" + file("default.pem") +
+                                         "\"\ntls_certificate_key = \"" + file("default.key") +
+                                         "\"\n" + site("a", "a.test") + site("b", "*.b.test"));
+        tls_port_ = std::to_string(free_port());
+        server_ = std::make_unique<server_process>(std::vector<std::string>{
+            "-c", file("ringhttpd.toml"), "--listen", "127.0.0.1:0,127.0.0.1:" + tls_port_ + " tls",
+            "--client-header-timeout", "1s"});
+    }
+
+    std::string file(const std::string& name) const { return dir_.path() + "/" + name; }
+
+    std::string site(const std::string& name, const std::string& server_name) const {
+        return "\n[[site]]\nserver_name = \"" + server_name + "\"\nroot = \"" + file(name) +
+               "\"\ntls_certificate = \"" + file(name + ".pem") + "\"\ntls_certificate_key = \"" +
+               file(name + ".key") + "\"\n";
+    }
+
+    // What openssl s_client prints, connecting with `options` ("-servername a.test").
+    std::string s_client(const std::string& options) const {
+        return capture("openssl s_client -connect 127.0.0.1:" + tls_port_ + " " + options +
+                       " </dev/null 2>&1");
+    }
+
+    std::string subject_for(const std::string& options) const {
+        const std::string out = s_client(options);
+        const size_t at = out.find("subject=");
+        return at == std::string::npos ? out : out.substr(at, out.find('\n', at) - at);
+    }
+
+    std::string curl(const std::string& host, const std::string& path,
+                     const std::string& options = "") const {
+        return capture("curl -s --cacert " + file("ca.pem") + " --resolve " + host + ":" +
+                       tls_port_ + ":127.0.0.1 " + options + " https://" + host + ":" + tls_port_ +
+                       path);
+    }
+
+    std::string python(const std::string& check) const {
+        return capture("python3 " + std::string(RINGHTTPD_TESTS_DIR) + "/e2e/tls_client.py " +
+                       check + " " + tls_port_ + " " + file("ca.pem") + " 2>&1");
+    }
+
+    temp_dir dir_;
+    std::string big_;
+    std::string tls_port_;
+    std::unique_ptr<server_process> server_;
+};
+
+}  // namespace
+
+TEST_F(tls, sni_picks_each_sites_certificate_and_the_default_answers_the_rest) {
+    EXPECT_EQ(subject_for("-servername a.test"), "subject=CN = a.test");
+    EXPECT_EQ(subject_for("-servername www.b.test"), "subject=CN = b.test");
+    EXPECT_EQ(subject_for("-servername A.TEST"), "subject=CN = a.test");
+    EXPECT_EQ(subject_for("-servername unknown.test"), "subject=CN = default.test");
+    EXPECT_EQ(subject_for("-noservername"), "subject=CN = default.test");
+    // Verified against the CA by curl, and each site serves its own files.
+    EXPECT_EQ(curl("a.test", "/"), "site a\n");
+    EXPECT_EQ(curl("www.b.test", "/"), "site b\n");
+}
+
+TEST_F(tls, speaks_tls_1_2_and_1_3_and_refuses_1_0_and_1_1) {
+    EXPECT_EQ(python("versions"), "ok\n");
+}
+
+TEST_F(tls, alpn_chooses_http_1_1) {
+    EXPECT_EQ(python("alpn"), "ok\n");
+    EXPECT_NE(s_client("-servername a.test -alpn h2,http/1.1").find("ALPN protocol: http/1.1"),
+              std::string::npos);
+}
+
+TEST_F(tls, sessions_resume_by_tls_1_2_session_and_tls_1_3_ticket) {
+    const std::string session = file("session.pem");
+    const std::string first = s_client("-servername a.test -tls1_2 -sess_out " + session);
+    ASSERT_NE(first.find("New, TLSv1.2"), std::string::npos) << first;
+    const std::string second = s_client("-servername a.test -tls1_2 -sess_in " + session);
+    EXPECT_NE(second.find("Reused, TLSv1.2"), std::string::npos) << second;
+    EXPECT_EQ(python("resumption"), "ok\n");
+}
+
+TEST_F(tls, keep_alive_and_pipelined_requests) {
+    EXPECT_EQ(python("keepalive"), "ok\n");
+}
+
+TEST_F(tls, a_megabyte_file_arrives_byte_exact_from_the_page_cache_and_from_disk) {
+    const std::string out = file("got.bin");
+    EXPECT_EQ(curl("a.test", "/big.bin", "-o " + out + " -w '%{http_code}'"), "200");
+    EXPECT_TRUE(read_file(out) == big_) << "the file differs";
+    // Written back and evicted from the page cache: the chunks are read on the worker pool.
+    capture("python3 -c 'import os; f = os.open(\"" + file("a/big.bin") +
+            "\", os.O_RDONLY); os.fsync(f); os.posix_fadvise(f, 0, 0, os.POSIX_FADV_DONTNEED)'");
+    std::remove(out.c_str());
+    EXPECT_EQ(curl("a.test", "/big.bin", "-o " + out + " -w '%{http_code}'"), "200");
+    EXPECT_TRUE(read_file(out) == big_) << "the file differs";
+}
+
+TEST_F(tls, plain_http_on_the_tls_port_gets_400_and_a_close) {
+    client c(uint16_t(std::stoi(tls_port_)));
+    auto res = c.roundtrip(get("/"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_NE(res->body.find("The plain HTTP request was sent to HTTPS port"), std::string::npos)
+        << res->body;
+    EXPECT_EQ(res->header("connection"), "close");
+    EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(tls, a_stalled_handshake_is_closed_after_the_header_timeout) {
+    client c(uint16_t(std::stoi(tls_port_)));
+    const auto start = std::chrono::steady_clock::now();
+    c.send(std::string("\x16\x03\x01", 3));  // the start of a record, and then nothing
+    EXPECT_TRUE(closes_within(c, std::chrono::seconds(5)));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
+}
+
+TEST_F(tls, garbage_is_answered_with_an_alert_and_a_close) {
+    client c(uint16_t(std::stoi(tls_port_)));
+    c.send(std::string("\x16\x03\x01\x00\x08garbage!", 13));
+    EXPECT_TRUE(closes_within(c, std::chrono::seconds(2)));
+}
+
+TEST_F(tls, cleartext_listeners_beside_it_are_untouched) {
+    client c(server_->port());
+    auto res = c.roundtrip(get("/api/hello"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+}
+
+TEST_F(tls, a_reload_swaps_certificates_and_keeps_them_when_the_new_ones_are_broken) {
+    make_certificate(dir_, "a", "ec", "a2.test", "DNS:a.test");  // same files, new certificate
+    server_->signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return subject_for("-servername a.test") == "subject=CN = a2.test"; },
+        "the reloaded certificate"));
+    dir_.write("a.key", "not a key\n");
+    server_->signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return server_->log().find("a.key") != std::string::npos; },
+        "the refused reload naming the key"));
+    EXPECT_EQ(subject_for("-servername a.test"), "subject=CN = a2.test");
+}
+
+TEST(tls_config, a_key_that_does_not_match_fails_the_test_and_the_start_naming_the_file) {
+    temp_dir dir;
+    make_ca(dir);
+    make_certificate(dir, "a", "ec", "a.test", "DNS:a.test");
+    make_certificate(dir, "b", "ec", "b.test", "DNS:b.test");
+    const std::vector<std::string> args{"--root",
+                                        RINGHTTPD_STATIC_DIR,
+                                        "--listen",
+                                        "127.0.0.1:0 tls",
+                                        "--tls-certificate",
+                                        dir.path() + "/a.pem",
+                                        "--tls-certificate-key",
+                                        dir.path() + "/b.key"};
+    std::vector<std::string> test = args;
+    test.push_back("-t");
+    for (const auto& run : {test, args}) {
+        auto [status, output] = run_binary(run);
+        EXPECT_EQ(status, 1) << output;
+        EXPECT_NE(output.find(dir.path() + "/b.key"), std::string::npos) << output;
+        EXPECT_NE(output.find("does not match"), std::string::npos) << output;
+    }
+}
+
+TEST(tls_config, a_missing_certificate_or_none_at_all_fails_the_test) {
+    temp_dir dir;
+    auto [status, output] = run_binary(
+        {"-t", "--root", RINGHTTPD_STATIC_DIR, "--listen", "127.0.0.1:0 tls", "--tls-certificate",
+         dir.path() + "/none.pem", "--tls-certificate-key", dir.path() + "/none.key"});
+    EXPECT_EQ(status, 1) << output;
+    EXPECT_NE(output.find(dir.path() + "/none.pem: No such file or directory"), std::string::npos)
+        << output;
+    std::tie(status, output) =
+        run_binary({"-t", "--root", RINGHTTPD_STATIC_DIR, "--listen", "127.0.0.1:0 ssl"});
+    EXPECT_EQ(status, 1) << output;
+    EXPECT_NE(output.find("set tls_certificate and tls_certificate_key"), std::string::npos)
+        << output;
+}
