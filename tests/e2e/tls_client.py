@@ -115,6 +115,21 @@ def check_resumption(port, ca_file):
     return "ok"
 
 
+def check_connection_limit(port, ca_file):
+    """With limit_conn 1, a second connection of the same client is refused after its handshake."""
+    ctx = context(ca_file)
+    with connect(ctx, port) as first, connect(ctx, port) as second:
+        second.sendall(request("a.test"))
+        status, _, _ = read_response(second, b"")
+        if status != 503:
+            return "the second connection got %d" % status
+        first.sendall(request("a.test"))
+        status, _, _ = read_response(first, b"")
+        if status != 200:
+            return "the first connection got %d" % status
+    return "ok"
+
+
 def main():
     check, port, ca_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     checks = {
@@ -122,6 +137,7 @@ def main():
         "alpn": check_alpn,
         "keepalive": check_keepalive_and_pipelining,
         "resumption": check_resumption,
+        "limit": check_connection_limit,
     }
     print(checks[check](port, ca_file))
 

@@ -67,10 +67,18 @@ class tls : public ::testing::Test {
                                          "\"\ntls_certificate_key = \"" + file("default.key") +
                                          "\"\n" + site("a", "a.test") + site("b", "*.b.test"));
         tls_port_ = std::to_string(free_port());
-        server_ = std::make_unique<server_process>(std::vector<std::string>{
-            "-c", file("ringhttpd.toml"), "--listen", "127.0.0.1:0,127.0.0.1:" + tls_port_ + " tls",
-            "--client-header-timeout", "1s"});
+        std::vector<std::string> args{"-c",
+                                      file("ringhttpd.toml"),
+                                      "--listen",
+                                      "127.0.0.1:0,127.0.0.1:" + tls_port_ + " tls",
+                                      "--client-header-timeout",
+                                      "1s"};
+        const std::vector<std::string> extra = extra_args();
+        args.insert(args.end(), extra.begin(), extra.end());
+        server_ = std::make_unique<server_process>(args);
     }
+
+    virtual std::vector<std::string> extra_args() const { return {}; }
 
     std::string file(const std::string& name) const { return dir_.path() + "/" + name; }
 
@@ -202,6 +210,14 @@ TEST_F(tls, a_reload_swaps_certificates_and_keeps_them_when_the_new_ones_are_bro
         patience, [&] { return server_->log().find("a.key") != std::string::npos; },
         "the refused reload naming the key"));
     EXPECT_EQ(subject_for("-servername a.test"), "subject=CN = a2.test");
+}
+
+class tls_limited : public tls {
+    std::vector<std::string> extra_args() const override { return {"--limit-conn", "1"}; }
+};
+
+TEST_F(tls_limited, connection_limits_count_tls_connections) {
+    EXPECT_EQ(python("limit"), "ok\n");
 }
 
 TEST(tls_config, a_key_that_does_not_match_fails_the_test_and_the_start_naming_the_file) {
