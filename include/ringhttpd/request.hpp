@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "ringhttpd/tls_info.hpp"
+
 namespace ringhttpd {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
@@ -53,6 +55,8 @@ struct request {
     // ("0.0.0.0:8080", "[::]:8443", "unix:/run/ringhttpd.sock"; listen_address::text()).
     // The connection's, so clear() keeps it.
     std::string_view listener;
+    // What its TLS connection negotiated; null on a cleartext listener. The connection's too.
+    const tls_info* tls = nullptr;
     // Route parameters ({name} segments), percent-decoded, filled by the router.
     std::vector<std::pair<std::string, std::string>> params;
 

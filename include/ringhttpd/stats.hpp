@@ -3,7 +3,9 @@
 // (server::stats). Counters only grow while the process lives; gauges are the moment's values.
 // The request figures are counted only when config::metrics is on (requests_counted).
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +31,31 @@ struct request_count {
     uint64_t count = 0;
 };
 
+// Why TLS handshakes failed, as the metrics label them (tls_failure_names, in this order).
+enum class tls_failure : uint8_t {
+    http_request,             // cleartext HTTP sent to the TLS port (answered 400)
+    timeout,                  // the handshake did not finish within client_header_timeout
+    protocol_version,         // the client offered only versions the server refuses (TLS 1.0)
+    no_shared_cipher,         // nor a cipher suite it accepts
+    no_application_protocol,  // ALPN without http/1.1
+    client_certificate,       // a site that requires one got none, or one that did not verify
+    other,                    // any other alert or malformed record
+};
+inline constexpr std::string_view tls_failure_names[] = {"http_request",
+                                                         "timeout",
+                                                         "protocol_version",
+                                                         "no_shared_cipher",
+                                                         "no_application_protocol",
+                                                         "client_certificate",
+                                                         "other"};
+inline constexpr size_t tls_failure_count = std::size(tls_failure_names);
+
+struct tls_stats {
+    // Finished handshakes: [0] TLS 1.2, [1] TLS 1.3; each [0] full, [1] resumed.
+    uint64_t handshakes[2][2] = {};
+    uint64_t failures[tls_failure_count] = {};  // by tls_failure
+};
+
 struct server_stats {
     bool requests_counted = false;        // config::metrics: the request figures below are kept
     std::vector<request_count> requests;  // answered requests by status and method, non-zero only
@@ -52,6 +79,7 @@ struct server_stats {
     uint64_t file_cache_hits = 0;     // open-file cache lookups on the rings
     uint64_t file_cache_misses = 0;
     uint64_t log_lines_dropped = 0;  // access log lines its buffers had no room for
+    tls_stats tls;
     unsigned rings = 0;
 };
 

@@ -2,18 +2,37 @@
 // TLS settings of a server (config::tls_certificates, config::tls_ciphers): which certificate
 // answers which server name. Listeners marked `tls` (listen_address::tls) use them.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace ringhttpd {
 
-// One certificate and its key, both PEM files. The certificate file holds the full chain: the
+// A certificate and its key, both PEM files. The certificate file holds the full chain: the
 // server's certificate first, then the intermediates.
+struct tls_key_pair {
+    std::string certificate_file;
+    std::string key_file;
+};
+
+// Whether a site asks clients for a certificate (nginx ssl_verify_client).
+enum class verify_client : uint8_t {
+    off,       // none is asked for
+    optional,  // asked for; a client without one, or with one that fails, is still served
+    on,        // required: a request without a valid one gets 400, as nginx answers it
+};
+
+// What a site (or the default site) presents by TLS.
 struct tls_certificate {
     // The names it answers by SNI: "example.com" or "*.example.com", lowercase.
     std::vector<std::string> server_names;
-    std::string certificate_file;
-    std::string key_file;
+    // One pair per key type, served side by side: with an ECDSA and an RSA pair, each client
+    // gets the one it supports (OpenSSL chooses by its signature algorithms). At least one.
+    std::vector<tls_key_pair> key_pairs;
+    // PEM file of the CAs a client certificate must chain to (nginx ssl_client_certificate);
+    // needed unless `verify` is off.
+    std::string client_ca_file;
+    verify_client verify = verify_client::off;
 };
 
 // Mozilla's "intermediate" TLS 1.2 cipher list, which config::tls_ciphers = "intermediate"

@@ -68,10 +68,18 @@ std::vector<std::string> texts_of(const std::vector<listen_address>& addresses) 
     return out;
 }
 
+// What a place adds over TLS: its headers, and the site's Strict-Transport-Security, which
+// RFC 6797 forbids over cleartext.
+void add_hsts(handlers::place& p, const std::string& hsts) {
+    p.tls_add_headers = p.add_headers;
+    if (!hsts.empty()) p.tls_add_headers.emplace_back("Strict-Transport-Security", hsts);
+}
+
 handlers::site site_of(std::vector<std::string> names, const std::string& root,
                        const static_files_options& files, const header_list& headers,
                        const place_limit_settings& limits, std::optional<bool> access_log,
-                       const std::vector<location_settings>& locations, const monitor& m) {
+                       const std::vector<location_settings>& locations,
+                       const site_tls_settings& tls, const monitor& m) {
     handlers::site out;
     out.names = std::move(names);
     out.action.files = files_under(root, files);
@@ -80,6 +88,9 @@ handlers::site site_of(std::vector<std::string> names, const std::string& root,
     apply_limits(limits, {}, out.action);
     for (const location_settings& l : locations)
         out.locations.push_back(location_of(l, root, out.action, m));
+    add_hsts(out.action, tls.hsts);
+    for (handlers::location& l : out.locations) add_hsts(l.action, tls.hsts);
+    out.verifies_clients = tls.verify != verify_client::off;
     return out;
 }
 
@@ -115,19 +126,20 @@ router public_routes(const cli_options& options, const monitor& m) {
             "--debug-routes: /debug/* lets any client tie up workers; never in production");
         add_debug_routes(routes);
     }
-    if (options.sites.empty() && options.locations.empty() && options.add_headers.empty()) {
+    if (options.sites.empty() && options.locations.empty() && options.add_headers.empty() &&
+        options.tls.hsts.empty()) {
         routes.set_fallback(files_under(options.root, options.files));
         return routes;
     }
     std::vector<handlers::site> sites;
     for (const site_settings& s : options.sites) {
         sites.push_back(site_of(s.names, s.root, s.files, s.add_headers, s.limits, s.access_log,
-                                s.locations, m));
+                                s.locations, s.tls, m));
         sites.back().listen = texts_of(s.listen);
     }
     // The top level's limits are the server's own, checked before any site is chosen.
     handlers::site fallback = site_of({}, options.root, options.files, options.add_headers, {},
-                                      std::nullopt, options.locations, m);
+                                      std::nullopt, options.locations, options.tls, m);
     fallback.listen = texts_of(options.cfg.listen);
     routes.set_fallback(
         std::make_shared<const handlers::virtual_hosts>(std::move(sites), std::move(fallback)));

@@ -18,11 +18,15 @@ const std::vector<std::string>& site_keys(bool location) {
         own.insert(own.end(), place_limit_keys().begin(), place_limit_keys().end());
         return table_keys(std::move(own), scope::site);
     };
-    static const auto site = with_limits({"server_name", "listen", "add_header", "access_log",
-                                          "location", "tls_certificate", "tls_certificate_key"});
+    static const auto site =
+        with_limits({"server_name", "listen", "add_header", "access_log", "location"});
     static const auto in_location =
         with_limits({"path", "alias", "return", "handler", "add_header", "access_log"});
     return location ? in_location : site;
+}
+
+bool is_tls_option(const option& o) {
+    return o.name.starts_with("tls-") || o.name == "hsts";
 }
 
 // A site-scope option, applied to `scratch` (whose root and files the caller reads back); fails
@@ -35,6 +39,10 @@ void apply_site_option(const toml_reader& reader, const toml::key& key, const to
         reader.fail(key.source(), std::string(key.str()) + " is a " +
                                       (o->where == scope::server ? "server" : "process") +
                                       " setting: set it at the top level of the file");
+    if (location && is_tls_option(*o))
+        reader.fail(key.source(), std::string(key.str()) +
+                                      " is chosen by the TLS handshake, before any path: set it "
+                                      "in the [[site]]");
     reader.apply_option(*o, key, value, scratch);
 }
 
@@ -174,16 +182,13 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
     cli_options scratch;
     scratch.root = top.root;
     scratch.files = top.files;
+    scratch.tls = top.tls;
     const toml::array* locations = nullptr;
     for (const auto& [key, value] : table) {
         if (key == "server_name") {
             out.names = server_names(reader, key, value);
         } else if (key == "listen") {
             out.listen = site_listen(reader, key, value);
-        } else if (key == "tls_certificate") {
-            out.tls_certificate = reader.string_of(key, value);
-        } else if (key == "tls_certificate_key") {
-            out.tls_certificate_key = reader.string_of(key, value);
         } else if (key == "access_log") {
             out.access_log = read_log_switch(reader, key, value);
         } else if (key == "add_header") {
@@ -197,12 +202,13 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
     check_place_limits(reader, table, out.limits);
     if (out.names.empty())
         reader.fail(table.source(), "a [[site]] needs server_name = \"example.com\" (or a list)");
-    if (out.tls_certificate.empty() != out.tls_certificate_key.empty())
+    if (scratch.tls.certificates.size() != scratch.tls.keys.size())
         reader.fail(table.source(),
-                    "a [[site]] with its own certificate needs both tls_certificate and "
-                    "tls_certificate_key");
+                    "a [[site]] with its own certificates needs tls_certificate and "
+                    "tls_certificate_key alike: one key per certificate, in the same order");
     out.root = scratch.root;
     out.files = scratch.files;
+    out.tls = scratch.tls;
     if (locations)
         for (const toml::node& location : *locations)
             out.locations.push_back(
@@ -212,14 +218,18 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
 
 namespace {
 
-// The site-scope settings of `root` and `files`, except root itself.
-std::string file_settings_toml(const std::string& root, const static_files_options& files) {
+// The site-scope settings of `root` and `files`, except root itself, and of `tls` when given
+// (a site's, not a location's).
+std::string file_settings_toml(const std::string& root, const static_files_options& files,
+                               const site_tls_settings* tls = nullptr) {
     cli_options holder;
     holder.root = root;
     holder.files = files;
+    if (tls) holder.tls = *tls;
     std::string out;
     for (const option& o : option_table())
-        if (o.where == scope::site && o.name != "root") out += toml_line(o, holder);
+        if (o.where == scope::site && o.name != "root" && (tls || !is_tls_option(o)))
+            out += toml_line(o, holder);
     return out;
 }
 
@@ -257,14 +267,11 @@ std::string sites_toml(const cli_options& options) {
             out += "]\n";
         }
         out += "root = " + quoted(site.root) + "\n";
-        if (!site.tls_certificate.empty())
-            out += "tls_certificate = " + quoted(site.tls_certificate) +
-                   "\ntls_certificate_key = " + quoted(site.tls_certificate_key) + "\n";
         out += toml_headers("add_header", site.add_headers);
         if (site.access_log)
             out += std::string("access_log = ") + (*site.access_log ? "true" : "false") + "\n";
         out += place_limits_toml(site.limits);
-        out += file_settings_toml(site.root, site.files);
+        out += file_settings_toml(site.root, site.files, &site.tls);
         for (const location_settings& l : site.locations)
             out += location_toml("[[site.location]]", l);
     }

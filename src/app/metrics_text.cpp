@@ -38,6 +38,23 @@ uint64_t total_requests(const server_stats& s, bool errors_only) {
     return n;
 }
 
+void tls_metrics(std::string& out, const tls_stats& tls) {
+    header(out, "ringhttpd_tls_handshakes_total", "counter",
+           "Finished TLS handshakes by protocol and whether the session was resumed.");
+    for (size_t v = 0; v < 2; ++v)
+        for (size_t r = 0; r < 2; ++r)
+            fmt::format_to(std::back_inserter(out),
+                           "ringhttpd_tls_handshakes_total{{protocol=\"{}\",resumed=\"{}\"}} {}\n",
+                           v == 0 ? "TLSv1.2" : "TLSv1.3", r == 0 ? "false" : "true",
+                           tls.handshakes[v][r]);
+    header(out, "ringhttpd_tls_handshake_failures_total", "counter",
+           "TLS connections that failed before their first request, by reason.");
+    for (size_t f = 0; f < tls_failure_count; ++f)
+        fmt::format_to(std::back_inserter(out),
+                       "ringhttpd_tls_handshake_failures_total{{reason=\"{}\"}} {}\n",
+                       tls_failure_names[f], tls.failures[f]);
+}
+
 }  // namespace
 
 std::string prometheus_text(const server_stats& s, const process_figures& p) {
@@ -82,6 +99,7 @@ std::string prometheus_text(const server_stats& s, const process_figures& p) {
            "Open-file cache lookups that found the file.", s.file_cache_hits);
     metric(out, "ringhttpd_open_file_cache_misses_total", "counter",
            "Open-file cache lookups that did not.", s.file_cache_misses);
+    tls_metrics(out, s.tls);
     metric(out, "ringhttpd_access_log_dropped_lines_total", "counter",
            "Access log lines dropped because the log's buffers were full.", s.log_lines_dropped);
     header(out, "ringhttpd_reloads_total", "counter", "Reloads (SIGHUP) by result.");

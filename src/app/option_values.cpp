@@ -112,6 +112,31 @@ option_value address_ranges(std::vector<std::string> config::*member) {
     };
 }
 
+option_value file_list(std::vector<std::string> site_tls_settings::*member) {
+    return {
+        .placeholder = "FILE,...",
+        .parse =
+            [member](std::string_view text, cli_options& into) {
+                std::vector<std::string> files;
+                for (size_t start = 0; !text.empty() && start <= text.size();) {
+                    const size_t comma = std::min(text.find(',', start), text.size());
+                    std::string file(http::trim_ows(text.substr(start, comma - start)));
+                    if (file.empty())
+                        throw std::invalid_argument("expected file paths, got an empty one in '" +
+                                                    std::string(text) + "'");
+                    files.push_back(std::move(file));
+                    start = comma + 1;
+                }
+                into.tls.*member = std::move(files);
+            },
+        .show =
+            [member](const cli_options& from) {
+                const auto& files = from.tls.*member;
+                return joined(std::vector<std::string_view>(files.begin(), files.end()), ",");
+            },
+    };
+}
+
 option_value request_rate(double config::*per_second) {
     return {
         .placeholder = "RATE",

@@ -34,6 +34,8 @@ auto& part_of(Options& options) {
         return options.cfg;
     } else if constexpr (std::is_same_v<Part, static_files_options>) {
         return options.files;
+    } else if constexpr (std::is_same_v<Part, site_tls_settings>) {
+        return options.tls;
     } else {
         static_assert(std::is_same_v<Part, cli_options>);
         return options;
@@ -149,6 +151,8 @@ option_value plain_text(std::string Part::*member, std::string_view placeholder)
     };
 }
 
+// Paths, comma-separated (a list in the file); none by default.
+option_value file_list(std::vector<std::string> site_tls_settings::*member);
 // Listen addresses, comma-separated (a TOML list in the file): listen_address::parse's forms.
 option_value listen_addresses(std::vector<listen_address> config::*member);
 // One address, or `off` (nullopt).

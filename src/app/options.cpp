@@ -25,14 +25,7 @@ std::vector<option> make_table() {
          "makes it speak HTTPS (`0.0.0.0:8443 tls`; nginx's ` ssl` works too; see "
          "`tls-certificate`). A reload binds added addresses and closes removed ones",
          listen_addresses(&config::listen), reload_applies::yes},
-        {"tls-certificate", s::server,
-         "PEM file with the certificate, then its intermediates (nginx `ssl_certificate`), for "
-         "listeners marked `tls`: the default site's, sent to clients that ask for no name or "
-         "one no `[[site]]` has by SNI. A `[[site]]` may have its own. A reload applies it",
-         plain_text(&cli_options::tls_certificate, "FILE"), reload_applies::yes},
-        {"tls-certificate-key", s::server,
-         "PEM file with the private key of `tls-certificate` (nginx `ssl_certificate_key`)",
-         plain_text(&cli_options::tls_certificate_key, "FILE"), reload_applies::yes},
+
         {"tls-ciphers", s::server,
          "TLS 1.2 cipher list in OpenSSL's syntax (nginx `ssl_ciphers`), or `intermediate`: "
          "Mozilla's intermediate list. TLS 1.3 suites are OpenSSL's defaults",
@@ -140,6 +133,32 @@ std::vector<option> make_table() {
 
         {"root", s::site, "document root: the directory static files are served from",
          plain_text(&cli_options::root, "DIR")},
+        {"tls-certificate", s::site,
+         "PEM file with the certificate, then its intermediates (nginx `ssl_certificate`), for "
+         "listeners marked `tls`. The top level's goes to clients that ask for no name or one "
+         "no `[[site]]` has by SNI. A list serves an ECDSA and an RSA certificate side by side, "
+         "each to the clients that support it",
+         file_list(&site_tls_settings::certificates)},
+        {"tls-certificate-key", s::site,
+         "PEM files with the private keys of `tls-certificate`, in its order (nginx "
+         "`ssl_certificate_key`)",
+         file_list(&site_tls_settings::keys)},
+        {"tls-client-certificate", s::site,
+         "PEM file of the CAs that client certificates must chain to (nginx "
+         "`ssl_client_certificate`), for `tls-verify-client`",
+         plain_text(&site_tls_settings::client_ca, "FILE")},
+        {"tls-verify-client", s::site,
+         "ask TLS clients for a certificate (mTLS, nginx `ssl_verify_client`): `on` answers a "
+         "request without a valid one with 400; `optional` serves it, and handlers and the "
+         "JSON access log see the verdict and the subject",
+         choice(&site_tls_settings::verify,
+                std::vector<named<verify_client>>{{"off", verify_client::off},
+                                                  {"optional", verify_client::optional},
+                                                  {"on", verify_client::on}})},
+        {"hsts", s::site,
+         "the `Strict-Transport-Security` value sent on every answer over TLS, never over "
+         "cleartext (`max-age=63072000; includeSubDomains`); empty: none",
+         plain_text(&site_tls_settings::hsts, "VALUE")},
         {"index", s::site,
          "what a request for a directory serves: the first of these files it holds (nginx "
          "`index`)",

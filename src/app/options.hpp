@@ -42,13 +42,28 @@ struct location_settings {
     std::optional<bool> access_log;  // false: not logged (nginx `access_log off;`); unset: site's
 };
 
+// What a site sets for its TLS listeners. A [[site]] starts from the top level's.
+struct site_tls_settings {
+    std::vector<std::string> certificates;  // tls_certificate: PEM chains, one per key type
+    std::vector<std::string> keys;          // tls_certificate_key: their keys, in that order
+    std::string client_ca;                  // tls_client_certificate
+    verify_client verify = verify_client::off;
+    std::string hsts;  // the Strict-Transport-Security value sent over TLS; "": none
+
+    // The same certificates and client checks: a site that shares them shares the default
+    // site's OpenSSL context.
+    bool same_context(const site_tls_settings& other) const {
+        return certificates == other.certificates && keys == other.keys &&
+               client_ca == other.client_ca && verify == other.verify;
+    }
+};
+
 // `[[site]]` in the file: a virtual host. Unset settings are the top level's.
 struct site_settings {
     std::vector<std::string> names;      // server_name: "example.com", "*.example.com"
     std::vector<listen_address> listen;  // empty: the top level's addresses
-    // Its own certificate for TLS listeners, chosen by SNI; empty: the default site's.
-    std::string tls_certificate;
-    std::string tls_certificate_key;
+    site_tls_settings tls;               // chosen by SNI
+
     std::string root;
     static_files_options files;
     header_list add_headers;
@@ -63,9 +78,7 @@ struct cli_options {
     config cfg;
     std::string root = "./static";
     static_files_options files;
-    // The default site's certificate and key for TLS listeners (PEM files); empty: none.
-    std::string tls_certificate;
-    std::string tls_certificate_key;
+    site_tls_settings tls;  // the default site's: for clients without SNI or with an unknown name
     // From the configuration file only: the default site's locations and headers, and more
     // sites chosen by Host.
     std::vector<location_settings> locations;

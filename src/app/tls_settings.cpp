@@ -3,17 +3,39 @@
 #include <stdexcept>
 
 namespace ringhttpd::app {
+namespace {
+
+// `where`: "" for the top level, else the site's first name, for the message.
+tls_certificate certificate_of(const site_tls_settings& tls, std::vector<std::string> names,
+                               const std::string& where) {
+    const std::string place = where.empty() ? "" : " of [[site]] " + where;
+    if (tls.certificates.size() != tls.keys.size())
+        throw std::runtime_error("tls_certificate and tls_certificate_key" + place +
+                                 " go together: give one key per certificate, in the same order");
+    tls_certificate out;
+    out.server_names = std::move(names);
+    for (size_t i = 0; i < tls.certificates.size(); ++i)
+        out.key_pairs.push_back({tls.certificates[i], tls.keys[i]});
+    out.client_ca_file = tls.client_ca;
+    out.verify = tls.verify;
+    if (out.verify != verify_client::off && out.key_pairs.empty())
+        throw std::runtime_error("tls_verify_client" + place +
+                                 " needs a certificate: set tls_certificate and "
+                                 "tls_certificate_key");
+    return out;
+}
+
+}  // namespace
 
 std::vector<tls_certificate> tls_certificates(const cli_options& options) {
-    if (options.tls_certificate.empty() != options.tls_certificate_key.empty())
-        throw std::runtime_error(
-            "tls_certificate and tls_certificate_key go together: set both, or neither");
     std::vector<tls_certificate> out;
-    if (!options.tls_certificate.empty())
-        out.push_back({{}, options.tls_certificate, options.tls_certificate_key});
+    if (!options.tls.certificates.empty() || !options.tls.keys.empty())
+        out.push_back(certificate_of(options.tls, {}, ""));
     for (const site_settings& site : options.sites)
-        if (!site.tls_certificate.empty())
-            out.push_back({site.names, site.tls_certificate, site.tls_certificate_key});
+        // A site with the top level's certificates and client checks (its own settings start
+        // from those) is served by the default context.
+        if (!site.tls.same_context(options.tls))
+            out.push_back(certificate_of(site.tls, site.names, site.names.front()));
     return out;
 }
 

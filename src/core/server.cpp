@@ -78,11 +78,9 @@ io::wake_mode wake_mode_of(worker_wake wake) {
     return io::wake_mode::automatic;
 }
 
-// nginx's answer to cleartext HTTP on a TLS port, and a close.
-void write_plain_http_reply(io::output_queue& out, const config& c) {
-    response res = response::text(400,
-                                  "400 Bad Request: The plain HTTP request was sent to "
-                                  "HTTPS port\n");
+// A 400 with nginx's words for what went wrong at the TLS layer, and a close.
+void write_tls_bad_request(io::output_queue& out, std::string_view text, const config& c) {
+    response res = response::text(400, "400 Bad Request: " + std::string(text) + "\n");
     res.close_connection = true;
     http::response_framing framing;
     framing.keep_alive = false;
@@ -133,6 +131,7 @@ struct ring_state {
     http::ring_counters counters;  // bound to the ring's thread
     // Makes the handlers of connections to TLS listeners: a TLS stream around a session.
     std::shared_ptr<const io::stream_handler_factory> tls_factory;
+    tls::counters tls_counters;  // of those TLS streams
 };
 
 }  // namespace
@@ -179,8 +178,8 @@ struct server::impl {
 server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::move(routes))) {
     impl_->cfg = std::move(cfg);
     const config& settings = impl_->cfg;
-    impl_->tls_settings.plain_http_reply = [&settings](io::output_queue& out) {
-        write_plain_http_reply(out, settings);
+    impl_->tls_settings.bad_request = [&settings](io::output_queue& out, std::string_view text) {
+        write_tls_bad_request(out, text, settings);
     };
     impl_->tls_settings.handshake_timeout_ms = settings.client_header_timeout_ms;
     impl_->tls_settings.first_request_timeout_ms = settings.client_header_timeout_ms;
@@ -284,9 +283,9 @@ void server::start() {
             return std::make_unique<http::session>(*shared, *ring_ctx);
         });
         ring.tls_factory = std::make_shared<const io::stream_handler_factory>(
-            [state = impl_.get(), session = factories.back()] {
+            [state = impl_.get(), counted = &ring.tls_counters, session = factories.back()] {
                 return std::make_unique<tls::stream>(state->tls.load(), state->tls_settings,
-                                                     session());
+                                                     *counted, session());
             });
     }
     impl_->attach_tls(listeners);
@@ -417,6 +416,7 @@ server_stats server::stats() const {
         out.limit_conn_refused += ring->counters.limit_conn_refused.get();
         out.file_cache_hits += ring->counters.file_cache_hits.get();
         out.file_cache_misses += ring->counters.file_cache_misses.get();
+        ring->tls_counters.add_to(out.tls);
     }
     out.open_connections = impl_->open_connections.load(std::memory_order_relaxed);
     if (impl_->pool) {

@@ -90,6 +90,8 @@ virtual_hosts::virtual_hosts(std::vector<site> sites, site fallback)
     : sites_(std::move(sites)), fallback_(std::move(fallback)) {
     has_body_limits_ = sets_body_limit(fallback_);
     for (const site& s : sites_) has_body_limits_ = has_body_limits_ || sets_body_limit(s);
+    verifies_clients_ = fallback_.verifies_clients;
+    for (const site& s : sites_) verifies_clients_ = verifies_clients_ || s.verifies_clients;
     by_listener_ =
         std::any_of(sites_.begin(), sites_.end(), [](const site& s) { return !s.listen.empty(); });
 }
@@ -147,20 +149,30 @@ std::optional<uint64_t> virtual_hosts::body_limit(const request& head) const {
     return place_for(site_for(head.host, head.listener), head.path).max_body_size;
 }
 
+bool virtual_hosts::misdirected(const site& by_host, const request& req) const {
+    if (!verifies_clients_ || !req.tls) return false;
+    const site& by_name = site_for(req.tls->server_name, req.listener);
+    return &by_name != &by_host && (by_host.verifies_clients || by_name.verifies_clients);
+}
+
 route_result virtual_hosts::dispatch(request& req, const context& ctx) const {
-    const place& p = place_for(site_for(req.host, req.listener), req.path);
+    const site& s = site_for(req.host, req.listener);
+    if (misdirected(s, req)) return response::error(421);
+    const place& p = place_for(s, req.path);
+    const header_list& headers = req.tls ? p.tls_add_headers : p.add_headers;
     in_flight_hold hold;
     if (auto refusal = admit(p.limits, req, hold))
-        return answered_at(std::move(*refusal), p.add_headers, p.access_log);
+        return answered_at(std::move(*refusal), headers, p.access_log);
     route_result result = answer(p, req, ctx);
     if (auto* work = std::get_if<blocking_work>(&result)) {
-        if (p.add_headers.empty() && p.access_log && !hold) return result;
+        if (headers.empty() && p.access_log && !hold) return result;
         return http::held_until_answered(
-            [work = std::move(*work), headers = p.add_headers,
-             log = p.access_log](const context& c) { return answered_at(work(c), headers, log); },
+            [work = std::move(*work), headers, log = p.access_log](const context& c) {
+                return answered_at(work(c), headers, log);
+            },
             std::move(hold));
     }
-    return answered_at(std::move(std::get<response>(result)), p.add_headers, p.access_log);
+    return answered_at(std::move(std::get<response>(result)), headers, p.access_log);
 }
 
 }  // namespace ringhttpd::handlers

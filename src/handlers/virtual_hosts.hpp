@@ -33,6 +33,7 @@ struct place {
     std::shared_ptr<const router> routes;   // built-in handlers attached here; else files
     staged_handler files;                   // static files of this place; empty: 404
     header_list add_headers;                // added to every answer from this place
+    header_list tls_add_headers;            // the same over TLS: and the site's HSTS
     std::optional<uint64_t> max_body_size;  // client_max_body_size; nullopt: the server's
     place_limits limits;                    // limit_req, limit_conn
     bool access_log = true;                 // false: its answers are not logged
@@ -50,6 +51,7 @@ struct site {
     std::vector<std::string> listen;
     place action;  // for paths no location matches
     std::vector<location> locations;
+    bool verifies_clients = false;  // asks TLS clients for certificates (tls_verify_client)
 };
 
 class virtual_hosts final : public fallback_routes {
@@ -68,12 +70,16 @@ class virtual_hosts final : public fallback_routes {
 
   private:
     bool answers_on(const site& s, std::string_view listener) const;
+    // A TLS client that named one site by SNI and another by Host, where either checks client
+    // certificates: answered 421, so that Host cannot skip the checks of the site it names.
+    bool misdirected(const site& by_host, const request& req) const;
     const site& default_site(std::string_view listener) const;
 
     std::vector<site> sites_;
     site fallback_;
-    bool by_listener_ = false;      // some site has addresses of its own
-    bool has_body_limits_ = false;  // some place sets its own client_max_body_size
+    bool by_listener_ = false;       // some site has addresses of its own
+    bool has_body_limits_ = false;   // some place sets its own client_max_body_size
+    bool verifies_clients_ = false;  // some site checks client certificates
 };
 
 // "$uri?$args" and friends in `text`, for `return`.

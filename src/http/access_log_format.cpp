@@ -115,6 +115,19 @@ void append_json_field(std::string& out, std::string_view name, std::string_view
     append_json_string(out, value);
 }
 
+// Only on TLS connections: nginx's $ssl_protocol, $ssl_cipher, $ssl_session_reused, and
+// $ssl_client_verify and $ssl_client_s_dn where client certificates are asked for.
+void append_tls_fields(std::string& out, const tls_info& tls) {
+    append_json_field(out, "tls_protocol", tls.protocol);
+    append_json_field(out, "tls_cipher", tls.cipher);
+    out += tls.session_reused ? ",\"tls_resumed\":true" : ",\"tls_resumed\":false";
+    append_json_field(out, "tls_server_name", tls.server_name);
+    if (tls.client != client_verify::none || !tls.client_subject.empty()) {
+        append_json_field(out, "tls_client_verify", client_verify_name(tls.client));
+        append_json_field(out, "tls_client_subject", tls.client_subject);
+    }
+}
+
 void append_json(std::string& out, const exchange& e, const log_time& t,
                  std::string_view request_id) {
     out += "{\"ts\":\"";
@@ -134,6 +147,7 @@ void append_json(std::string& out, const exchange& e, const log_time& t,
     append_json_field(out, "referer", e.req.header("Referer").value_or(""));
     append_json_field(out, "host", e.req.host);
     append_json_field(out, "request_id", request_id);
+    if (e.req.tls) append_tls_fields(out, *e.req.tls);
     out += "}\n";
 }
 

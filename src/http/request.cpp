@@ -11,6 +11,17 @@ constexpr std::string_view method_names[] = {"GET",     "HEAD",  "POST",  "PUT",
 
 }  // namespace
 
+std::string_view client_verify_name(client_verify v) {
+    switch (v) {
+        case client_verify::success:
+            return "SUCCESS";
+        case client_verify::failed:
+            return "FAILED";
+        default:
+            return "NONE";
+    }
+}
+
 std::string_view method_name(http_method m) {
     const auto index = size_t(m);
     return index < std::size(method_names) ? method_names[index] : std::string_view();

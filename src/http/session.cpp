@@ -45,6 +45,7 @@ void session::on_receive(io::connection_control& conn, std::string_view bytes) {
     // Before parsing: the body limit is chosen by site, and sites by listener, once the head
     // is complete.
     parser_.current().listener = conn.listener;
+    parser_.current().tls = conn.tls;
     if (paused_ || awaiting_work_ || !held_input_.empty()) {
         held_input_.append(bytes);
         if (!paused_ && !awaiting_work_) process_held_input(conn);

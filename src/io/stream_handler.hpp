@@ -9,6 +9,7 @@
 
 #include "io/client_address.hpp"
 #include "io/output_queue.hpp"
+#include "ringhttpd/tls_info.hpp"
 
 namespace ringhttpd::io {
 
@@ -45,6 +46,7 @@ struct connection_control {
     uint32_t requests = 0;     // requests answered on this connection, kept across handlers
     client_address peer;       // the client, when per-client limits need it
     std::string_view listener;  // the listen address it came in on, as configured
+    const tls_info* tls = nullptr;  // set by a TLS layer once its handshake is done
     bool over_connection_limit = false;  // the client has too many connections open
     work_runner* worker = nullptr;       // the worker pool; null when there is none
 };

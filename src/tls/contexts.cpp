@@ -49,6 +49,62 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
     return SSL_TLSEXT_ERR_OK;
 }
 
+// Key types that have both a certificate and a key.
+int count_key_types(SSL_CTX* c) {
+    int types = 0;
+    for (long more = SSL_CTX_set_current_cert(c, SSL_CERT_SET_FIRST); more == 1;
+         more = SSL_CTX_set_current_cert(c, SSL_CERT_SET_NEXT))
+        ++types;
+    return types;
+}
+
+// Adds a certificate chain and its key. OpenSSL keeps one per key type: a second pair of the
+// same type would replace the first, so that is refused.
+void use_key_pair(SSL_CTX* c, const tls_key_pair& pair) {
+    check_readable("tls_certificate", pair.certificate_file);
+    check_readable("tls_certificate_key", pair.key_file);
+    const int types_before = count_key_types(c);
+    if (SSL_CTX_use_certificate_chain_file(c, pair.certificate_file.c_str()) != 1)
+        throw std::runtime_error("tls_certificate " + pair.certificate_file +
+                                 ": not a PEM certificate chain: " + openssl_reason());
+    if (SSL_CTX_use_PrivateKey_file(c, pair.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+        throw std::runtime_error("tls_certificate_key " + pair.key_file +
+                                 ": not a PEM private key, or it does not match tls_certificate " +
+                                 pair.certificate_file + ": " + openssl_reason());
+    if (count_key_types(c) == types_before)
+        throw std::runtime_error("tls_certificate " + pair.certificate_file +
+                                 ": a certificate with this key type is already configured for "
+                                 "the same site; give one per key type (ECDSA, RSA)");
+    if (SSL_CTX_check_private_key(c) != 1)
+        throw std::runtime_error("tls_certificate_key " + pair.key_file +
+                                 " does not match tls_certificate " + pair.certificate_file + ": " +
+                                 openssl_reason());
+}
+
+// The handshake completes whatever the client sends: the HTTP layer answers a missing or bad
+// certificate with a 400 that says so (as nginx does), rather than an alert a browser shows as
+// a bare connection error.
+int accept_for_now(int, X509_STORE_CTX*) {
+    return 1;
+}
+
+void ask_for_client_certificates(SSL_CTX* c, const tls_certificate& certificate) {
+    const std::string& ca = certificate.client_ca_file;
+    if (ca.empty())
+        throw std::runtime_error(
+            "tls_verify_client is set but tls_client_certificate is not: name the PEM file of "
+            "the CAs client certificates must chain to");
+    check_readable("tls_client_certificate", ca);
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(ca.c_str());
+    if (!names || SSL_CTX_load_verify_locations(c, ca.c_str(), nullptr) != 1) {
+        sk_X509_NAME_pop_free(names, X509_NAME_free);
+        throw std::runtime_error("tls_client_certificate " + ca +
+                                 ": not a PEM file of CA certificates: " + openssl_reason());
+    }
+    SSL_CTX_set_client_CA_list(c, names);  // named in the CertificateRequest; takes `names`
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, accept_for_now);
+}
+
 }  // namespace
 
 contexts::contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers) {
@@ -58,6 +114,7 @@ contexts::contexts(const std::vector<tls_certificate>& certificates, const std::
             "tls_certificate_key");
     for (const tls_certificate& certificate : certificates) {
         contexts_.push_back(make_context(certificate, ciphers));
+        verify_.push_back(certificate.verify);
         for (const std::string& name : certificate.server_names)
             names_.add(name, contexts_.size() - 1);
     }
@@ -67,8 +124,8 @@ contexts::contexts(const std::vector<tls_certificate>& certificates, const std::
 
 contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
                                          const std::string& ciphers) {
-    check_readable("tls_certificate", certificate.certificate_file);
-    check_readable("tls_certificate_key", certificate.key_file);
+    if (certificate.key_pairs.empty())
+        throw std::runtime_error("tls_certificate is not set: a TLS listener needs a PEM file");
     ctx_ptr ctx(SSL_CTX_new(TLS_server_method()));
     if (!ctx) throw std::runtime_error("SSL_CTX_new: " + openssl_reason());
     SSL_CTX* c = ctx.get();
@@ -84,17 +141,8 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
                                  "': no cipher OpenSSL knows: " + openssl_reason());
     SSL_CTX_set_session_id_context(c, session_id_context, sizeof session_id_context - 1);
     SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
-    if (SSL_CTX_use_certificate_chain_file(c, certificate.certificate_file.c_str()) != 1)
-        throw std::runtime_error("tls_certificate " + certificate.certificate_file +
-                                 ": not a PEM certificate chain: " + openssl_reason());
-    if (SSL_CTX_use_PrivateKey_file(c, certificate.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-        throw std::runtime_error("tls_certificate_key " + certificate.key_file +
-                                 ": not a PEM private key, or it does not match tls_certificate " +
-                                 certificate.certificate_file + ": " + openssl_reason());
-    if (SSL_CTX_check_private_key(c) != 1)
-        throw std::runtime_error("tls_certificate_key " + certificate.key_file +
-                                 " does not match tls_certificate " + certificate.certificate_file +
-                                 ": " + openssl_reason());
+    for (const tls_key_pair& pair : certificate.key_pairs) use_key_pair(c, pair);
+    if (certificate.verify != verify_client::off) ask_for_client_certificates(c, certificate);
     return ctx;
 }
 
@@ -102,12 +150,24 @@ SSL* contexts::new_connection() const {
     return SSL_new(contexts_.front().get());
 }
 
+bool contexts::requires_client_certificate(const SSL* ssl) const {
+    const SSL_CTX* site = SSL_get_SSL_CTX(ssl);
+    for (size_t i = 0; i < contexts_.size(); ++i)
+        if (contexts_[i].get() == site) return verify_[i] == verify_client::on;
+    return false;
+}
+
 int contexts::on_server_name(SSL* ssl, int*, void* self) {
     const auto& me = *static_cast<const contexts*>(self);
     const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     if (!name) return SSL_TLSEXT_ERR_NOACK;  // no SNI: the default certificate answers
     const auto index = me.names_.find(name);
-    if (index && *index != 0) SSL_set_SSL_CTX(ssl, me.contexts_[*index].get());
+    if (index && *index != 0) {
+        SSL_CTX* site = me.contexts_[*index].get();
+        SSL_set_SSL_CTX(ssl, site);
+        // SSL_set_SSL_CTX takes the certificates, not the verify mode: copied, as nginx does.
+        SSL_set_verify(ssl, SSL_CTX_get_verify_mode(site), SSL_CTX_get_verify_callback(site));
+    }
     // An unknown name gets the default certificate, as nginx's default server does.
     return SSL_TLSEXT_ERR_OK;
 }

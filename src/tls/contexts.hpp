@@ -5,7 +5,8 @@
 // context of the name it asked for. Session tickets and the session cache belong to the context
 // a connection started on (OpenSSL's session_ctx), so all of them are the default context's and
 // a session made on one ring resumes on any other. Settings: TLS 1.2 and 1.3 only, no
-// renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS.
+// renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS. A context may hold
+// key pairs of several types (ECDSA beside RSA), and may ask clients for certificates (mTLS).
 
 #include <openssl/ssl.h>
 
@@ -28,6 +29,8 @@ class contexts {
 
     // A new server-side connection on the default context; nullptr when out of memory.
     SSL* new_connection() const;
+    // Whether the site `ssl` was given by SNI requires a client certificate (verify_client::on).
+    bool requires_client_certificate(const SSL* ssl) const;
 
   private:
     struct ctx_free {
@@ -38,7 +41,8 @@ class contexts {
     static int on_server_name(SSL* ssl, int* alert, void* self);
     ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers);
 
-    std::vector<ctx_ptr> contexts_;  // by certificate; [0] the default
+    std::vector<ctx_ptr> contexts_;      // by certificate; [0] the default
+    std::vector<verify_client> verify_;  // by certificate
     server_names names_;
 };
 

@@ -1,6 +1,7 @@
 #include "tls/stream.hpp"
 
 #include <openssl/err.h>
+#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,11 +43,44 @@ std::string read_chunk(int fd, off_t offset, size_t length) {
     return bytes;
 }
 
+// Why a handshake failed, by OpenSSL's reason for it.
+tls_failure failure_of(unsigned long error) {
+    switch (ERR_GET_REASON(error)) {
+        case SSL_R_UNSUPPORTED_PROTOCOL:
+        case SSL_R_WRONG_VERSION_NUMBER:
+        case SSL_R_VERSION_TOO_LOW:
+        case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+            return tls_failure::protocol_version;
+        case SSL_R_NO_SHARED_CIPHER:
+            return tls_failure::no_shared_cipher;
+        case SSL_R_NO_APPLICATION_PROTOCOL:
+            return tls_failure::no_application_protocol;
+        default:
+            return tls_failure::other;
+    }
+}
+
+// The client certificate's verdict, and its subject when it verified.
+client_verify client_certificate_of(SSL* ssl, std::string& subject) {
+    X509* certificate = SSL_get0_peer_certificate(ssl);
+    if (!certificate) return client_verify::none;
+    if (SSL_get_verify_result(ssl) != X509_V_OK) return client_verify::failed;
+    BIO* text = BIO_new(BIO_s_mem());
+    if (text &&
+        X509_NAME_print_ex(text, X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253) >= 0) {
+        char* data = nullptr;
+        const long length = BIO_get_mem_data(text, &data);
+        subject.assign(data, size_t(length));
+    }
+    BIO_free(text);
+    return client_verify::success;
+}
+
 }  // namespace
 
 stream::stream(std::shared_ptr<const contexts> tls, const stream_settings& settings,
-               std::unique_ptr<io::stream_handler> inner)
-    : tls_(std::move(tls)), settings_(settings), inner_(std::move(inner)) {
+               counters& counted, std::unique_ptr<io::stream_handler> inner)
+    : tls_(std::move(tls)), settings_(settings), counted_(counted), inner_(std::move(inner)) {
     reset_session();
 }
 
@@ -104,7 +138,8 @@ void stream::on_receive(io::connection_control& conn, std::string_view bytes) {
         // Every TLS connection starts with a handshake record (0x16); an upper-case letter is
         // the method of a cleartext HTTP request.
         if (!bytes.empty() && bytes[0] >= 'A' && bytes[0] <= 'Z') {
-            settings_.plain_http_reply(conn.out);
+            settings_.bad_request(conn.out, "The plain HTTP request was sent to HTTPS port");
+            counted_.failures[size_t(tls_failure::http_request)].add();
             phase_ = phase::closed;
             conn.close_after_output = true;
         } else if (!ssl_) {
@@ -126,15 +161,21 @@ void stream::read_records(io::connection_control& conn) {
     if (phase_ == phase::handshaking) {
         const int done = SSL_do_handshake(ssl_);
         if (done != 1) {
-            if (SSL_get_error(ssl_, done) != SSL_ERROR_WANT_READ) fail(conn);
+            if (SSL_get_error(ssl_, done) != SSL_ERROR_WANT_READ)
+                fail_handshake(conn, failure_of(ERR_peek_error()));
             return;
         }
-        phase_ = phase::open;
+        on_handshake_done();
     }
     char cleartext[max_record];
     size_t got = 0;
-    while (SSL_read_ex(ssl_, cleartext, sizeof cleartext, &got) == 1)
+    while (SSL_read_ex(ssl_, cleartext, sizeof cleartext, &got) == 1) {
+        if (lacks_certificate_) {
+            refuse_for_certificate();  // and what it sent is not read
+            continue;
+        }
         inner_->on_receive(inner_conn_, {cleartext, got});
+    }
     switch (SSL_get_error(ssl_, 0)) {
         case SSL_ERROR_WANT_READ:
             return;
@@ -145,6 +186,30 @@ void stream::read_records(io::connection_control& conn) {
         default:
             fail(conn);
     }
+}
+
+void stream::on_handshake_done() {
+    phase_ = phase::open;
+    info_.protocol = SSL_get_version(ssl_);
+    info_.cipher = SSL_get_cipher_name(ssl_);
+    const char* server_name = SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name);
+    info_.server_name = server_name ? server_name : "";
+    info_.session_reused = SSL_session_reused(ssl_) == 1;
+    info_.client = client_certificate_of(ssl_, info_.client_subject);
+    inner_conn_.tls = &info_;
+    lacks_certificate_ =
+        info_.client != client_verify::success && tls_->requires_client_certificate(ssl_);
+    const bool tls13 = SSL_version(ssl_) == TLS1_3_VERSION;
+    counted_.handshakes[tls13][info_.session_reused].add();
+}
+
+void stream::refuse_for_certificate() {
+    if (inner_conn_.close_after_output) return;  // answered already
+    settings_.bad_request(inner_conn_.out, info_.client == client_verify::none
+                                               ? "No required SSL certificate was sent"
+                                               : "The SSL certificate error");
+    inner_conn_.close_after_output = true;
+    counted_.failures[size_t(tls_failure::client_certificate)].add();
 }
 
 void stream::encrypt_output(io::connection_control& conn) {
@@ -239,7 +304,7 @@ void stream::on_timeout(io::connection_control& conn) {
     } else if (phase_ == phase::open) {
         finish(conn);  // idle too long between requests
     } else {
-        fail(conn);  // the handshake did not finish in time
+        fail_handshake(conn, tls_failure::timeout);
     }
     leave(conn);
 }
@@ -250,6 +315,8 @@ void stream::recycle() {
     reset_session();
     phase_ = phase::fresh;
     reading_file_ = false;
+    lacks_certificate_ = false;
+    info_ = {};
 }
 
 void stream::on_work_done(io::connection_control& conn, std::unique_ptr<io::work_result> result) {
@@ -285,6 +352,11 @@ void stream::finish(io::connection_control& conn) {
     phase_ = phase::closed;
     conn.close_after_output = true;
     conn.deadline_ms = 0;
+}
+
+void stream::fail_handshake(io::connection_control& conn, tls_failure why) {
+    counted_.failures[size_t(why)].add();
+    fail(conn);
 }
 
 void stream::fail(io::connection_control& conn) {

@@ -21,16 +21,19 @@
 
 #include "io/output_queue.hpp"
 #include "io/stream_handler.hpp"
+#include "ringhttpd/stats.hpp"
+#include "ringhttpd/tls_info.hpp"
 #include "tls/contexts.hpp"
+#include "tls/counters.hpp"
 #include "tls/ring_bio.hpp"
 
 namespace ringhttpd::tls {
 
 // What every TLS connection of a server shares, read-only.
 struct stream_settings {
-    // Answers a client that spoke cleartext HTTP to the TLS port (nginx: 400 "The plain HTTP
-    // request was sent to HTTPS port"); the connection closes after it.
-    std::function<void(io::output_queue& out)> plain_http_reply;
+    // Queues a 400 whose body is `text`, after which the connection closes: for cleartext HTTP
+    // sent to the TLS port, and for a request without the client certificate its site requires.
+    std::function<void(io::output_queue& out, std::string_view text)> bad_request;
     uint64_t handshake_timeout_ms = 60'000;      // from the first byte to a finished handshake
     uint64_t first_request_timeout_ms = 60'000;  // after the handshake, before a request
     uint64_t keepalive_timeout_ms = 75'000;      // idle between requests
@@ -39,8 +42,8 @@ struct stream_settings {
 class stream final : public io::stream_handler, private io::work_runner {
   public:
     // `tls`: the contexts of the configuration the connection was accepted under, kept alive
-    // by it through a reload. `inner`: the protocol spoken inside.
-    stream(std::shared_ptr<const contexts> tls, const stream_settings& settings,
+    // by it through a reload. `counted`: its ring's. `inner`: the protocol spoken inside.
+    stream(std::shared_ptr<const contexts> tls, const stream_settings& settings, counters& counted,
            std::unique_ptr<io::stream_handler> inner);
     ~stream() override;
     stream(const stream&) = delete;
@@ -75,12 +78,18 @@ class stream final : public io::stream_handler, private io::work_runner {
     // file is being read on the pool, or the connection failed).
     bool encrypt_front(io::connection_control& conn);
     bool read_file_chunk(io::connection_control& conn, io::output_segment& segment);
+    void on_handshake_done();
+    // The first request of a connection whose site requires a client certificate it lacks.
+    void refuse_for_certificate();
     void finish(io::connection_control& conn);  // close_notify, then close
     void fail(io::connection_control& conn);    // close without more
+    // A handshake that does not finish: counted by why, then closed.
+    void fail_handshake(io::connection_control& conn, tls_failure why);
     void reset_session();
 
     std::shared_ptr<const contexts> tls_;
     const stream_settings& settings_;
+    counters& counted_;
     std::unique_ptr<io::stream_handler> inner_;
     io::connection_control inner_conn_;        // what the inner handler sees: cleartext
     io::connection_control* outer_ = nullptr;  // the real connection, during a call
@@ -88,6 +97,10 @@ class stream final : public io::stream_handler, private io::work_runner {
     SSL* ssl_ = nullptr;
     phase phase_ = phase::fresh;
     bool reading_file_ = false;  // a worker reads the next chunk of the file being sent
+    // Its site requires a client certificate and it sent none, or one that did not verify:
+    // requests get a 400 rather than the inner handler.
+    bool lacks_certificate_ = false;
+    tls_info info_;  // what the handshake negotiated, for the inner handler's requests
 };
 
 }  // namespace ringhttpd::tls

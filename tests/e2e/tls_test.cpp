@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <cctype>
 #include <chrono>
 #include <random>
 
@@ -32,6 +33,11 @@ void make_ca(const temp_dir& dir) {
     capture("cd " + dir.path() +
             " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "
             "ca.key -out ca.pem -days 2 -subj /CN=ringhttpd-test-ca 2>&1");
+}
+
+std::string lowercase(std::string text) {
+    for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return text;
 }
 
 // Reads and drops whatever comes (a TLS alert) until the server closes; false on timeout.
@@ -63,9 +69,7 @@ class tls : public ::testing::Test {
         for (char& c : big) c = char(bytes());
         dir_.write("a/big.bin", big);
         big_ = big;
-        dir_.write("ringhttpd.toml", "tls_certificate = \"" + file("default.pem") +
-                                         "\"\ntls_certificate_key = \"" + file("default.key") +
-                                         "\"\n" + site("a", "a.test") + site("b", "*.b.test"));
+        dir_.write("ringhttpd.toml", config_text());
         tls_port_ = std::to_string(free_port());
         std::vector<std::string> args{"-c",
                                       file("ringhttpd.toml"),
@@ -79,6 +83,10 @@ class tls : public ::testing::Test {
     }
 
     virtual std::vector<std::string> extra_args() const { return {}; }
+    virtual std::string config_text() const {
+        return "tls_certificate = \"" + file("default.pem") + "\"\ntls_certificate_key = \"" +
+               file("default.key") + "\"\n" + site("a", "a.test") + site("b", "*.b.test");
+    }
 
     std::string file(const std::string& name) const { return dir_.path() + "/" + name; }
 
@@ -256,4 +264,141 @@ TEST(tls_config, a_missing_certificate_or_none_at_all_fails_the_test) {
     EXPECT_EQ(status, 1) << output;
     EXPECT_NE(output.find("set tls_certificate and tls_certificate_key"), std::string::npos)
         << output;
+}
+
+// ECDSA and RSA side by side, client certificates required and optional, HSTS, and what the
+// metrics and the JSON access log say about TLS.
+class tls_sites : public tls {
+  protected:
+    void SetUp() override {
+        metrics_port_ = std::to_string(free_port());
+        tls::SetUp();
+        make_certificate(dir_, "alice", "ec", "alice", "DNS:alice");  // signed by the CA
+        capture("cd " + dir_.path() +
+                " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                "-keyout mallory.key -out mallory.pem -days 2 -subj /CN=mallory 2>&1");
+    }
+
+    std::vector<std::string> extra_args() const override {
+        return {"--metrics-listen", "127.0.0.1:" + metrics_port_,
+                "--log-format",     "json",
+                "--access-log",     file("access.log")};
+    }
+
+    std::string config_text() const override {
+        // The default certificates also name the sites that share them.
+        const std::string names = "DNS:default.test,DNS:m.test,DNS:o.test";
+        make_certificate(dir_, "default", "rsa", "default.test", names);
+        make_certificate(dir_, "default-ec", "ec", "default.test", names);
+        const std::string client_ca = "tls_client_certificate = \"" + file("ca.pem") + "\"\n";
+        return "tls_certificate = [\"" + file("default.pem") + "\", \"" + file("default-ec.pem") +
+               "\"]\ntls_certificate_key = [\"" + file("default.key") + "\", \"" +
+               file("default-ec.key") + "\"]\nhsts = \"max-age=63072000; includeSubDomains\"\n" +
+               site("a", "a.test") + "hsts = \"\"\n" +
+               "\n[[site]]\nserver_name = \"m.test\"\nroot = \"" + file("a") + "\"\n" + client_ca +
+               "tls_verify_client = \"on\"\n" + "\n[[site]]\nserver_name = \"o.test\"\nroot = \"" +
+               file("b") + "\"\n" + client_ca + "tls_verify_client = \"optional\"\n";
+    }
+
+    std::string with_certificate(const std::string& name) const {
+        return "--cert " + file(name + ".pem") + " --key " + file(name + ".key");
+    }
+
+    std::string metrics() const {
+        return capture("curl -s http://127.0.0.1:" + metrics_port_ + "/metrics");
+    }
+
+    std::string metrics_port_;
+};
+
+TEST_F(tls_sites, ecdsa_and_rsa_certificates_are_served_side_by_side) {
+    // By the signature algorithms the client accepts (TLS 1.3), and by its cipher suites (1.2).
+    EXPECT_NE(s_client("-tls1_3 -sigalgs ecdsa_secp256r1_sha256").find("public key is 256 bit"),
+              std::string::npos);
+    EXPECT_NE(s_client("-tls1_3 -sigalgs rsa_pss_rsae_sha256").find("public key is 2048 bit"),
+              std::string::npos);
+    EXPECT_NE(s_client("-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256").find("2048 bit"),
+              std::string::npos);
+    EXPECT_NE(s_client("-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256").find("256 bit"),
+              std::string::npos);
+}
+
+TEST_F(tls_sites, a_second_certificate_of_the_same_key_type_is_refused_naming_it) {
+    auto [status, output] =
+        run_binary({"-t", "--root", RINGHTTPD_STATIC_DIR, "--listen", "127.0.0.1:0 tls",
+                    "--tls-certificate", file("a.pem") + "," + file("default-ec.pem"),
+                    "--tls-certificate-key", file("a.key") + "," + file("default-ec.key")});
+    EXPECT_EQ(status, 1) << output;
+    EXPECT_NE(output.find(file("default-ec.pem") + ": a certificate with this key type"),
+              std::string::npos)
+        << output;
+}
+
+TEST_F(tls_sites, a_site_that_requires_client_certificates_answers_only_valid_ones) {
+    const std::string status = " -o /dev/null -w '%{http_code}'";
+    EXPECT_EQ(curl("m.test", "/", with_certificate("alice") + status), "200");
+    const std::string none = curl("m.test", "/");
+    EXPECT_NE(none.find("400 Bad Request: No required SSL certificate was sent"), std::string::npos)
+        << none;
+    const std::string bad = curl("m.test", "/", with_certificate("mallory"));
+    EXPECT_NE(bad.find("400 Bad Request: The SSL certificate error"), std::string::npos) << bad;
+    // Optional: served either way. Other sites never ask.
+    EXPECT_EQ(curl("o.test", "/"), "site b\n");
+    EXPECT_EQ(curl("o.test", "/", with_certificate("alice")), "site b\n");
+    EXPECT_EQ(s_client("-servername a.test").find("Acceptable client certificate CA names"),
+              std::string::npos);
+    EXPECT_NE(s_client("-servername m.test").find("Acceptable client certificate CA names"),
+              std::string::npos);
+    // The verified subject reaches the access log.
+    ASSERT_TRUE(wait_until(
+        patience,
+        [&] { return read_file(file("access.log")).find("\"CN=alice\"") != std::string::npos; },
+        "the client's subject in the access log"));
+    EXPECT_NE(
+        metrics().find("ringhttpd_tls_handshake_failures_total{reason=\"client_certificate\"} 2"),
+        std::string::npos);
+}
+
+TEST_F(tls_sites, a_host_that_differs_from_the_sni_name_cannot_skip_client_checks) {
+    EXPECT_EQ(curl("a.test", "/", "-H 'Host: m.test' -o /dev/null -w '%{http_code}'"), "421");
+    EXPECT_EQ(curl("m.test", "/",
+                   with_certificate("alice") + " -H 'Host: a.test' -o /dev/null -w '%{http_code}'"),
+              "421");
+    // Between sites that do not check, Host picks the site as before.
+    EXPECT_EQ(curl("a.test", "/", "-H 'Host: default.test' -o /dev/null -w '%{http_code}'"), "200");
+}
+
+TEST_F(tls_sites, hsts_goes_out_over_tls_only_and_a_site_can_turn_it_off) {
+    const std::string hsts = "strict-transport-security: max-age=63072000; includesubdomains";
+    const std::string head = lowercase(curl("default.test", "/", "-sI"));
+    EXPECT_NE(head.find(hsts), std::string::npos) << head;
+    EXPECT_EQ(lowercase(curl("a.test", "/", "-sI")).find("strict-transport"), std::string::npos);
+    client c(server_->port());
+    auto res = c.roundtrip(get("/"));
+    ASSERT_TRUE(res);
+    EXPECT_FALSE(res->has_header("strict-transport-security"));
+}
+
+TEST_F(tls_sites, metrics_and_the_access_log_tell_protocols_resumption_and_failures) {
+    EXPECT_EQ(python("resumption"), "ok\n");  // one full TLS 1.3 handshake, then 8 resumed
+    EXPECT_EQ(python("versions"), "ok\n");    // 1.2 and 1.3, then 1.0 and 1.1 refused
+    client plain(uint16_t(std::stoi(tls_port_)));
+    ASSERT_TRUE(plain.roundtrip(get("/")));
+    const std::string text = metrics();
+    for (const std::string line :
+         {"ringhttpd_tls_handshakes_total{protocol=\"TLSv1.3\",resumed=\"true\"} 8",
+          "ringhttpd_tls_handshakes_total{protocol=\"TLSv1.2\",resumed=\"false\"} 1",
+          "ringhttpd_tls_handshake_failures_total{reason=\"http_request\"} 1",
+          "ringhttpd_tls_handshake_failures_total{reason=\"protocol_version\"} 2"})
+        EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+    ASSERT_TRUE(wait_until(
+        patience,
+        [&] {
+            return read_file(file("access.log")).find("\"tls_resumed\":true") != std::string::npos;
+        },
+        "a resumed request in the access log"));
+    const std::string log = read_file(file("access.log"));
+    EXPECT_NE(log.find("\"tls_protocol\":\"TLSv1.3\",\"tls_cipher\":\"TLS_"), std::string::npos)
+        << log;
+    EXPECT_NE(log.find("\"tls_server_name\":\"a.test\""), std::string::npos) << log;
 }

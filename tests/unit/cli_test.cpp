@@ -107,8 +107,8 @@ TEST(cli, listen_addresses_marked_tls_as_ringhttpd_or_nginx_writes_it) {
 TEST(cli, tls_settings) {
     auto o = parse_cli({"--tls-certificate", "/etc/c.pem", "--tls-certificate-key", "/etc/c.key",
                         "--tls-ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256"});
-    EXPECT_EQ(o.tls_certificate, "/etc/c.pem");
-    EXPECT_EQ(o.tls_certificate_key, "/etc/c.key");
+    EXPECT_EQ(o.tls.certificates, std::vector<std::string>{"/etc/c.pem"});
+    EXPECT_EQ(o.tls.keys, std::vector<std::string>{"/etc/c.key"});
     EXPECT_EQ(o.cfg.tls_ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256");
     EXPECT_EQ(ringhttpd::config{}.tls_ciphers, "intermediate");
 }

@@ -34,7 +34,10 @@ class certificate_dir {
     }
     ~certificate_dir() { std::filesystem::remove_all(path_); }
     std::vector<tls_certificate> certificates() const {
-        return {{{"unit.test"}, path_ + "/cert.pem", path_ + "/key.pem"}};
+        tls_certificate c;
+        c.server_names = {"unit.test"};
+        c.key_pairs = {{path_ + "/cert.pem", path_ + "/key.pem"}};
+        return {c};
     }
     const std::string& path() const { return path_; }
 
@@ -126,11 +129,13 @@ class tls_stream : public ::testing::Test {
     tls_stream()
         : contexts_(std::make_shared<const tls::contexts>(certs_.certificates(),
                                                           mozilla_intermediate_ciphers)) {
-        settings_.plain_http_reply = [](io::output_queue& out) { out.buffer() = "PLAIN"; };
+        settings_.bad_request = [](io::output_queue& out, std::string_view) {
+            out.buffer() = "PLAIN";
+        };
         settings_.handshake_timeout_ms = 5'000;
         auto inner = std::make_unique<echo>();
         inner_ = inner.get();
-        stream_ = std::make_unique<tls::stream>(contexts_, settings_, std::move(inner));
+        stream_ = std::make_unique<tls::stream>(contexts_, settings_, counted_, std::move(inner));
         conn_.now_ms = 1'000;
     }
 
@@ -167,6 +172,7 @@ class tls_stream : public ::testing::Test {
     certificate_dir certs_;
     std::shared_ptr<const tls::contexts> contexts_;
     tls::stream_settings settings_;
+    tls::counters counted_;
     echo* inner_ = nullptr;
     std::unique_ptr<tls::stream> stream_;
     io::connection_control conn_;
