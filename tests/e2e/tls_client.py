@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """TLS checks against a running ringhttpd, with Python's ssl module (tests/e2e/tls_test.cpp).
 
-Usage: tls_client.py CHECK PORT CA_FILE. Prints "ok" when the check holds, else what went wrong.
+Usage: tls_client.py CHECK PORT CA_FILE [SERVER_PID]. Prints "ok" when the check holds, else what went wrong.
 """
 import socket
 import ssl
@@ -27,8 +27,9 @@ def connect(ctx, port, server_name="a.test", session=None):
     return ctx.wrap_socket(raw, server_hostname=server_name, session=session)
 
 
-def read_response(conn, buffered):
-    """Reads one response with a Content-Length body; returns (status, body, rest)."""
+def read_response(conn, buffered, heads=None):
+    """Reads one response with a Content-Length body; returns (status, body, rest). Appends the
+    header lines, lowercased, to `heads` when given."""
     while b"\r\n\r\n" not in buffered:
         chunk = conn.recv(65536)
         if not chunk:
@@ -37,6 +38,8 @@ def read_response(conn, buffered):
     head, rest = buffered.split(b"\r\n\r\n", 1)
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ")[1])
+    if heads is not None:
+        heads.extend(line.lower() for line in lines[1:])
     length = 0
     for line in lines[1:]:
         name, _, value = line.partition(":")
@@ -130,8 +133,62 @@ def check_connection_limit(port, ca_file):
     return "ok"
 
 
+def check_reload_under_load(port, ca_file, server_pid):
+    """Four clients request without pause, half on new connections (full handshakes) and half
+    on keep-alive ones, while the server reloads its certificates five times: no request may
+    fail."""
+    import os
+    import signal
+    import threading
+    import time
+
+    ctx = context(ca_file)
+    stop = threading.Event()
+    failures = []
+    answered = [0]
+
+    def load(keep_alive):
+        conn = None
+        while not stop.is_set():
+            try:
+                if conn is None:
+                    conn = connect(ctx, port)
+                conn.sendall(request("a.test"))
+                head = []
+                status, body, _ = read_response(conn, b"", head)
+                if status != 200 or body != b"site a\n":
+                    failures.append("answered %d %r" % (status, body))
+                answered[0] += 1
+                # keepalive_requests: the last answer on a connection says so.
+                if not keep_alive or "connection: close" in head:
+                    conn.close()
+                    conn = None
+            except (OSError, RuntimeError) as e:
+                failures.append("%s %s" % ("keep-alive" if keep_alive else "new", repr(e)))
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    threads = [threading.Thread(target=load, args=(i % 2 == 0,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for _ in range(5):
+        time.sleep(0.4)
+        os.kill(server_pid, signal.SIGHUP)
+    time.sleep(0.4)
+    stop.set()
+    for t in threads:
+        t.join()
+    if failures:
+        return "%d of %d requests failed, first: %s" % (len(failures), answered[0], failures[0])
+    return "ok" if answered[0] > 100 else "only %d requests answered" % answered[0]
+
+
 def main():
     check, port, ca_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if check == "reload":
+        print(check_reload_under_load(port, ca_file, int(sys.argv[4])))
+        return
     checks = {
         "versions": check_versions,
         "alpn": check_alpn,

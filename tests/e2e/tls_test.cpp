@@ -115,9 +115,9 @@ class tls : public ::testing::Test {
                        path);
     }
 
-    std::string python(const std::string& check) const {
+    std::string python(const std::string& check, const std::string& more = "") const {
         return capture("python3 " + std::string(RINGHTTPD_TESTS_DIR) + "/e2e/tls_client.py " +
-                       check + " " + tls_port_ + " " + file("ca.pem") + " 2>&1");
+                       check + " " + tls_port_ + " " + file("ca.pem") + " " + more + " 2>&1");
     }
 
     temp_dir dir_;
@@ -218,6 +218,14 @@ TEST_F(tls, a_reload_swaps_certificates_and_keeps_them_when_the_new_ones_are_bro
         patience, [&] { return server_->log().find("a.key") != std::string::npos; },
         "the refused reload naming the key"));
     EXPECT_EQ(subject_for("-servername a.test"), "subject=CN = a2.test");
+}
+
+TEST_F(tls, a_reload_under_load_fails_no_request) {
+    EXPECT_EQ(python("reload", std::to_string(server_->pid())), "ok\n");
+    // Each of the five reloads built new certificates; none was refused.
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return server_->log().find("reload 5: applied") != std::string::npos; },
+        "the fifth reload"));
 }
 
 class tls_limited : public tls {
