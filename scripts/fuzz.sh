@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (clang, ASan+UBSan) and fuzzes each for a bounded time:
 #   scripts/fuzz.sh [seconds per target, default 60]
 # Fails on any crash, leak or sanitizer report. Starts from the committed seed corpus
-# (tests/fuzz/corpus) in a scratch copy, so the repository is not modified.
+# (tests/fuzz/corpus) in a scratch copy, so the repository is not modified. Then replays the
+# request fuzzer's grown corpus over TLS (scripts/tls-corpus.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -33,3 +34,5 @@ for target in request_fuzzer framing_fuzzer; do
   fi
   echo "$target ran clean for ${seconds}s: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/$target.log")"
 done
+# The corpus request_fuzzer grew, once more over TLS against the real server.
+scripts/tls-corpus.sh "$work/request_fuzzer"

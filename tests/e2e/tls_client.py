@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """TLS checks against a running ringhttpd, with Python's ssl module (tests/e2e/tls_test.cpp).
 
-Usage: tls_client.py CHECK PORT CA_FILE [SERVER_PID]. Prints "ok" when the check holds, else what went wrong.
+Usage: tls_client.py CHECK PORT CA_FILE [SERVER_PID | CORPUS_DIR]. Prints "ok" when the check holds, else what went wrong.
 """
 import socket
 import ssl
@@ -184,10 +184,47 @@ def check_reload_under_load(port, ca_file, server_pid):
     return "ok" if answered[0] > 100 else "only %d requests answered" % answered[0]
 
 
+def check_corpus(port, ca_file, directory):
+    """Sends each file of a fuzzer corpus over its own TLS connection (32 at a time) and reads
+    until the server answers and closes, or goes quiet for 0.3 s (an incomplete request, which
+    the server rightly waits on); then the server must still answer a plain request."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    ctx = context(ca_file)
+
+    def send(name):
+        with open(os.path.join(directory, name), "rb") as f:
+            data = f.read()
+        with connect(ctx, port) as conn:
+            conn.settimeout(0.3)
+            try:
+                conn.sendall(data)
+                while conn.recv(65536):
+                    pass
+            except socket.timeout:
+                pass  # waiting for the rest of a request
+            except (ssl.SSLError, OSError):
+                pass  # a reset after a 400 and a close
+
+    files = sorted(os.listdir(directory))
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(send, files))
+    with connect(ctx, port) as conn:
+        conn.sendall(request("a.test"))
+        status, _, _ = read_response(conn, b"")
+        if status != 200:
+            return "after the corpus the server answered %d" % status
+    return "ok %d" % len(files)
+
+
 def main():
     check, port, ca_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if check == "reload":
         print(check_reload_under_load(port, ca_file, int(sys.argv[4])))
+        return
+    if check == "corpus":
+        print(check_corpus(port, ca_file, sys.argv[4]))
         return
     checks = {
         "versions": check_versions,

@@ -228,6 +228,11 @@ TEST_F(tls, a_reload_under_load_fails_no_request) {
         "the fifth reload"));
 }
 
+TEST_F(tls, the_fuzzers_seed_corpus_over_tls_gets_answers_and_no_hang) {
+    const std::string out = python("corpus", std::string(RINGHTTPD_TESTS_DIR) + "/fuzz/corpus");
+    EXPECT_TRUE(out.starts_with("ok ")) << out;  // scripts/fuzz.sh replays the grown corpus
+}
+
 class tls_limited : public tls {
     std::vector<std::string> extra_args() const override { return {"--limit-conn", "1"}; }
 };
