@@ -6,6 +6,25 @@
 #include "http/text.hpp"
 
 namespace ringhttpd::app {
+namespace {
+
+// "a, b,c" as {"a", "b", "c"}: the items of a comma-separated list (a TOML list arrives so),
+// spaces around them trimmed; an empty text is one empty item.
+std::vector<std::string> comma_list(std::string_view text) {
+    std::vector<std::string> items;
+    for (size_t start = 0; start <= text.size();) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        items.emplace_back(http::trim_ows(text.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::string comma_joined(const std::vector<std::string>& items) {
+    return joined(std::vector<std::string_view>(items.begin(), items.end()), ",");
+}
+
+}  // namespace
 
 std::string describe(bounds range, std::string (*format)(uint64_t)) {
     return format(range.min) + " to " + format(range.max);
@@ -118,22 +137,14 @@ option_value file_list(std::vector<std::string> site_tls_settings::*member) {
         .parse =
             [member](std::string_view text, cli_options& into) {
                 std::vector<std::string> files;
-                for (size_t start = 0; !text.empty() && start <= text.size();) {
-                    const size_t comma = std::min(text.find(',', start), text.size());
-                    std::string file(http::trim_ows(text.substr(start, comma - start)));
+                if (!text.empty()) files = comma_list(text);
+                for (const std::string& file : files)
                     if (file.empty())
                         throw std::invalid_argument("expected file paths, got an empty one in '" +
                                                     std::string(text) + "'");
-                    files.push_back(std::move(file));
-                    start = comma + 1;
-                }
                 into.tls.*member = std::move(files);
             },
-        .show =
-            [member](const cli_options& from) {
-                const auto& files = from.tls.*member;
-                return joined(std::vector<std::string_view>(files.begin(), files.end()), ",");
-            },
+        .show = [member](const cli_options& from) { return comma_joined(from.tls.*member); },
     };
 }
 
@@ -216,26 +227,17 @@ option_value index_files(std::vector<std::string> static_files_options::*names) 
         .placeholder = "FILE,...",
         .parse =
             [names](std::string_view text, cli_options& into) {
-                std::vector<std::string> files;
-                for (size_t start = 0; start <= text.size();) {
-                    const size_t comma = std::min(text.find(',', start), text.size());
-                    std::string name(http::trim_ows(text.substr(start, comma - start)));
+                std::vector<std::string> files = comma_list(text);
+                for (const std::string& name : files)
                     // A name inside the directory asked for: nginx's absolute and relative
                     // paths (internal redirects) have no meaning here.
                     if (name.empty() || name == "." || name == ".." ||
                         name.find('/') != std::string::npos)
                         throw std::invalid_argument(
                             "expected file names like index.html,index.htm, got '" + name + "'");
-                    files.push_back(std::move(name));
-                    start = comma + 1;
-                }
                 into.files.*names = std::move(files);
             },
-        .show =
-            [names](const cli_options& from) {
-                const auto& files = from.files.*names;
-                return joined(std::vector<std::string_view>(files.begin(), files.end()), ",");
-            },
+        .show = [names](const cli_options& from) { return comma_joined(from.files.*names); },
     };
 }
 
