@@ -95,6 +95,10 @@ struct config {
     std::vector<tls_certificate> tls_certificates;
     // TLS 1.2 ciphers in OpenSSL's syntax, or "intermediate": mozilla_intermediate_ciphers.
     std::string tls_ciphers = "intermediate";
+    // Session tickets: a new key every period, and a ticket opens while its key is current or
+    // the one before (so a ticket lives one period at least and two at most). Clients are
+    // told one period. The keys outlive reloads. At least a second, at most 7 days.
+    uint64_t tls_session_ticket_rotate_ms = 12ull * 3600 * 1000;
 };
 
 }  // namespace ringhttpd

@@ -30,6 +30,11 @@ std::vector<option> make_table() {
          "TLS 1.2 cipher list in OpenSSL's syntax (nginx `ssl_ciphers`), or `intermediate`: "
          "Mozilla's intermediate list. TLS 1.3 suites are OpenSSL's defaults",
          plain_text(&config::tls_ciphers, "LIST")},
+        {"tls-session-ticket-rotate", s::server,
+         "session tickets get a new key this often; a ticket is good for one period, and its "
+         "key opens it for two at most (then a full handshake). The keys outlive reloads, so "
+         "sessions resume across one. Caddy rotates every 12h; nginx never",
+         number(&config::tls_session_ticket_rotate_ms, time_unit, bounds{1000, 7 * a_day_ms})},
         {"threads", s::server,
          "ring threads, each pinned to one CPU (honours `taskset` and cgroup cpusets)",
          number(&config::threads, count_unit, bounds{1, 1024}, "CPUs this process may use")},

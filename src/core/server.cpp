@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <memory>
@@ -29,6 +30,7 @@
 #include "io/worker_pool.hpp"
 #include "tls/contexts.hpp"
 #include "tls/stream.hpp"
+#include "tls/ticket_keys.hpp"
 
 namespace ringhttpd {
 namespace {
@@ -92,9 +94,10 @@ void write_tls_bad_request(io::output_queue& out, std::string_view text, const c
 // The contexts for `certificates`; null when there are none and no listener needs them.
 // Throws naming the file that does not load.
 std::shared_ptr<const tls::contexts> load_tls(const std::vector<tls_certificate>& certificates,
-                                              const std::string& ciphers, bool needed) {
+                                              const std::string& ciphers, bool needed,
+                                              std::shared_ptr<tls::ticket_keys> tickets) {
     if (certificates.empty() && !needed) return nullptr;
-    return std::make_shared<const tls::contexts>(certificates, ciphers);
+    return std::make_shared<const tls::contexts>(certificates, ciphers, std::move(tickets));
 }
 
 bool any_tls(const std::vector<listen_address>& addresses) {
@@ -163,6 +166,9 @@ struct server::impl {
     bool checks_page_cache = false;  // cachestat before sendfile
     // The certificates new TLS connections get; a reload swaps them while rings read them.
     std::atomic<std::shared_ptr<const tls::contexts>> tls;
+    // Session ticket keys, made at start and kept by every reload's contexts, so sessions
+    // resume across a reload.
+    std::shared_ptr<tls::ticket_keys> tickets;
     tls::stream_settings tls_settings;
 
     // Gives the sockets of TLS addresses their ring's TLS factory.
@@ -229,7 +235,10 @@ void server::start() {
     const std::vector<int> cpus = allowed_cpus();
     const unsigned count = cfg.threads ? cfg.threads : unsigned(cpus.size());
     // Before any socket is opened: a certificate that does not load stops the start.
-    impl_->tls = load_tls(cfg.tls_certificates, cfg.tls_ciphers, any_tls(cfg.listen));
+    impl_->tickets = std::make_shared<tls::ticket_keys>(
+        std::chrono::milliseconds(cfg.tls_session_ticket_rotate_ms));
+    impl_->tls =
+        load_tls(cfg.tls_certificates, cfg.tls_ciphers, any_tls(cfg.listen), impl_->tickets);
     auto listeners = impl_->listeners.open_new(cfg.listen, count, cfg.listen_backlog);
     impl_->listeners.drop_inherited();  // handed over for addresses no longer listed: closed
 
@@ -391,7 +400,10 @@ void server::set_tls_certificates(std::vector<tls_certificate> certificates) {
     std::lock_guard lock(impl_->reactors_mutex);
     // A TLS listener may come with this reload, or stay from the last: either needs one.
     const bool needed = any_tls(impl_->cfg.listen) || impl_->tls.load() != nullptr;
-    impl_->tls.store(load_tls(certificates, impl_->cfg.tls_ciphers, needed));
+    if (!impl_->tickets)  // certificates given before start()
+        impl_->tickets = std::make_shared<tls::ticket_keys>(
+            std::chrono::milliseconds(impl_->cfg.tls_session_ticket_rotate_ms));
+    impl_->tls.store(load_tls(certificates, impl_->cfg.tls_ciphers, needed, impl_->tickets));
     impl_->cfg.tls_certificates = std::move(certificates);
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace ringhttpd::tls {
 namespace {
@@ -107,7 +108,9 @@ void ask_for_client_certificates(SSL_CTX* c, const tls_certificate& certificate)
 
 }  // namespace
 
-contexts::contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers) {
+contexts::contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
+                   std::shared_ptr<ticket_keys> tickets)
+    : tickets_(std::move(tickets)) {
     if (certificates.empty())
         throw std::runtime_error(
             "a listener is marked tls but no certificate is configured: set tls_certificate and "
@@ -143,6 +146,9 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
     for (const tls_key_pair& pair : certificate.key_pairs) use_key_pair(c, pair);
     if (certificate.verify != verify_client::off) ask_for_client_certificates(c, certificate);
+    // Every context, not only the default (the session_ctx whose callback OpenSSL calls): the
+    // lifetime the sessions are given is each context's.
+    if (tickets_) tickets_->attach(c);
     return ctx;
 }
 

@@ -4,7 +4,8 @@
 // ring: connections start on the default context, and the SNI callback moves each to the
 // context of the name it asked for. Session tickets and the session cache belong to the context
 // a connection started on (OpenSSL's session_ctx), so all of them are the default context's and
-// a session made on one ring resumes on any other. Settings: TLS 1.2 and 1.3 only, no
+// a session made on one ring resumes on any other; their ticket keys are a ticket_keys set,
+// which a reload's contexts share with the ones they replace. Settings: TLS 1.2 and 1.3 only, no
 // renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS. A context may hold
 // key pairs of several types (ECDSA beside RSA), and may ask clients for certificates (mTLS).
 
@@ -15,6 +16,7 @@
 
 #include "ringhttpd/tls_config.hpp"
 #include "tls/server_names.hpp"
+#include "tls/ticket_keys.hpp"
 
 namespace ringhttpd::tls {
 
@@ -22,8 +24,10 @@ class contexts {
   public:
     // Loads every certificate and key; `ciphers`: config::tls_ciphers. Throws std::runtime_error
     // naming the file and the fix when one is missing, unreadable, not PEM, or the key does not
-    // match its certificate.
-    contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers);
+    // match its certificate. `tickets`: the session ticket keys, kept alive by the contexts;
+    // null: OpenSSL's own, made anew with each context (as for `-t`, which serves nothing).
+    contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
+             std::shared_ptr<ticket_keys> tickets = nullptr);
     contexts(const contexts&) = delete;
     contexts& operator=(const contexts&) = delete;
 
@@ -41,8 +45,9 @@ class contexts {
     static int on_server_name(SSL* ssl, int* alert, void* self);
     ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers);
 
-    std::vector<ctx_ptr> contexts_;      // by certificate; [0] the default
-    std::vector<verify_client> verify_;  // by certificate
+    std::shared_ptr<ticket_keys> tickets_;  // before the contexts that point to it
+    std::vector<ctx_ptr> contexts_;         // by certificate; [0] the default
+    std::vector<verify_client> verify_;     // by certificate
     server_names names_;
 };
 
