@@ -13,6 +13,8 @@ namespace ringhttpd {
 struct tls_key_pair {
     std::string certificate_file;
     std::string key_file;
+    // A DER OCSP response for the certificate, stapled when a client asks; empty: none.
+    std::string ocsp_response_file;
 };
 
 // Whether a site asks clients for a certificate (nginx ssl_verify_client).

@@ -208,6 +208,10 @@ site_settings read_site(const toml_reader& reader, const toml::table& table,
                     "tls_certificate_key alike: one key per certificate, in the same order");
     out.root = scratch.root;
     out.files = scratch.files;
+    // The top level's responses are for the top level's certificates: a site with
+    // certificates of its own has only the responses it names.
+    if (table.contains("tls_certificate") && !table.contains("tls_ocsp_response"))
+        scratch.tls.ocsp_responses.clear();
     out.tls = scratch.tls;
     if (locations)
         for (const toml::node& location : *locations)

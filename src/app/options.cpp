@@ -148,6 +148,11 @@ std::vector<option> make_table() {
          "PEM files with the private keys of `tls-certificate`, in its order (nginx "
          "`ssl_certificate_key`)",
          file_list(&site_tls_settings::keys)},
+        {"tls-ocsp-response", s::site,
+         "DER files with OCSP responses for `tls-certificate`, in its order (`openssl ocsp "
+         "-respout`, nginx `ssl_stapling_file`), stapled for clients that ask; read at start and "
+         "by each reload. Fewer than the certificates: the rest staple none",
+         file_list(&site_tls_settings::ocsp_responses)},
         {"tls-client-certificate", s::site,
          "PEM file of the CAs that client certificates must chain to (nginx "
          "`ssl_client_certificate`), for `tls-verify-client`",

@@ -44,9 +44,10 @@ struct location_settings {
 
 // What a site sets for its TLS listeners. A [[site]] starts from the top level's.
 struct site_tls_settings {
-    std::vector<std::string> certificates;  // tls_certificate: PEM chains, one per key type
-    std::vector<std::string> keys;          // tls_certificate_key: their keys, in that order
-    std::string client_ca;                  // tls_client_certificate
+    std::vector<std::string> certificates;    // tls_certificate: PEM chains, one per key type
+    std::vector<std::string> keys;            // tls_certificate_key: their keys, in that order
+    std::vector<std::string> ocsp_responses;  // tls_ocsp_response: DER, in that order; may be fewer
+    std::string client_ca;                    // tls_client_certificate
     verify_client verify = verify_client::off;
     std::string hsts;  // the Strict-Transport-Security value sent over TLS; "": none
 
@@ -54,7 +55,8 @@ struct site_tls_settings {
     // site's OpenSSL context.
     bool same_context(const site_tls_settings& other) const {
         return certificates == other.certificates && keys == other.keys &&
-               client_ca == other.client_ca && verify == other.verify;
+               ocsp_responses == other.ocsp_responses && client_ca == other.client_ca &&
+               verify == other.verify;
     }
 };
 

@@ -144,11 +144,20 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
                                  "': no cipher OpenSSL knows: " + openssl_reason());
     SSL_CTX_set_session_id_context(c, session_id_context, sizeof session_id_context - 1);
     SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
-    for (const tls_key_pair& pair : certificate.key_pairs) use_key_pair(c, pair);
+    auto staples = std::make_unique<ocsp_staples>();
+    for (const tls_key_pair& pair : certificate.key_pairs) {
+        use_key_pair(c, pair);
+        if (!pair.ocsp_response_file.empty())
+            staples->add(pair.ocsp_response_file, c, pair.certificate_file);
+    }
     if (certificate.verify != verify_client::off) ask_for_client_certificates(c, certificate);
     // Every context, not only the default (the session_ctx whose callback OpenSSL calls): the
     // lifetime the sessions are given is each context's.
     if (tickets_) tickets_->attach(c);
+    if (!staples->empty()) {
+        staples->attach(c);
+        staples_.push_back(std::move(staples));
+    }
     return ctx;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ringhttpd/tls_config.hpp"
+#include "tls/ocsp_staples.hpp"
 #include "tls/server_names.hpp"
 #include "tls/ticket_keys.hpp"
 
@@ -24,8 +25,9 @@ class contexts {
   public:
     // Loads every certificate and key; `ciphers`: config::tls_ciphers. Throws std::runtime_error
     // naming the file and the fix when one is missing, unreadable, not PEM, or the key does not
-    // match its certificate. `tickets`: the session ticket keys, kept alive by the contexts;
-    // null: OpenSSL's own, made anew with each context (as for `-t`, which serves nothing).
+    // match its certificate, or an OCSP response does not load (ocsp_staples). `tickets`: the
+    // session ticket keys, kept alive by the contexts; null: OpenSSL's own, made anew with each
+    // context (as for `-t`, which serves nothing).
     contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
              std::shared_ptr<ticket_keys> tickets = nullptr);
     contexts(const contexts&) = delete;
@@ -46,8 +48,9 @@ class contexts {
     ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers);
 
     std::shared_ptr<ticket_keys> tickets_;  // before the contexts that point to it
-    std::vector<ctx_ptr> contexts_;         // by certificate; [0] the default
-    std::vector<verify_client> verify_;     // by certificate
+    std::vector<std::unique_ptr<const ocsp_staples>> staples_;  // likewise
+    std::vector<ctx_ptr> contexts_;                             // by certificate; [0] the default
+    std::vector<verify_client> verify_;                         // by certificate
     server_names names_;
 };
 

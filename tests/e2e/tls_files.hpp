@@ -15,12 +15,13 @@ inline void make_test_ca(const temp_dir& dir) {
             "ca.key -out ca.pem -days 2 -subj /CN=ringhttpd-test-ca 2>&1");
 }
 
-// NAME.key and NAME.pem in `dir`: an EC P-256 certificate for `host`, signed by the CA, and
-// NAME-chain.pem: the certificate, then the CA's.
+// NAME.key and NAME.pem in `dir`: an EC P-256 (or, `key` "rsa", RSA 2048) certificate for
+// `host`, signed by the CA, and NAME-chain.pem: the certificate, then the CA's.
 inline void make_test_certificate(const temp_dir& dir, const std::string& name,
-                                  const std::string& host) {
-    capture("cd " + dir.path() + " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 " +
-            "-nodes -keyout " + name + ".key -out " + name + ".csr -subj /CN=" + host +
+                                  const std::string& host, const std::string& key = "ec") {
+    const std::string keyspec = key == "rsa" ? "rsa:2048" : "ec -pkeyopt ec_paramgen_curve:P-256";
+    capture("cd " + dir.path() + " && openssl req -newkey " + keyspec + " -nodes -keyout " + name +
+            ".key -out " + name + ".csr -subj /CN=" + host +
             " 2>&1 && printf 'subjectAltName=DNS:" + host + "\\n' > " + name +
             ".ext && openssl x509 -req -in " + name +
             ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name +
