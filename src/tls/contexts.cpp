@@ -1,10 +1,14 @@
 #include "tls/contexts.hpp"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -17,8 +21,25 @@ namespace {
 constexpr unsigned char alpn_protocols[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 
 // Resumption is allowed between contexts of this server only (a ticket from another program
-// with the same certificate is refused).
-constexpr unsigned char session_id_context[] = "ringhttpd";
+// with the same certificate is refused), and only under the client checks a session was made
+// under: the ticket keys outlive reloads, so a session whose client certificate was verified
+// against the CAs before a reload must not resume once those change (nginx hashes its
+// session ID context from the same). One context for all sites, so that sessions still resume
+// across them as before.
+std::array<unsigned char, 32> session_id_context_of(const std::vector<tls_certificate>& all) {
+    std::string checks = "ringhttpd";
+    for (const tls_certificate& certificate : all) {
+        checks += char('0' + int(certificate.verify));
+        if (certificate.verify == verify_client::off) continue;
+        std::ifstream in(certificate.client_ca_file, std::ios::binary);
+        checks.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        checks += '\0';
+    }
+    std::array<unsigned char, 32> out{};
+    unsigned int length = 0;
+    EVP_Digest(checks.data(), checks.size(), out.data(), &length, EVP_sha256(), nullptr);
+    return out;
+}
 
 // OpenSSL's reason for the last failure, and the queue cleared for the next call.
 std::string openssl_reason() {
@@ -110,7 +131,7 @@ void ask_for_client_certificates(SSL_CTX* c, const tls_certificate& certificate)
 
 contexts::contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
                    std::shared_ptr<ticket_keys> tickets)
-    : tickets_(std::move(tickets)) {
+    : tickets_(std::move(tickets)), session_id_context_(session_id_context_of(certificates)) {
     if (certificates.empty())
         throw std::runtime_error(
             "a listener is marked tls but no certificate is configured: set tls_certificate and "
@@ -142,7 +163,8 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     if (SSL_CTX_set_cipher_list(c, list) != 1)
         throw std::runtime_error("tls_ciphers '" + ciphers +
                                  "': no cipher OpenSSL knows: " + openssl_reason());
-    SSL_CTX_set_session_id_context(c, session_id_context, sizeof session_id_context - 1);
+    SSL_CTX_set_session_id_context(c, session_id_context_.data(),
+                                   unsigned(session_id_context_.size()));
     SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
     auto staples = std::make_unique<ocsp_staples>();
     for (const tls_key_pair& pair : certificate.key_pairs) {

@@ -11,6 +11,7 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -49,6 +50,7 @@ class contexts {
 
     std::shared_ptr<ticket_keys> tickets_;  // before the contexts that point to it
     std::vector<std::unique_ptr<const ocsp_staples>> staples_;  // likewise
+    std::array<unsigned char, 32> session_id_context_;          // of every context
     std::vector<ctx_ptr> contexts_;                             // by certificate; [0] the default
     std::vector<verify_client> verify_;                         // by certificate
     server_names names_;

@@ -90,6 +90,22 @@ TEST_F(tls_sessions, a_ticket_from_two_rotations_ago_gets_a_full_handshake) {
     EXPECT_FALSE(resumes("-tls1_3", "s13.pem"));
 }
 
+TEST_F(tls_sessions, a_reload_that_changes_client_certificate_checks_resumes_no_session) {
+    start();
+    ASSERT_TRUE(new_session("-tls1_2", "s12.pem"));
+    ASSERT_TRUE(new_session("-tls1_3", "s13.pem"));
+    // Sessions made without client checks must not resume where they now apply (nor would a
+    // client verified against other CAs): the same ticket keys, a new session ID context.
+    dir_.write("ringhttpd.toml", read_file(file("ringhttpd.toml")) + "tls_client_certificate = \"" +
+                                     file("ca.pem") + "\"\ntls_verify_client = \"optional\"\n");
+    server_->signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        patience, [&] { return server_->log().find("reload 1: applied") != std::string::npos; },
+        "the reload"));
+    EXPECT_FALSE(resumes("-tls1_2", "s12.pem"));
+    EXPECT_FALSE(resumes("-tls1_3", "s13.pem"));
+}
+
 TEST(tls_sessions_config, the_rotation_period_is_a_second_at_least) {
     auto [status, output] =
         run_binary({"-t", "--root", RINGHTTPD_STATIC_DIR, "--tls-session-ticket-rotate", "500ms"});
