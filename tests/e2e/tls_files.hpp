@@ -1,6 +1,6 @@
 #pragma once
 // Certificates and OCSP responses made at test time with the openssl CLI, for the TLS tests
-// of session tickets and OCSP stapling (tls_session_test.cpp, tls_ocsp_test.cpp).
+// tests (tls_test.cpp, tls_session_test.cpp, tls_ocsp_test.cpp).
 
 #include <string>
 
@@ -16,14 +16,16 @@ inline void make_test_ca(const temp_dir& dir) {
 }
 
 // NAME.key and NAME.pem in `dir`: an EC P-256 (or, `key` "rsa", RSA 2048) certificate for
-// `host`, signed by the CA, and NAME-chain.pem: the certificate, then the CA's.
+// `host` (its CN, and its only name unless `san` lists others: "DNS:a.test,DNS:b.test"), signed
+// by the CA, and NAME-chain.pem: the certificate, then the CA's.
 inline void make_test_certificate(const temp_dir& dir, const std::string& name,
-                                  const std::string& host, const std::string& key = "ec") {
+                                  const std::string& host, const std::string& key = "ec",
+                                  const std::string& san = "") {
     const std::string keyspec = key == "rsa" ? "rsa:2048" : "ec -pkeyopt ec_paramgen_curve:P-256";
     capture("cd " + dir.path() + " && openssl req -newkey " + keyspec + " -nodes -keyout " + name +
             ".key -out " + name + ".csr -subj /CN=" + host +
-            " 2>&1 && printf 'subjectAltName=DNS:" + host + "\\n' > " + name +
-            ".ext && openssl x509 -req -in " + name +
+            " 2>&1 && printf 'subjectAltName=" + (san.empty() ? "DNS:" + host : san) + "\\n' > " +
+            name + ".ext && openssl x509 -req -in " + name +
             ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name +
             ".pem -extfile " + name + ".ext 2>&1 && cat " + name + ".pem ca.pem > " + name +
             "-chain.pem");

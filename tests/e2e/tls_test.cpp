@@ -11,29 +11,11 @@
 #include <random>
 
 #include "harness.hpp"
+#include "tls_files.hpp"
 
 using namespace e2e;
 
 namespace {
-
-// A CA, and a certificate it signed for `name` with `key` ("rsa:2048" or an EC curve) and the
-// subject alternative names `san`, as NAME.pem and NAME.key in `dir`.
-void make_certificate(const temp_dir& dir, const std::string& name, const std::string& key,
-                      const std::string& cn, const std::string& san) {
-    const std::string d = dir.path();
-    const std::string keyspec = key == "rsa" ? "rsa:2048" : "ec -pkeyopt ec_paramgen_curve:P-256";
-    capture("cd " + d + " && openssl req -newkey " + keyspec + " -nodes -keyout " + name +
-            ".key -out " + name + ".csr -subj /CN=" + cn + " 2>&1 && printf 'subjectAltName=" +
-            san + "\\n' > " + name + ".ext && openssl x509 -req -in " + name +
-            ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name +
-            ".pem -extfile " + name + ".ext 2>&1");
-}
-
-void make_ca(const temp_dir& dir) {
-    capture("cd " + dir.path() +
-            " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "
-            "ca.key -out ca.pem -days 2 -subj /CN=ringhttpd-test-ca 2>&1");
-}
 
 std::string lowercase(std::string text) {
     for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -58,10 +40,10 @@ bool closes_within(const client& c, std::chrono::milliseconds timeout) {
 class tls : public ::testing::Test {
   protected:
     void SetUp() override {
-        make_ca(dir_);
-        make_certificate(dir_, "default", "rsa", "default.test", "DNS:default.test");
-        make_certificate(dir_, "a", "ec", "a.test", "DNS:a.test");
-        make_certificate(dir_, "b", "ec", "b.test", "DNS:*.b.test");
+        make_test_ca(dir_);
+        make_test_certificate(dir_, "default", "default.test", "rsa", "DNS:default.test");
+        make_test_certificate(dir_, "a", "a.test", "ec", "DNS:a.test");
+        make_test_certificate(dir_, "b", "b.test", "ec", "DNS:*.b.test");
         dir_.write("a/index.html", "site a\n");
         dir_.write("b/index.html", "site b\n");
         std::string big(1024 * 1024, '\0');
@@ -207,7 +189,7 @@ TEST_F(tls, cleartext_listeners_beside_it_are_untouched) {
 }
 
 TEST_F(tls, a_reload_swaps_certificates_and_keeps_them_when_the_new_ones_are_broken) {
-    make_certificate(dir_, "a", "ec", "a2.test", "DNS:a.test");  // same files, new certificate
+    make_test_certificate(dir_, "a", "a2.test", "ec", "DNS:a.test");  // same files, new certificate
     server_->signal(SIGHUP);
     ASSERT_TRUE(wait_until(
         patience, [&] { return subject_for("-servername a.test") == "subject=CN = a2.test"; },
@@ -243,9 +225,9 @@ TEST_F(tls_limited, connection_limits_count_tls_connections) {
 
 TEST(tls_config, a_key_that_does_not_match_fails_the_test_and_the_start_naming_the_file) {
     temp_dir dir;
-    make_ca(dir);
-    make_certificate(dir, "a", "ec", "a.test", "DNS:a.test");
-    make_certificate(dir, "b", "ec", "b.test", "DNS:b.test");
+    make_test_ca(dir);
+    make_test_certificate(dir, "a", "a.test", "ec", "DNS:a.test");
+    make_test_certificate(dir, "b", "b.test", "ec", "DNS:b.test");
     const std::vector<std::string> args{"--root",
                                         RINGHTTPD_STATIC_DIR,
                                         "--listen",
@@ -286,7 +268,7 @@ class tls_sites : public tls {
     void SetUp() override {
         metrics_port_ = std::to_string(free_port());
         tls::SetUp();
-        make_certificate(dir_, "alice", "ec", "alice", "DNS:alice");  // signed by the CA
+        make_test_certificate(dir_, "alice", "alice", "ec", "DNS:alice");  // signed by the CA
         capture("cd " + dir_.path() +
                 " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
                 "-keyout mallory.key -out mallory.pem -days 2 -subj /CN=mallory 2>&1");
@@ -301,8 +283,8 @@ class tls_sites : public tls {
     std::string config_text() const override {
         // The default certificates also name the sites that share them.
         const std::string names = "DNS:default.test,DNS:m.test,DNS:o.test";
-        make_certificate(dir_, "default", "rsa", "default.test", names);
-        make_certificate(dir_, "default-ec", "ec", "default.test", names);
+        make_test_certificate(dir_, "default", "default.test", "rsa", names);
+        make_test_certificate(dir_, "default-ec", "default.test", "ec", names);
         const std::string client_ca = "tls_client_certificate = \"" + file("ca.pem") + "\"\n";
         return "tls_certificate = [\"" + file("default.pem") + "\", \"" + file("default-ec.pem") +
                "\"]\ntls_certificate_key = [\"" + file("default.key") + "\", \"" +
