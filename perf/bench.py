@@ -12,6 +12,8 @@ which still tells servers apart when the load generator is the limit. See perf/R
     perf/bench.py --containers    # ringhttpd and nginx as containers (docker/, podman)
     perf/bench.py --only 1k,dyn,pool --peers nginx --compat 6.12,6.1,6.0,5.19
                                   # what the older kernels' paths cost (docs/kernels.md)
+    perf/bench.py --tls           # the TLS 1.3 scenarios (docs/tls.md): keep-alive, full and
+                                  # resumed handshakes, 1 MB, idle memory
 """
 
 import argparse
@@ -22,6 +24,7 @@ import re
 import resource
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -64,6 +67,12 @@ class Scenario:
     # large files).
     client: str = "wrk"
     opt_in: bool = False  # only run when --only names it
+    # Over TLS 1.3 to each server's TLS port (the same generated ECDSA P-256 certificate for
+    # all); these run with --tls or when --only names them.
+    tls: bool = False
+    # With Connection: close over TLS: False makes wrk offer no session, so every connection is
+    # a full handshake (perf/tls-noresume.c); True lets it resume with the previous ticket.
+    resume: bool = True
 
 
 SCENARIOS = [
@@ -86,10 +95,39 @@ SCENARIOS = [
     Scenario("fixed", "4 KB file at a fixed 32,000 req/s (latency at equal load)", "/4k.html",
              fixed_rate=32000),
     Scenario("idle", "memory per idle keep-alive connection", "/index.html", idle_memory=True),
+    Scenario("tls-1k", "TLS 1.3: 1 KB file", "/index.html", tls=True, opt_in=True),
+    Scenario("tls-full", "TLS 1.3: full handshake per request (1 KB, Connection: close)", "/index.html",
+             headers=["Connection: close"], tls=True, resume=False, opt_in=True),
+    Scenario("tls-resume", "TLS 1.3: resumed handshake per request (ticket, 1 KB, Connection: close)",
+             "/index.html", headers=["Connection: close"], tls=True, opt_in=True),
+    Scenario("tls-1m", "TLS 1.3: 1 MB file", "/1m.bin", tls=True, opt_in=True),
+    Scenario("tls-idle", "TLS 1.3: memory per idle keep-alive connection", "/index.html",
+             idle_memory=True, tls=True, opt_in=True),
 ]
 
 
 # ---------------------------------------------------------------- servers
+
+
+@dataclass
+class Tls:
+    """What every server's TLS listener is given: one certificate, made for this run."""
+    certificate: Path
+    key: Path
+    noresume: Path  # perf/tls-noresume.c built: wrk without session resumption
+
+
+def make_tls(workdir):
+    """A self-signed ECDSA P-256 certificate for 127.0.0.1 and localhost in the work folder (no
+    key is ever committed), and the LD_PRELOAD shim that stops wrk resuming sessions."""
+    cert, key, shim = workdir / "tls-cert.pem", workdir / "tls-key.pem", workdir / "tls-noresume.so"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert),
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    key.chmod(0o644)  # peers that drop privileges read it too; the folder is the run's own
+    subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", str(shim), str(PERF / "tls-noresume.c"),
+                    "-ldl", "-lssl"], check=True)
+    return Tls(cert, key, shim)
 
 
 class Server:
@@ -98,9 +136,12 @@ class Server:
     name = ""
     dynamic_path = None  # the path of its tiny dynamic response, if it has one
     pooled_path = None  # the same answered on a worker pool, if it has one
+    tls = None  # a Tls when TLS scenarios run: every server then also listens on tls_port
+    tls_scenarios = True  # False for a server without TLS here (its TLS rows are n/a)
 
     def __init__(self, workdir, root, port, cpu):
         self.workdir, self.root, self.port, self.cpu = workdir, root, port, cpu
+        self.tls_port = free_port() if self.tls and self.tls_scenarios else None
         self.proc = None
 
     def command(self):
@@ -121,22 +162,35 @@ class Server:
         """Waits up to 10 s for the port to take connections; fails at once if `running()`
         turns false (the server exited at startup)."""
         deadline = time.time() + 10
-        while time.time() < deadline:
-            if not running():
-                raise RuntimeError(f"{self.name} exited at startup; see {log_name}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.name} did not start listening on {self.port}")
+        for port in filter(None, (self.port, self.tls_port)):
+            while True:
+                if not running():
+                    raise RuntimeError(f"{self.name} exited at startup; see {log_name}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                        break
+                except OSError:
+                    if time.time() > deadline:
+                        raise RuntimeError(f"{self.name} did not start listening on {port}")
+                    time.sleep(0.05)
 
     def environment(self):
         return None  # the script's own
 
     def path_for(self, scenario):
         """The path `scenario` requests from this server; None when it has no equivalent."""
+        if scenario.tls and not self.tls_port:
+            return None
         return {"@dynamic": self.dynamic_path, "@pooled": self.pooled_path}.get(scenario.path, scenario.path)
+
+    def url_for(self, scenario):
+        if scenario.tls:
+            return f"https://127.0.0.1:{self.tls_port}{self.path_for(scenario)}"
+        return f"http://127.0.0.1:{self.port}{self.path_for(scenario)}"
+
+    def tls_config(self):
+        """The peer configuration's @TLS@: a TLS listener with the run's certificate."""
+        return ""
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -187,6 +241,7 @@ class Server:
 
     def render_config(self, template, out_name, extra=""):
         text = (PERF / "peers" / template).read_text()
+        text = text.replace("@TLS@", self.tls_config() if self.tls_port else "")
         text = text.replace("@EXTRA@", extra).replace("@NAME@", self.name)
         text = text.replace("@DIR@", str(self.workdir)).replace("@PORT@", str(self.port))
         text = text.replace("@ROOT@", str(self.root))
@@ -207,8 +262,13 @@ class Ringhttpd(Server):
 
     def command(self):
         # Keep-alive connections unlimited, as every peer's configuration has them.
-        cmd = [str(self.binary), "--listen", f"127.0.0.1:{self.port}", "--root", str(self.root),
+        listen = f"127.0.0.1:{self.port}"
+        if self.tls_port:  # its default TLS settings (ciphers, tickets), the run's certificate
+            listen += f",127.0.0.1:{self.tls_port} tls"
+        cmd = [str(self.binary), "--listen", listen, "--root", str(self.root),
                "--threads", "1", "--keepalive-requests", "1000000000"]
+        if self.tls_port:
+            cmd += ["--tls-certificate", str(self.tls.certificate), "--tls-certificate-key", str(self.tls.key)]
         if self.debug_routes:
             cmd.append("--debug-routes")
         if not self.production:
@@ -270,6 +330,16 @@ class Nginx(Server):
                 "    add_header Referrer-Policy strict-origin-when-cross-origin;\n"
                 "    gzip on;\n    gzip_types text/plain text/css application/json application/javascript;")
 
+    def tls_config(self):
+        # TLS 1.2 and 1.3 as ringhttpd's (the clients all negotiate 1.3); tickets on (nginx's
+        # default) and the session cache a production config has (it serves TLS 1.2 session IDs).
+        return (f"listen 127.0.0.1:{self.tls_port} ssl reuseport backlog=4096;\n"
+                f"        ssl_certificate {self.tls.certificate};\n"
+                f"        ssl_certificate_key {self.tls.key};\n"
+                "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+                "        ssl_session_tickets on;\n"
+                "        ssl_session_cache shared:SSL:10m;")
+
     def command(self):
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.workdir / sub).mkdir(exist_ok=True)
@@ -289,6 +359,12 @@ class NginxBuffered(Nginx):
 class H2o(Server):
     name = "h2o"
 
+    def tls_config(self):
+        # Session resumption is on by default (ssl-session-resumption: cache and tickets).
+        return (f"listen:\n  host: 127.0.0.1\n  port: {self.tls_port}\n  ssl:\n"
+                f"    certificate-file: {self.tls.certificate}\n    key-file: {self.tls.key}\n"
+                "    minimum-version: TLSv1.2")
+
     def command(self):
         return ["h2o", "-c", str(self.render_config("h2o.conf.in", "h2o.conf"))]
 
@@ -298,6 +374,16 @@ class H2o(Server):
 
 class Lighttpd(Server):
     name = "lighttpd"
+    # mod_openssl is a package of its own (lighttpd-mod-openssl, in scripts/deps.sh perf).
+    tls_scenarios = Path("/usr/lib/lighttpd/mod_openssl.so").exists()
+
+    def tls_config(self):
+        # TLS 1.2 and 1.3 and session tickets are lighttpd 1.4.69's defaults.
+        return ('server.modules += ("mod_openssl")\n'
+                f'$SERVER["socket"] == "127.0.0.1:{self.tls_port}" {{\n'
+                '    ssl.engine = "enable"\n'
+                f'    ssl.pemfile = "{self.tls.certificate}"\n'
+                f'    ssl.privkey = "{self.tls.key}"\n}}')
 
     def command(self):
         return ["lighttpd", "-D", "-f", str(self.render_config("lighttpd.conf.in", "lighttpd.conf"))]
@@ -307,6 +393,61 @@ class Lighttpd(Server):
 
 
 PEERS = {"nginx": (Nginx, "nginx"), "h2o": (H2o, "h2o"), "lighttpd": (Lighttpd, "lighttpd")}
+
+
+# ---------------------------------------------------------------- TLS checks (--tls)
+
+
+class NginxResumptionLog(Nginx):
+    """An nginx (not one of the measured servers) that logs whether each handshake resumed."""
+    name = "nginx-resumption-check"
+
+    def extra_config(self):
+        return (f"log_format reused '$ssl_session_reused';\n"
+                f"    access_log {self.workdir}/{self.name}-access.log reused;")
+
+
+def check_wrk_resumption(workdir, root, scenarios):
+    """wrk decides whether a TLS scenario measures full or resumed handshakes, so check it does
+    what each intends before measuring: wrk with Connection: close, with and without
+    perf/tls-noresume.c, against an nginx logging $ssl_session_reused. A full-handshake run that
+    resumed anything, or a resumption run that resumed less than 90 % (each connection's first
+    handshake is a full one), fails the bench. Returns a line for the report."""
+    server = NginxResumptionLog(workdir, root, free_port(), None)
+    log = workdir / f"{server.name}-access.log"
+    seen = []
+    server.start()
+    try:
+        for scenario in scenarios:
+            log.write_text("")
+            subprocess.run(["wrk", "-t1", "-c4", "-d1s", *sum((["-H", h] for h in scenario.headers), []),
+                            server.url_for(scenario)], env=load_environment(scenario), check=True,
+                           capture_output=True)
+            flags = log.read_text().split()
+            resumed = flags.count("r")
+            if not flags or (resumed if not scenario.resume else resumed < 0.9 * len(flags)):
+                raise RuntimeError(f"wrk resumed {resumed} of {len(flags)} handshakes in the "
+                                   f"'{scenario.key}' check: it would not measure what it says")
+            seen.append(f"{scenario.key} {resumed:,} of {len(flags):,} resumed")
+    finally:
+        server.stop()
+    return "wrk's handshakes, checked against nginx's $ssl_session_reused (wrk -c4 -d1s): " + "; ".join(seen)
+
+
+def tls_facts(server):
+    """What a TLS 1.3 client gets from `server`: "protocol cipher", and whether a second
+    connection offering the first one's session ticket was resumed."""
+    context = tls_client_context()
+    session, facts = None, ""
+    for _ in range(2):
+        with socket.create_connection(("127.0.0.1", server.tls_port), timeout=5) as raw, \
+                context.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+            tls.sendall(b"GET /index.html HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+            while tls.recv(65536):
+                pass
+            facts = f"{tls.version()} {tls.cipher()[0]}, resumes: {'yes' if tls.session_reused else 'NO'}"
+            session = tls.session  # its ticket came in with the answer
+    return facts
 
 
 # ---------------------------------------------------------------- containers (--containers)
@@ -465,7 +606,7 @@ def parse_wrk(output):
 
 def load_command(server, scenario, seconds, args):
     """The closed-loop load generator's command line for one run of `scenario` against `server`."""
-    url = f"http://127.0.0.1:{server.port}{server.path_for(scenario)}"
+    url = server.url_for(scenario)
     if scenario.client == "bulkget":
         cmd = [str(BULKGET), f"-t{args.client_threads}", f"-c{scenario.connections}", f"-d{seconds}"]
     else:
@@ -486,9 +627,16 @@ def on_client_cpus(cmd, args):
     return cmd if args.client_cpu is None else ["taskset", "-c", str(args.client_cpu)] + cmd
 
 
+def load_environment(scenario):
+    """wrk's environment: without resumption, the shim that makes it forget each session."""
+    if scenario.tls and not scenario.resume:
+        return {**os.environ, "LD_PRELOAD": str(Server.tls.noresume)}
+    return None
+
+
 def run_load(server, scenario, seconds, args):
     return subprocess.run(load_command(server, scenario, seconds, args), capture_output=True,
-                          text=True, check=True).stdout
+                          text=True, check=True, env=load_environment(scenario)).stdout
 
 
 def parse_bulkget(output):
@@ -586,15 +734,29 @@ def measure_fixed_rate(server, scenario, seconds, args):
     return usage.fill(point)
 
 
-def measure_idle(server, count):
-    """Opens `count` keep-alive connections, each served one request, and reports RSS growth."""
+def tls_client_context():
+    """A TLS 1.3 client that takes the run's self-signed certificate without a chain check (the
+    handshake's own signature is still verified)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    return context
+
+
+def measure_idle(server, count, tls=False):
+    """Opens `count` keep-alive connections, each served one request, and reports RSS growth.
+    With `tls`, over TLS 1.3 to the server's TLS port: each connection a full handshake."""
     request = b"GET /index.html HTTP/1.1\r\nHost: bench\r\n\r\n"
+    context = tls_client_context() if tls else None
     time.sleep(0.5)
     before = server.rss_kib()
     conns, errors = [], 0
     try:
         for _ in range(count):
-            s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            s = socket.create_connection(("127.0.0.1", server.tls_port if tls else server.port), timeout=10)
+            if context:
+                s = context.wrap_socket(s, server_hostname="localhost")
             s.sendall(request)
             conns.append(s)
         for s in conns:
@@ -625,13 +787,15 @@ def measure_idle(server, count):
     return point
 
 
-def measure_idle_fresh(server, args):
+def measure_idle_fresh(server, scenario, args):
     # A fresh process, so connection slots left by earlier scenarios do not hide the growth.
     # A new port too: a process that used io_uring may hold its old one for a moment.
     server.stop()
     server.port = free_port()
+    if server.tls_port:
+        server.tls_port = free_port()
     server.start()
-    return measure_idle(server, args.idle_connections)
+    return measure_idle(server, args.idle_connections, tls=scenario.tls)
 
 
 def median_point(runs):
@@ -688,9 +852,9 @@ def measure_scenario(servers, scenario, args):
     server, so slow drift of a shared machine spreads over every server, and the order turns
     round every other time (A B C, C B A, ...): a server that always ran first measured up to
     10 % more CPU per request than the same binary run second (2026-12-01, --baseline A/B)."""
-    if scenario.idle_memory:
-        return {server.name: measure_idle_fresh(server, args) for server in servers}
     servers = [s for s in servers if s.path_for(scenario)]
+    if scenario.idle_memory:
+        return {server.name: measure_idle_fresh(server, scenario, args) for server in servers}
     if args.warmup:
         for server in servers:
             run_load(server, scenario, args.warmup, args)
@@ -759,6 +923,42 @@ def best_peer_section(results):
         lines.append(f"| {scenario.title} | {name} | {ratio(ring.requests_per_s, best.requests_per_s):.2f} | "
                      f"{ratio(best.cpu_us_per_req, ring.cpu_us_per_req):.2f} | "
                      f"{ratio(ring.p99_ms, best.p99_ms):.2f} | {limit} |")
+    return lines
+
+
+def tls_section(results, servers, args):
+    """The TLS scenarios per server, with CPU per request and p99 set against nginx's and h2o's
+    (the servers most often put in front of others for TLS), and the checks behind them."""
+    rows = [s for s in SCENARIOS if s.tls and s.key in results]
+    if not rows:
+        return []
+    lines = ["", "## TLS 1.3", "",
+             "Each server's TLS listener has the same ECDSA P-256 self-signed certificate made for "
+             "this run, TLS 1.2 and 1.3 enabled and session tickets on; every client negotiates "
+             "TLS 1.3. `tls-full`: wrk with `Connection: close` and perf/tls-noresume.c, a full "
+             "handshake per request; `tls-resume`: the same without the shim, each connection "
+             "resuming with the previous one's ticket.", ""]
+    lines += [f"- {note}" for note in args.tls_notes]
+    lines += ["", "| scenario | server | requests/s | CPU µs/req | p99 ms | CPU vs nginx | CPU vs h2o | "
+              "p99 vs nginx | p99 vs h2o | client CPU |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for scenario in rows:
+        row = results[scenario.key]
+        ngx, h2o = row.get("nginx"), row.get("h2o")
+        for server in servers:
+            p = row.get(server.name)
+            if p is None:
+                continue
+            if scenario.idle_memory:
+                vs = [ratio(p.idle_bytes_per_conn, other.idle_bytes_per_conn) if other else float("nan")
+                      for other in (ngx, h2o)]
+                lines.append(f"| {scenario.title} | {server.name} | {p.idle_bytes_per_conn:,.0f} bytes per "
+                             f"connection | | | {vs[0]:.2f} (memory) | {vs[1]:.2f} (memory) | | | |")
+                continue
+            cpu = [ratio(p.cpu_us_per_req, o.cpu_us_per_req) if o else float("nan") for o in (ngx, h2o)]
+            p99 = [ratio(p.p99_ms, o.p99_ms) if o else float("nan") for o in (ngx, h2o)]
+            lines.append(f"| {scenario.title} | {server.name} | {p.requests_per_s:,.0f} | {p.cpu_us_per_req:.1f} | "
+                         f"{p.p99_ms:.2f} | {cpu[0]:.2f} | {cpu[1]:.2f} | {p99[0]:.2f} | {p99[1]:.2f} | "
+                         f"{p.client_busy:.0%} |")
     return lines
 
 
@@ -832,6 +1032,7 @@ def write_report(results, servers, args, started, out_dir):
             lines.append(
                 f"| {scenario.title} | {ratio(ring.requests_per_s, ngx.requests_per_s):.2f} | "
                 f"{ratio(ring.cpu_us_per_req, ngx.cpu_us_per_req):.2f} | {ratio(ring.p99_ms, ngx.p99_ms):.2f} | |")
+    lines += tls_section(results, servers, args)
     lines += best_peer_section(results)
     lines += baseline_section(results)
     lines += compat_section(results, servers)
@@ -926,6 +1127,9 @@ def make_files(root):
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tls", action="store_true",
+                        help="the TLS 1.3 scenarios (tls-*): keep-alive 1 KB, full and resumed "
+                             "handshakes, 1 MB, idle memory; with --only, those and the named ones")
     parser.add_argument("--quick", action="store_true",
                         help="2 s per point, no repetition, 1,000 idle connections: checks the suite works")
     parser.add_argument("--seconds", type=int, default=10)
@@ -965,6 +1169,8 @@ def parse_args():
     args = parser.parse_args()
     if args.containers and (args.production or args.baseline):
         parser.error("--containers runs the bare profile with this tree's images only")
+    if args.containers and (args.tls or "tls-" in args.only):
+        parser.error("--containers has no TLS scenarios")
     if args.quick:
         args.seconds, args.repeat, args.warmup, args.idle_connections = 2, 1, 0, 1000
     cpus = sorted(os.sched_getaffinity(0))
@@ -991,12 +1197,22 @@ def main():
         sys.exit(f"bench: {BULKGET} is missing: build it with scripts/build.sh release")
 
     wanted = set(filter(None, args.only.split(",")))
-    scenarios = [s for s in SCENARIOS if s.key in wanted or (not wanted and not s.opt_in)]
+    if args.tls:
+        scenarios = [s for s in SCENARIOS if s.tls or s.key in wanted]
+    else:
+        scenarios = [s for s in SCENARIOS if s.key in wanted or (not wanted and not s.opt_in)]
     started = datetime.datetime.now(datetime.timezone.utc)
     workdir = Path(tempfile.mkdtemp(prefix="ringhttpd-bench-"))
     workdir.chmod(0o755)  # peers that drop privileges must still read the files
     root = workdir / "www"
     make_files(root)
+    args.tls_notes = []
+    if any(s.tls for s in scenarios):
+        Server.tls = make_tls(workdir)
+        handshakes = [s for s in scenarios if s.tls and s.headers]
+        if handshakes:
+            args.tls_notes.append(check_wrk_resumption(workdir, root, handshakes))
+            print(args.tls_notes[-1], flush=True)
 
     classes = [Ringhttpd] + [cls for name, (cls, binary) in PEERS.items()
                              if name in args.peers.split(",") and shutil.which(binary)]
@@ -1020,6 +1236,12 @@ def main():
     try:
         for server in servers:
             server.start()
+        if Server.tls:
+            facts = "; ".join(f"{s.name} {tls_facts(s)}" for s in servers if s.tls_port)
+            args.tls_notes.append("Negotiated (a Python client, then again offering its ticket): " + facts)
+            print(args.tls_notes[-1], flush=True)
+            if "NO" in facts:
+                raise RuntimeError("a server did not resume a TLS session: " + facts)
         for scenario in scenarios:
             results[scenario.key] = measure_scenario(servers, scenario, args)
             for name, point in results[scenario.key].items():
