@@ -1114,14 +1114,16 @@ def many_file_name(i):
     return f"f{i:05d}.html"  # as wrk-many-files.lua names them
 
 
-def make_files(root):
+def make_files(root, many_files=MANY_FILES):
+    """The files every server serves, and the first `many_files` of many/ (writing all 100,000
+    takes tens of seconds on this VM, wasted on a run without the many-files scenarios)."""
     root.mkdir()
     line = b"<p>ringhttpd benchmark page: the same bytes for every server.</p>\n"
     for name, size in FILES.items():
         (root / name).write_bytes((line * (size // len(line) + 1))[:size])
     (root / "many").mkdir()
     page = (line * (4096 // len(line) + 1))[:4096]
-    for i in range(MANY_FILES):
+    for i in range(many_files):
         (root / "many" / many_file_name(i)).write_bytes(page)
 
 
@@ -1205,7 +1207,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="ringhttpd-bench-"))
     workdir.chmod(0o755)  # peers that drop privileges must still read the files
     root = workdir / "www"
-    make_files(root)
+    make_files(root, max((s.many_files for s in scenarios), default=0))
     args.tls_notes = []
     if any(s.tls for s in scenarios):
         Server.tls = make_tls(workdir)
