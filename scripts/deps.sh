@@ -6,7 +6,8 @@
 set -euo pipefail
 
 if [ "${1:-}" = "perf" ]; then
-  packages=(wrk nghttp2-client nginx-light h2o lighttpd gnuplot-nox slowhttptest curl python3)
+  # lighttpd-mod-openssl: lighttpd's TLS listener, for perf/bench.py --tls
+  packages=(wrk nghttp2-client nginx-light h2o lighttpd lighttpd-mod-openssl gnuplot-nox slowhttptest curl python3)
 elif [ "${1:-}" = "vm" ]; then
   # linux-image-amd64 puts Debian's kernel in /boot and its modules (e1000.ko, tls.ko) in
   # /lib/modules; nothing boots it here, scripts/vm-test.sh hands it to qemu.
@@ -23,6 +24,7 @@ packages=(
   prometheus    # promtool checks the metrics; a real Prometheus scrapes them (scripts/prometheus-check.sh)
   chromium      # renders the status page headless (tests/e2e/status_page_test)
   systemd yamllint strace  # scripts/systemd-check.sh: the unit, deploy/'s YAML, syscalls traced
+  testssl.sh    # scripts/tls-check.sh: protocols, ciphers and vulnerabilities of the TLS listener
   docker-compose  # docker/compose.yml against the Compose schema (scripts/container-check.sh)
 )
 fi
