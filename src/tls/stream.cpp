@@ -21,25 +21,34 @@ namespace {
 constexpr size_t encrypted_high_water = 64 * 1024;
 // The most cleartext encrypted in one go, and the size of one chunk of a file read to be sent.
 constexpr size_t encrypt_batch = 64 * 1024;
-// The largest TLS record's cleartext.
+// The largest TLS record's cleartext, and what a record adds to it at most with the suites
+// offered (a 5-byte header, TLS 1.3's content type byte, a 16-byte AEAD tag; TLS 1.2's GCM
+// explicit nonce is 8 more).
 constexpr size_t max_record = 16 * 1024;
+constexpr size_t record_overhead = 5 + 8 + 16 + 1;
 
 // A chunk of a file read on the worker pool.
 struct file_chunk final : io::work_result {
     std::string bytes;
 };
 
-// Reads up to `length` bytes at `offset`; fewer only at the end of the file or on an error.
-std::string read_chunk(int fd, off_t offset, size_t length) {
-    std::string bytes(length, '\0');
+// Reads up to `length` bytes at `offset` into `into`; fewer only at the end of the file or on
+// an error. Returns how many.
+size_t read_into(int fd, off_t offset, char* into, size_t length) {
     size_t got = 0;
     while (got < length) {
-        const ssize_t n = pread(fd, bytes.data() + got, length - got, offset + off_t(got));
+        const ssize_t n = pread(fd, into + got, length - got, offset + off_t(got));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         got += size_t(n);
     }
-    bytes.resize(got);
+    return got;
+}
+
+// The same into a string of its own (for a chunk read on the worker pool).
+std::string read_chunk(int fd, off_t offset, size_t length) {
+    std::string bytes(length, '\0');
+    bytes.resize(read_into(fd, offset, bytes.data(), length));
     return bytes;
 }
 
@@ -235,13 +244,22 @@ bool stream::encrypt_front(io::connection_control& conn) {
         return true;
     }
     const size_t length = std::min(segment.unsent(), encrypt_batch);
+    if (!encrypt(conn, segment.bytes.data() + segment.sent, length)) return false;
+    segment.sent += length;
+    return true;
+}
+
+bool stream::encrypt(io::connection_control& conn, const char* cleartext, size_t length) {
+    // The records land in the connection's last buffer: made room for at once, they are
+    // written into it without the buffer growing (and copying itself) record by record.
+    std::string& ciphertext = conn.out.buffer();
+    ciphertext.reserve(ciphertext.size() + length + (length / max_record + 1) * record_overhead);
     size_t written = 0;
     // The BIO takes every record whole, so a write never stops part way.
-    if (SSL_write_ex(ssl_, segment.bytes.data() + segment.sent, length, &written) != 1) {
+    if (SSL_write_ex(ssl_, cleartext, length, &written) != 1 || written != length) {
         fail(conn);
         return false;
     }
-    segment.sent += written;
     return true;
 }
 
@@ -263,17 +281,19 @@ bool stream::read_file_chunk(io::connection_control& conn, io::output_segment& s
         }
         // The pool's queue is full: read on the ring after all, as a sendfile would.
     }
-    segment.bytes = read_chunk(file.fd->get(), file.offset, length);
-    segment.sent = 0;
-    if (segment.bytes.empty()) {
+    // In the page cache: read into this ring's scratch buffer and encrypted from there, with no
+    // allocation (or zeroing) per chunk.
+    thread_local std::unique_ptr<char[]> scratch(new char[encrypt_batch]);
+    const size_t got = read_into(file.fd->get(), file.offset, scratch.get(), length);
+    if (got == 0) {
         // The file shrank under us: the promised Content-Length cannot be met.
         spdlog::warn("file ended {} bytes early mid-response; closing the connection", file.length);
         fail(conn);
         return false;
     }
-    file.offset += off_t(segment.bytes.size());
-    file.length -= segment.bytes.size();
-    return true;
+    file.offset += off_t(got);
+    file.length -= got;
+    return encrypt(conn, scratch.get(), got);
 }
 
 void stream::on_output_drained(io::connection_control& conn) {

@@ -78,6 +78,8 @@ class stream final : public io::stream_handler, private io::work_runner {
     // file is being read on the pool, or the connection failed).
     bool encrypt_front(io::connection_control& conn);
     bool read_file_chunk(io::connection_control& conn, io::output_segment& segment);
+    // Encrypts `length` bytes of cleartext into the connection's queue; false when it failed.
+    bool encrypt(io::connection_control& conn, const char* cleartext, size_t length);
     void on_handshake_done();
     // The first request of a connection whose site requires a client certificate it lacks.
     void refuse_for_certificate();
