@@ -23,6 +23,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import socket
 import ssl
 import statistics
@@ -105,6 +106,11 @@ SCENARIOS = [
              idle_memory=True, tls=True, opt_in=True),
 ]
 
+# The scenarios the floor (perf/responder.cpp, below) runs in, with the body it answers: the
+# file's size, or for the tiny dynamic answer (None here) the length of ringhttpd's, read from
+# ringhttpd when the servers have started.
+FLOOR_BODIES = {"1k": FILES["index.html"], "4k": FILES["4k.html"], "dyn": None}
+
 
 # ---------------------------------------------------------------- servers
 
@@ -176,6 +182,9 @@ class Server:
 
     def environment(self):
         return None  # the script's own
+
+    def prepare(self, scenario):
+        """Called before `scenario` is measured (the floor changes its body here)."""
 
     def path_for(self, scenario):
         """The path `scenario` requests from this server; None when it has no equivalent."""
@@ -395,6 +404,58 @@ class Lighttpd(Server):
 PEERS = {"nginx": (Nginx, "nginx"), "h2o": (H2o, "h2o"), "lighttpd": (Lighttpd, "lighttpd")}
 
 
+class Floor(Server):
+    """The floor (perf/responder.cpp, build/floor_responder): multishot accept, multishot
+    receive into a buffer ring and one fixed keep-alive response sent per request end (the blank
+    line), with no HTTP at all. Not a peer: the reference the "× floor" columns divide by,
+    pinned and measured as the servers are. It runs only in FLOOR_BODIES' scenarios, answering
+    with a body of the scenario's length, and is restarted on a new port when that changes."""
+    name = "floor"
+    binary = REPO / "build" / "floor_responder"
+    tls_scenarios = False
+    dynamic_body = 0  # the length of ringhttpd's tiny dynamic answer (main sets it)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.body_bytes = FILES["index.html"]
+
+    def command(self):
+        return [str(self.binary), str(self.port), str(self.body_bytes)]
+
+    def version(self):
+        bodies = ", ".join(f"{key} {size or self.dynamic_body} B" for key, size in FLOOR_BODIES.items())
+        return f"perf/responder.cpp; bodies: {bodies}"
+
+    def path_for(self, scenario):
+        if scenario.tls or scenario.key not in FLOOR_BODIES:
+            return None
+        return "/" if scenario.path.startswith("@") else scenario.path  # it answers any path alike
+
+    def prepare(self, scenario):
+        body = FLOOR_BODIES[scenario.key] or self.dynamic_body
+        if body != self.body_bytes:
+            self.stop()
+            self.body_bytes, self.port = body, free_port()
+            self.start()
+
+
+def body_length(port, path):
+    """The Content-Length of a server's answer to GET `path`: what the floor must send to match
+    it (the tiny dynamic row)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            head += chunk
+    length = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+    if not length:
+        raise RuntimeError(f"no Content-Length in the answer to {path}: {head[:200]!r}")
+    return int(length.group(1))
+
+
 # ---------------------------------------------------------------- TLS checks (--tls)
 
 
@@ -576,6 +637,9 @@ class Point:
     server_busy: float = 0.0
     client_busy: float = 0.0
     note: str = ""
+    # Instructions the server's processes retired per request (perf stat), None where perf
+    # cannot count them.
+    instructions_per_req: float | None = None
 
 
 def parse_duration_ms(text):
@@ -673,14 +737,74 @@ def cpu_times(cpus):
     return busy, total
 
 
+def parse_perf_stat(text):
+    """(count, event) from `perf stat -x,` output, count None when the event was not counted
+    ("<not supported>", "<not counted>") or nothing was printed."""
+    for line in text.splitlines():
+        fields = line.split(",")
+        if len(fields) >= 3 and not line.startswith("#") and fields[2].startswith("instructions"):
+            count = fields[0].strip()
+            return (int(float(count)) if re.fullmatch(r"[\d.]+", count) else None), fields[2]
+    return None, ""
+
+
+PARANOID = Path("/proc/sys/kernel/perf_event_paranoid")
+
+
+def probe_perf():
+    """Whether `perf stat -e instructions` counts on this machine. Returns (event, note,
+    old_paranoid): the event to attach to each run (None: the instructions columns say n/a), a
+    line for the report, and, when this process (as root) had to lower
+    kernel.perf_event_paranoid to 1 for it, the value main restores at the end."""
+    if not shutil.which("perf"):
+        return None, "perf is not installed (Debian: linux-perf): instructions per request n/a", None
+
+    def counts():
+        done = subprocess.run(["perf", "stat", "-x,", "-e", "instructions", "--", "true"],
+                              capture_output=True, text=True)
+        return (parse_perf_stat(done.stderr) if done.returncode == 0 else (None, "")), done.stderr
+
+    (count, event), output = counts()
+    old_paranoid = None
+    if count is None and os.geteuid() == 0 and PARANOID.exists() and int(PARANOID.read_text()) > 1:
+        old_paranoid = PARANOID.read_text().strip()
+        PARANOID.write_text("1")
+        (count, event), output = counts()
+        if count is None:
+            PARANOID.write_text(old_paranoid)
+            old_paranoid = None
+    if count is None:
+        why = "not supported by this machine's (virtual) CPU" if "not supported" in output else \
+            "not permitted (kernel.perf_event_paranoid; not root)" if os.geteuid() else "not counted"
+        return None, f"perf stat -e instructions: {why}: instructions per request n/a", None
+    note = f"instructions per request: `perf stat -e {event} -p PID` over each measured run"
+    if event.endswith(":u"):
+        note += " (user space only: kernel.perf_event_paranoid allows no more to a non-root user)"
+    if old_paranoid is not None:
+        note += (f"; this run lowered kernel.perf_event_paranoid from {old_paranoid} to 1 (as root) "
+                 "and restores it at the end")
+    return event, note, old_paranoid
+
+
 class Usage:
-    """Measures, around one run, the server's CPU seconds and how busy the client's CPUs were."""
+    """Measures, around one run, the server's CPU seconds, how busy the client's CPUs were and,
+    where perf can count them (args.perf_event), the instructions the server's processes
+    retired."""
 
     def __init__(self, server, args):
         self.server = server
         self.client_cpus = parse_cpu_list(args.client_cpu) if args.client_cpu is not None else []
+        self.perf_event = args.perf_event
+        self.perf = None
+        self.instructions = None
 
     def __enter__(self):
+        if self.perf_event:
+            self.perf_output = self.server.workdir / "perf-stat.csv"
+            pids = ",".join(str(pid) for pid in self.server.pids())
+            self.perf = subprocess.Popen(["perf", "stat", "-x,", "-e", self.perf_event, "-o", str(self.perf_output),
+                                          "-p", pids], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.2)  # attached before the load starts; the idle server adds next to nothing
         self.cpu_before, self.wall_before = self.server.cpu_seconds(), time.monotonic()
         self.client_before = cpu_times(self.client_cpus)
         return self
@@ -690,9 +814,19 @@ class Usage:
         self.wall_s = time.monotonic() - self.wall_before
         busy, total = (after - before for after, before in zip(cpu_times(self.client_cpus), self.client_before))
         self.client_busy = busy / total if total else 0.0
+        if self.perf:
+            self.perf.send_signal(signal.SIGINT)  # perf stat prints its counts and exits
+            try:
+                self.perf.wait(5)
+                self.instructions, _ = parse_perf_stat(self.perf_output.read_text())
+            except (subprocess.TimeoutExpired, OSError):
+                self.perf.kill()
+                self.perf.wait()
 
     def fill(self, point):
         point.cpu_us_per_req = self.cpu_s * 1e6 / max(point.requests, 1)
+        if self.instructions is not None and point.requests:
+            point.instructions_per_req = self.instructions / point.requests
         point.server_busy = self.cpu_s / self.wall_s if self.wall_s else 0.0
         point.client_busy = self.client_busy
         point.rss_mib = self.server.rss_kib() / 1024
@@ -855,6 +989,8 @@ def measure_scenario(servers, scenario, args):
     servers = [s for s in servers if s.path_for(scenario)]
     if scenario.idle_memory:
         return {server.name: measure_idle_fresh(server, scenario, args) for server in servers}
+    for server in servers:
+        server.prepare(scenario)
     if args.warmup:
         for server in servers:
             run_load(server, scenario, args.warmup, args)
@@ -885,6 +1021,48 @@ def ratio(a, b):
     return a / b if a and b else float("nan")
 
 
+def instructions(point):
+    """Instructions per request for a table: "n/a" where perf could not count them."""
+    return "n/a" if point.instructions_per_req is None else f"{point.instructions_per_req:,.0f}"
+
+
+def times_floor(point, floor):
+    """The point's CPU per request over the floor's in the same scenario ("" without a floor)."""
+    return f"{ratio(point.cpu_us_per_req, floor.cpu_us_per_req):.2f}" if floor else ""
+
+
+def floor_section(results, servers, args):
+    """Each server's distance to the floor (perf/responder.cpp) in the scenarios it runs in: CPU
+    per request over the floor's, instructions per request (stable where times are noisy) and
+    over the floor's, and CPU per request over each peer's."""
+    rows = [s for s in SCENARIOS if s.key in results and Floor.name in results[s.key]]
+    if not rows:
+        return []
+    peers = [name for name in PEERS if any(name in results[s.key] for s in rows)]
+    lines = ["", "## Distance to the floor", "",
+             "The floor is perf/responder.cpp: io_uring multishot accept and receive, one fixed "
+             "response per request end, no HTTP, with a body as long as the row's answer. × floor = "
+             "the server's CPU per request / the floor's in the same run.", "",
+             f"- {args.perf_note}", "",
+             "| scenario | server | CPU µs/req | × floor | instructions/req | instructions × floor | "
+             + " | ".join(f"CPU vs {name}" for name in peers) + " |",
+             "|---|---|---|---|---|---|" + "---|" * len(peers)]
+    for scenario in rows:
+        row = results[scenario.key]
+        floor = row[Floor.name]
+        for server in servers:
+            p = row.get(server.name)
+            if p is None:
+                continue
+            vs = [f"{ratio(p.cpu_us_per_req, row[name].cpu_us_per_req):.2f}" if name in row else "n/a"
+                  for name in peers]
+            instructions_x = ("n/a" if p.instructions_per_req is None or not floor.instructions_per_req
+                              else f"{p.instructions_per_req / floor.instructions_per_req:.2f}")
+            lines.append(f"| {scenario.title} | {server.name} | {p.cpu_us_per_req:.2f} | {times_floor(p, floor)} | "
+                         f"{instructions(p)} | {instructions_x} | " + " | ".join(vs) + " |")
+    return lines
+
+
 # A load generator this busy is the limit of the run: the servers' requests/s then mostly say how
 # fast the client is.
 CLIENT_BOUND = 0.95
@@ -908,7 +1086,7 @@ def best_peer_section(results):
         row = results.get(scenario.key, {})
         ring = row.get("ringhttpd")
         # A peer that failed requests is not ranked: its requests/s count the failures.
-        peers = [(name, p) for name, p in row.items() if not is_ours(name) and not p.errors]
+        peers = [(name, p) for name, p in row.items() if not is_ours(name) and name != Floor.name and not p.errors]
         if scenario.idle_memory or not ring or not peers:
             continue
         client = max(p.client_busy for p in row.values())
@@ -1034,34 +1212,38 @@ def write_report(results, servers, args, started, out_dir):
                 f"{ratio(ring.cpu_us_per_req, ngx.cpu_us_per_req):.2f} | {ratio(ring.p99_ms, ngx.p99_ms):.2f} | |")
     lines += tls_section(results, servers, args)
     lines += best_peer_section(results)
+    lines += floor_section(results, servers, args)
     lines += baseline_section(results)
     lines += compat_section(results, servers)
     lines += ["", "## All points", "",
-              "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | server CPU | client CPU | RSS MiB | errors | notes |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| scenario | server | requests/s | vs nginx | p50 ms | p99 ms | MiB/s | CPU µs/req | × floor | "
+              "instructions/req | server CPU | client CPU | RSS MiB | errors | notes |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for scenario in SCENARIOS:
         row = results.get(scenario.key, {})
-        ngx = row.get("nginx")
+        ngx, floor = row.get("nginx"), row.get(Floor.name)
         for name in names:
             p = row.get(name)
             if p is None:
-                if scenario.key in results:
-                    lines.append(f"| {scenario.title} | {name} | n/a | | | | | | | | no equivalent handler |")
+                if scenario.key in results and name != Floor.name:
+                    lines.append(f"| {scenario.title} | {name} | n/a | | | | | | | | | | | | no equivalent handler |")
                 continue
             if scenario.idle_memory:
                 vs = ratio(p.idle_bytes_per_conn, ngx.idle_bytes_per_conn) if ngx else float("nan")
-                lines.append(f"| {scenario.title} | {name} | | {vs:.2f} | | | | | | | {p.rss_mib:.1f} | {p.errors} | "
-                             f"{p.idle_bytes_per_conn:,.0f} bytes per connection ({p.requests:,} connections) |")
+                lines.append(f"| {scenario.title} | {name} | | {vs:.2f} | | | | | | | | | {p.rss_mib:.1f} | "
+                             f"{p.errors} | {p.idle_bytes_per_conn:,.0f} bytes per connection "
+                             f"({p.requests:,} connections) |")
                 continue
             vs = ratio(p.requests_per_s, ngx.requests_per_s) if ngx else float("nan")
             lines.append(f"| {scenario.title} | {name} | {p.requests_per_s:,.0f} | {vs:.2f} | {p.p50_ms:.2f} | "
                          f"{p.p99_ms:.2f} | {p.transfer_mib_s:,.1f} | {p.cpu_us_per_req:.1f} | "
+                         f"{times_floor(p, floor)} | {instructions(p)} | "
                          f"{p.server_busy:.0%} | {p.client_busy:.0%} | {p.rss_mib:.1f} | "
                          f"{p.errors} | {p.note} |")
     out_dir.mkdir(parents=True, exist_ok=True)
     table = out_dir / f"{stamp}.md"
     chart = out_dir / f"{stamp}.png"
-    if draw_chart(results, names, chart):
+    if draw_chart(results, [n for n in names if n != Floor.name], chart):
         lines += ["", f"![requests/s relative to nginx]({chart.name})"]
     table.write_text("\n".join(lines) + "\n")
     return table, chart if chart.exists() else None
@@ -1144,6 +1326,10 @@ def parse_args():
                         help="peers to run when installed (nginx is required)")
     parser.add_argument("--out", default=str(PERF / "results"), help="where the table and chart go")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--floor", type=Path, default=Floor.binary,
+                        help="the floor responder (perf/responder.cpp) run in the 1k, 4k and dyn "
+                             "scenarios for the \"× floor\" columns; skipped with a warning when missing")
+    parser.add_argument("--no-floor", action="store_true", help="run without the floor responder")
     parser.add_argument("--ringhttpd", type=Path, default=Ringhttpd.binary,
                         help="the ringhttpd binary to run (default: the build/ one this script builds)")
     parser.add_argument("--baseline", type=Path,
@@ -1233,11 +1419,23 @@ def main():
     if args.containers:
         classes = [ContainerRinghttpd, ContainerNginx]
         temporary_store = container_store(args)
+    elif not args.no_floor and any(s.key in FLOOR_BODIES and not s.tls for s in scenarios):
+        if args.floor.exists():
+            Floor.binary = args.floor
+            classes.append(Floor)
+        else:
+            print(f"warning: {args.floor} is missing (cmake --build build --target floor_responder): "
+                  "no floor, the × floor columns are empty", file=sys.stderr)
+    args.perf_event, args.perf_note, old_paranoid = probe_perf()
+    print(args.perf_note, flush=True)
     servers = [cls(workdir, root, free_port(), args.server_cpu) for cls in classes]
     results = {}
     try:
         for server in servers:
             server.start()
+        if any(isinstance(s, Floor) for s in servers):
+            ring = servers[0]  # ringhttpd (or its container): the tiny dynamic answer to match
+            Floor.dynamic_body = body_length(ring.port, ring.dynamic_path)
         if Server.tls:
             facts = "; ".join(f"{s.name} {tls_facts(s)}" for s in servers if s.tls_port)
             args.tls_notes.append("Negotiated (a Python client, then again offering its ticket): " + facts)
@@ -1249,13 +1447,16 @@ def main():
             for name, point in results[scenario.key].items():
                 shown = (f"{point.idle_bytes_per_conn:,.0f} B/conn" if scenario.idle_memory
                          else f"{point.requests_per_s:,.0f} req/s, p99 {point.p99_ms:.2f} ms, "
-                              f"{point.cpu_us_per_req:.1f} µs CPU/req, client CPU {point.client_busy:.0%}")
+                              f"{point.cpu_us_per_req:.1f} µs CPU/req, {instructions(point)} instructions/req, "
+                              f"client CPU {point.client_busy:.0%}")
                 print(f"{scenario.title:<40} {name:<10} {shown}, errors {point.errors}", flush=True)
     finally:
         for server in servers:
             server.stop()
         if temporary_store:
             remove_container_store(temporary_store)
+        if old_paranoid is not None:
+            PARANOID.write_text(old_paranoid)
 
     table, chart = write_report(results, servers, args, started, Path(args.out))
     print(f"\nwrote {table}" + (f" and {chart}" if chart else ""))
