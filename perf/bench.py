@@ -794,7 +794,8 @@ class Usage:
     def __init__(self, server, args):
         self.server = server
         self.client_cpus = parse_cpu_list(args.client_cpu) if args.client_cpu is not None else []
-        self.perf_event = args.perf_event
+        # Scripts that build their own args (perf/pool.py) count no instructions.
+        self.perf_event = getattr(args, "perf_event", None)
         self.perf = None
         self.instructions = None
 
