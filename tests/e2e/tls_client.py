@@ -57,6 +57,13 @@ def request(host, path="/"):
     return ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (path, host)).encode()
 
 
+def status_of_get(conn, host="a.test"):
+    """Sends GET / for `host` on `conn` and returns the answer's status."""
+    conn.sendall(request(host))
+    status, _, _ = read_response(conn, b"")
+    return status
+
+
 def check_versions(port, ca_file):
     """TLS 1.2 and 1.3 are spoken; 1.0 and 1.1 are refused even by a client that offers them."""
     for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
@@ -111,8 +118,7 @@ def check_resumption(port, ca_file):
         with connect(ctx, port, session=session) as conn:
             if not conn.session_reused:
                 return "attempt %d was a full handshake" % attempt
-            conn.sendall(request("a.test"))
-            status, _, _ = read_response(conn, b"")
+            status = status_of_get(conn)
             if status != 200:
                 return "resumed connection answered %d" % status
     return "ok"
@@ -122,12 +128,10 @@ def check_connection_limit(port, ca_file):
     """With limit_conn 1, a second connection of the same client is refused after its handshake."""
     ctx = context(ca_file)
     with connect(ctx, port) as first, connect(ctx, port) as second:
-        second.sendall(request("a.test"))
-        status, _, _ = read_response(second, b"")
+        status = status_of_get(second)
         if status != 503:
             return "the second connection got %d" % status
-        first.sendall(request("a.test"))
-        status, _, _ = read_response(first, b"")
+        status = status_of_get(first)
         if status != 200:
             return "the first connection got %d" % status
     return "ok"
@@ -211,8 +215,7 @@ def check_corpus(port, ca_file, directory):
     with ThreadPoolExecutor(max_workers=32) as pool:
         list(pool.map(send, files))
     with connect(ctx, port) as conn:
-        conn.sendall(request("a.test"))
-        status, _, _ = read_response(conn, b"")
+        status = status_of_get(conn)
         if status != 200:
             return "after the corpus the server answered %d" % status
     return "ok %d" % len(files)
