@@ -79,7 +79,7 @@ size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 [ "$(podman image inspect --format '{{.Config.StopSignal}}' "$IMAGE")" = "SIGQUIT" ] ||
   fail "the image's STOPSIGNAL is not SIGQUIT"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. scripts/lib/free-port.sh
 PORT=$(free_port)
 MPORT=$(free_port)
 URL=http://127.0.0.1:$PORT

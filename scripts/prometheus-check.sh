@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. scripts/lib/free-port.sh
 web=$(free_port); metrics=$(free_port); prom=$(free_port)
 
 "$binary" --listen "127.0.0.1:$web" --metrics-listen "127.0.0.1:$metrics" --root static \

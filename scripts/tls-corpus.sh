@@ -6,6 +6,7 @@
 # scripts/fuzz.sh runs it on the corpus its fuzzing grew.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/free-port.sh
 corpus=${1:-tests/fuzz/corpus}
 if [ ! -x build/ringhttpd ]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -22,7 +23,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
   -addext subjectAltName=DNS:a.test -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 mkdir "$work/www"
 printf 'site a\n' >"$work/www/index.html"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 build/ringhttpd --root "$work/www" --listen "127.0.0.1:$port tls" --tls-certificate "$work/cert.pem" \
   --tls-certificate-key "$work/key.pem" --client-header-timeout 2s >"$work/server.log" 2>&1 &
 server=$!

@@ -12,6 +12,7 @@
 # /boot/vmlinuz-6.1.*). Installs what it needs with `scripts/deps.sh vm`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/free-port.sh
 
 timeout_s=300
 while [ $# -gt 0 ]; do
@@ -66,7 +67,7 @@ head -c 1048576 /dev/urandom >"$root/www/big.bin"
 echo "vm-test: initramfs $(du -h "$work/initramfs.gz" | cut -f1) for $release in $(($(date +%s) - started)) s"
 
 # ---- boot ----
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 console=$work/console.log
 : >"$console"
 qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 1 -nodefaults -no-user-config -no-reboot \
