@@ -139,6 +139,9 @@ request_parser::result request_parser::feed(std::string_view data, size_t& consu
         if (!error_status_) error_status_ = status_for(err);
         return result::error;
     }
+    const uint64_t protocol_at = url_end_ + 1;
+    if (protocol_at >= stream_position_ && protocol_at < stream_position_ + consumed)
+        protocol_initial_ = data[protocol_at - stream_position_];
     stream_position_ += consumed;
     for (size_t i = consumed; i > 0; --i) {
         if (data[i - 1] != ' ' && data[i - 1] != '\t') {
@@ -259,11 +262,22 @@ int request_parser::on_url(llhttp_t* p, const char* at, size_t len) {
 
 int request_parser::on_version(llhttp_t* p, const char* at, size_t) {
     auto& s = self(p);
-    constexpr uint64_t sp_and_name = 6;  // " HTTP/" between the target and the version digits
-    if (!s.version_seen_ && s.position(at) != s.url_end_ + sp_and_name) return s.fail(400);
-    // llhttp keeps the digits itself (http_major, http_minor): only their presence matters here.
+    // llhttp keeps the digits itself (http_major, http_minor): only their presence matters here,
+    // and what stands before them, checked once, where they begin.
+    if (!s.version_seen_ && !s.http_name_before(at)) return s.fail(400);
     s.version_seen_ = true;
     return 0;
+}
+
+bool request_parser::http_name_before(const char* version) const {
+    constexpr uint64_t sp_and_name = 6;  // " HTTP/" between the target and the version digits
+    if (position(version) != url_end_ + sp_and_name) return false;
+    // llhttp also takes "RTSP/d.d" after GET, POST and OPTIONS (and "ICE/", whose length the
+    // check above refuses). Both names are four letters; the first one tells them apart.
+    const uint64_t name_at = url_end_ + 1;
+    const char initial =
+        name_at >= stream_position_ ? feed_start_[name_at - stream_position_] : protocol_initial_;
+    return initial == 'H';
 }
 
 int request_parser::count_header_bytes(size_t n) {

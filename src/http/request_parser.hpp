@@ -83,6 +83,8 @@ class request_parser {
     result read_unknown_method(std::string_view data, size_t& consumed);
     // The byte before `at` once the SP and HTAB right before it are skipped, across buffers.
     char byte_before_whitespace(const char* at) const;
+    // Whether " HTTP/" comes right between the target and the version digits at `version`.
+    bool http_name_before(const char* version) const;
     // Where a byte of the current buffer lies in the connection's byte stream.
     uint64_t position(const char* at) const;
 
@@ -102,6 +104,7 @@ class request_parser {
     char last_solid_byte_fed_ = '\0';   // the last byte before it that is not SP or HTAB
     uint64_t method_end_ = 0;           // stream positions just past the method and the target
     uint64_t url_end_ = 0;
+    char protocol_initial_ = '\0';  // the byte after url_end_'s SP, once a buffer held it
     size_t header_bytes_ = 0;
     size_t chunk_extension_bytes_ = 0;
     bool unknown_method_ = false;     // reading a method llhttp rejected

@@ -242,6 +242,9 @@ TEST(request_parser, versions_no_version_and_higher_minor_versions) {
     EXPECT_EQ(verdict("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), 505);  // HTTP/2 prior knowledge
     EXPECT_EQ(verdict("GET / HTTP/1.10\r\nHost: x\r\n\r\n"), 400);
     EXPECT_EQ(verdict("GET / http/1.1\r\nHost: x\r\n\r\n"), 400);  // the name is case-sensitive
+    EXPECT_EQ(verdict("GET / RTSP/1.1\r\nHost: x\r\n\r\n"), 400);  // llhttp knows RTSP too
+    EXPECT_EQ(verdict("OPTIONS * RTSP/1.0\r\nHost: x\r\n\r\n"), 400);
+    EXPECT_EQ(verdict("SOURCE / ICE/1.0\r\nHost: x\r\n\r\n"), 400);
     request_parser p({});
     size_t used = 0;
     ASSERT_EQ(p.feed("GET / HTTP/1.2\r\nHost: x\r\n\r\n", used), result::request_ready);
