@@ -77,6 +77,7 @@ TEST(conformance, request_line_grammar_is_exact) {
                    {"SP before the method", " GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
                    {"lower-case HTTP name", "GET / http/1.1\r\nHost: x\r\n\r\n", 400},
                    {"two-digit minor", "GET / HTTP/1.10\r\nHost: x\r\n\r\n", 400},
+                   {"another protocol's name", "GET / RTSP/1.1\r\nHost: x\r\n\r\n", 400},
                    {"bare CR ends the line", "GET / HTTP/1.1\rHost: x\r\n\r\n", 400},
                    {"bare LF line ends", "GET / HTTP/1.1\nHost: x\n\n", 400},
                    {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505},
