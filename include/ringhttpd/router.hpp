@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -91,7 +92,7 @@ class router {
     };
     void add_route(http_method method, std::string_view name, std::string_view pattern, handler h,
                    runs_on where);
-    static bool matches(const route& r, const std::vector<std::string>& segments, request* req);
+    static bool matches(const route& r, std::span<const std::string_view> segments, request* req);
 
     std::vector<route> routes_;
     staged_handler fallback_;

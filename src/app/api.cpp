@@ -3,7 +3,9 @@
 #include <time.h>
 
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace ringhttpd::app {
 namespace {
@@ -19,10 +21,19 @@ std::string dump(const json& j) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string greeting(std::string_view name) {
+    return dump(json{{"message", "Hello, " + std::string(name) + "!"}});
+}
+
 response hello(const request& req) {
-    std::string name = req.query_param("name").value_or("");
-    if (name.empty()) name = "World";
-    return response::json(200, dump(json{{"message", "Hello, " + name + "!"}}));
+    const std::optional<std::string> name = req.query_param("name");
+    if (name && !name->empty()) return response::json(200, greeting(*name));
+    // Nearly every call is this one, always the same bytes: made once and shared, instead of a
+    // JSON document built and serialised per request (a third of the request's instructions).
+    static const auto world = std::make_shared<const std::string>(greeting("World"));
+    response res = response::json(200, {});
+    res.body = world;
+    return res;
 }
 
 response time_now(const request&) {

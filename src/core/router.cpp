@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <forward_list>
 #include <memory>
 #include <optional>
 
@@ -12,17 +13,53 @@
 namespace ringhttpd {
 namespace {
 
-std::vector<std::string> split_segments(std::string_view path) {
-    std::vector<std::string> segments;
-    size_t pos = 1;  // paths start with '/'
+// Calls fn(segment) on each '/'-separated segment of a path that starts with '/', until one call
+// returns false; says whether none did.
+template <typename Fn>
+bool each_segment(std::string_view path, Fn&& fn) {
+    size_t pos = 1;
     while (pos <= path.size()) {
         size_t slash = path.find('/', pos);
         if (slash == std::string_view::npos) slash = path.size();
-        segments.emplace_back(path.substr(pos, slash - pos));
+        if (!fn(path.substr(pos, slash - pos))) return false;
         pos = slash + 1;
     }
+    return true;
+}
+
+std::vector<std::string> split_segments(std::string_view pattern) {
+    std::vector<std::string> segments;
+    each_segment(pattern, [&](std::string_view segment) {
+        segments.emplace_back(segment);
+        return true;
+    });
     return segments;
 }
+
+// A request path's segments, each percent-decoded on its own, so that an encoded '/' stays inside
+// its segment. A segment without '%' (nearly every one) is a view into the path: only the others
+// are copied, into storage whose strings never move.
+class path_segments {
+  public:
+    // False when a segment's percent-encoding is malformed.
+    bool split(std::string_view path) {
+        segments_.reserve(8);
+        return each_segment(path, [&](std::string_view segment) {
+            if (segment.find('%') != std::string_view::npos) {
+                auto decoded = http::percent_decode(segment);
+                if (!decoded) return false;
+                segment = decoded_.emplace_front(std::move(*decoded));
+            }
+            segments_.push_back(segment);
+            return true;
+        });
+    }
+    std::span<const std::string_view> all() const { return segments_; }
+
+  private:
+    std::vector<std::string_view> segments_;
+    std::forward_list<std::string> decoded_;
+};
 
 bool is_parameter(std::string_view segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
@@ -105,7 +142,7 @@ bool router::route::answers(const request& req) const {
     return method == req.method || (method == http_method::get && req.method == http_method::head);
 }
 
-bool router::matches(const route& r, const std::vector<std::string>& segments, request* req) {
+bool router::matches(const route& r, std::span<const std::string_view> segments, request* req) {
     if (r.segments.size() != segments.size()) return false;
     for (size_t i = 0; i < segments.size(); ++i) {
         const std::string& want = r.segments[i];
@@ -134,18 +171,13 @@ route_result router::dispatch(request& req, const context& ctx) const {
         res.headers.emplace_back("Allow", methods());
         return res;
     }
-    // Segments are decoded one by one, so an encoded '/' stays inside its segment.
-    std::vector<std::string> segments = split_segments(req.path);
-    for (auto& seg : segments) {
-        auto decoded = http::percent_decode(seg);
-        if (!decoded) return response::error(400);
-        seg = std::move(*decoded);
-    }
+    path_segments segments;
+    if (!segments.split(req.path)) return response::error(400);
 
     std::string allow;
     for (const route& r : routes_) {
         req.params.clear();
-        if (!matches(r, segments, &req)) continue;
+        if (!matches(r, segments.all(), &req)) continue;
         if (r.answers(req))
             return run_handler([&] { return r.fn(req, ctx); }, req, etag_conditions::of(req));
         append_allowed(allow, r.method_name);
