@@ -3,54 +3,68 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace ringhttpd::http {
 namespace {
 
 constexpr char hex_digits[] = "0123456789ABCDEF";  // as nginx writes them
 
+// Printable ASCII other than the quote and the backslash: written as it is in either format.
+bool plain(unsigned char c) {
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+}
+
+// Appends `text` with escape(out, c) writing each byte that is not plain. Runs of plain bytes (a
+// whole target or User-Agent, nearly always) are copied at once rather than byte by byte.
+template <typename Escape>
+void append_escaped_with(std::string& out, std::string_view text, Escape escape) {
+    size_t run = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (plain(c)) continue;
+        out.append(text.data() + run, i - run);
+        escape(out, c);
+        run = i + 1;
+    }
+    out.append(text.data() + run, text.size() - run);
+}
+
+void append_hex_byte(std::string& out, std::string_view prefix, unsigned char c) {
+    out += prefix;
+    out += hex_digits[c >> 4];
+    out += hex_digits[c & 0xf];
+}
+
 // nginx's default escaping of variables in log lines.
 void append_escaped(std::string& out, std::string_view text) {
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
-            out += "\\x";
-            out += hex_digits[c >> 4];
-            out += hex_digits[c & 0xf];
-        } else {
-            out += char(c);
-        }
-    }
+    append_escaped_with(out, text,
+                        [](std::string& o, unsigned char c) { append_hex_byte(o, "\\x", c); });
 }
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
-    for (unsigned char c : text) {
+    append_escaped_with(out, text, [](std::string& o, unsigned char c) {
         switch (c) {
             case '"':
-                out += "\\\"";
+                o += "\\\"";
                 break;
             case '\\':
-                out += "\\\\";
+                o += "\\\\";
                 break;
             case '\n':
-                out += "\\n";
+                o += "\\n";
                 break;
             case '\r':
-                out += "\\r";
+                o += "\\r";
                 break;
             case '\t':
-                out += "\\t";
+                o += "\\t";
                 break;
             default:
-                if (c < 0x20 || c > 0x7e) {
-                    out += "\\u00";
-                    out += hex_digits[c >> 4];
-                    out += hex_digits[c & 0xf];
-                } else {
-                    out += char(c);
-                }
+                append_hex_byte(o, "\\u00", c);
         }
-    }
+    });
     out += '"';
 }
 
@@ -71,6 +85,16 @@ void append_number(std::string& out, uint64_t n) {
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
     out.append(digits, size_t(end - digits));
+}
+
+// Nanoseconds as seconds with six decimals, rounded ("0.000125"), as printf's %.6f writes them.
+void append_seconds(std::string& out, uint64_t nanoseconds) {
+    const uint64_t micros = (nanoseconds + 500) / 1000;
+    append_number(out, micros / 1'000'000);
+    char fraction[8] = {'.'};
+    uint64_t rest = micros % 1'000'000;
+    for (int i = 6; i >= 1; --i, rest /= 10) fraction[i] = char('0' + rest % 10);
+    out.append(fraction, 7);
 }
 
 // The client's address as text. Keep-alive brings one client's requests one after another, so
@@ -137,12 +161,14 @@ void append_json(std::string& out, const exchange& e, const log_time& t,
     append_json_field(out, "method", e.req.target.empty() ? "" : e.req.method_name);
     append_json_field(out, "uri", e.req.target);
     append_json_field(out, "proto", e.req.target.empty() ? "" : protocol(e.req));
-    char numbers[160];
-    std::snprintf(numbers, sizeof numbers,
-                  ",\"status\":%d,\"size\":%llu,\"bytes_read\":%llu,\"duration\":%.6f", e.status,
-                  static_cast<unsigned long long>(e.body_bytes),
-                  static_cast<unsigned long long>(e.bytes_read), double(e.duration_ns) / 1e9);
-    out += numbers;
+    out += ",\"status\":";
+    append_number(out, uint64_t(e.status));
+    out += ",\"size\":";
+    append_number(out, e.body_bytes);
+    out += ",\"bytes_read\":";
+    append_number(out, e.bytes_read);
+    out += ",\"duration\":";
+    append_seconds(out, e.duration_ns);
     append_json_field(out, "user_agent", e.req.header("User-Agent").value_or(""));
     append_json_field(out, "referer", e.req.header("Referer").value_or(""));
     append_json_field(out, "host", e.req.host);
@@ -155,7 +181,8 @@ void append_json(std::string& out, const exchange& e, const log_time& t,
 
 log_time log_time_now() {
     thread_local std::time_t cached_second = -1;
-    thread_local char local[40], iso_second[32], zone[8], iso[48];
+    thread_local char local[40], iso[48];
+    thread_local size_t iso_length = 0, millis_at = 0;
     const auto now = std::chrono::system_clock::now();
     const auto since_epoch = now.time_since_epoch();
     const std::time_t second =
@@ -166,14 +193,20 @@ log_time log_time_now() {
         std::tm tm{};
         localtime_r(&second, &tm);
         std::strftime(local, sizeof local, "%d/%b/%Y:%H:%M:%S %z", &tm);
+        char iso_second[32], offset[8];  // offset: "+0000", written "+00:00"
         std::strftime(iso_second, sizeof iso_second, "%Y-%m-%dT%H:%M:%S", &tm);
-        char offset[8];  // "+0000" -> "+00:00"
         std::strftime(offset, sizeof offset, "%z", &tm);
-        std::snprintf(zone, sizeof zone, "%.3s:%.2s", offset, offset + 3);
+        iso_length = size_t(
+            std::snprintf(iso, sizeof iso, "%s.000%.3s:%.2s", iso_second, offset, offset + 3));
+        millis_at = std::strlen(iso_second) + 1;
         cached_second = second;
     }
-    const int n = std::snprintf(iso, sizeof iso, "%s.%03d%s", iso_second, millis, zone);
-    return {local, std::string_view(iso, size_t(n))};
+    // Within a second only the milliseconds change: three digits written in place, as
+    // formatting the whole time per request cost more than the rest of the log line.
+    iso[millis_at] = char('0' + millis / 100);
+    iso[millis_at + 1] = char('0' + millis / 10 % 10);
+    iso[millis_at + 2] = char('0' + millis % 10);
+    return {local, std::string_view(iso, iso_length)};
 }
 
 void append_log_line(std::string& out, log_format format, const exchange& e, const log_time& t,
