@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -62,6 +63,29 @@ std::string bind_hint(int err) {
         default:
             return "";
     }
+}
+
+// How many unsent bytes a socket may hold (TCP_NOTSENT_LOWAT): a send or sendfile stops there,
+// and POLLOUT waits until the queue drains below it. Without the limit one sendfile call
+// queued a whole 1 MB answer, and where the kernel paces TCP (BBR does; it is this machine's
+// default and common on servers), the queue then left one 64 KB segment per pacing timer,
+// often sent from the client's core as its ACKs arrived: with a client that reads fast
+// (perf/bulkget, 64 connections), 2,500 1 MB responses/s against lighttpd's 8,500. With 16 KB
+// queued at most, the data leaves from the ring's own sendfile calls at the rate the connection
+// takes it: 11,000/s, and 64 KB files 78,000/s instead of 76,000 (lighttpd 65,000). It also keeps
+// the kernel memory of a slow download small. Responses held in memory go out whole all the
+// same: io_uring's send waits for room.
+constexpr int unsent_bytes_limit = 16 * 1024;
+
+// Options every connection needs, set on the listening socket: Linux copies a listener's options
+// into each socket accept() returns, which saves two setsockopt calls per connection (the
+// accept -> answer -> close path of short-lived clients counts its system calls). Set on sockets
+// inherited from an older process too, which may not have done so.
+void set_connection_defaults(int fd) {
+    // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent_bytes_limit, sizeof unsent_bytes_limit);
 }
 
 unique_fd new_socket(int family) {
@@ -147,6 +171,7 @@ void open_tcp(const listen_address& address, unsigned count, unsigned backlog,
         fds.push_back(bound_tcp_socket(addr, address, /*reuse_port=*/true));
         start_listening(fds.back().get(), address, backlog);
     }
+    for (const unique_fd& fd : fds) set_connection_defaults(fd.get());
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include "io/ring_message.hpp"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -26,18 +25,6 @@ namespace {
 // the socket's unsent limit below stops a call first: a call queues what the connection can
 // transmit at once, plus 16 KB.
 constexpr size_t sendfile_max_chunk = 2048 * 1024;
-
-// How many unsent bytes a socket may hold (TCP_NOTSENT_LOWAT): a send or sendfile stops there,
-// and POLLOUT waits until the queue drains below it. Without the limit one sendfile call
-// queued a whole 1 MB answer, and where the kernel paces TCP (BBR does; it is this machine's
-// default and common on servers), the queue then left one 64 KB segment per pacing timer,
-// often sent from the client's core as its ACKs arrived: with a client that reads fast
-// (perf/bulkget, 64 connections), 2,500 1 MB responses/s against lighttpd's 8,500. With 16 KB
-// queued at most, the data leaves from the ring's own sendfile calls at the rate the connection
-// takes it: 11,000/s, and 64 KB files 78,000/s instead of 76,000 (lighttpd 65,000). It also keeps
-// the kernel memory of a slow download small. Responses held in memory go out whole all the
-// same: io_uring's send waits for room.
-constexpr int unsent_bytes_limit = 16 * 1024;
 
 // How many completions one pass handles before it submits what they queued (see run()).
 constexpr unsigned flush_every_completions = 8;
@@ -353,10 +340,6 @@ reactor::connection& reactor::open_connection(int fd, const listener& accepted_b
     c.over_connection_limit = options_.gate && !c.state.counted_by_gate;
     ++live_connections_;
     const size_t open_now = options_.open_connections->fetch_add(1) + 1;
-    // Responses go out whole, one send each: Nagle would only delay the tail of pipelined ones.
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent_bytes_limit, sizeof unsent_bytes_limit);
     if (open_now > options_.max_connections) {
         // Accepted by a ring that had not paused yet: hold it unread, as if still in the
         // backlog, until the process is back under its limit.
