@@ -17,11 +17,6 @@ bool is_hex(char c) {
     return hex_digit_value(c) >= 0;
 }
 
-// RFC 3986 §2.3 unreserved and §2.2 sub-delims: what a reg-name may hold besides pct-encoded.
-bool is_unreserved_or_sub_delim(char c) {
-    return is_unreserved(c) || std::string_view("!$&'()*+,;=").find(c) != std::string_view::npos;
-}
-
 bool valid_reg_name(std::string_view s) {
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '%') {

@@ -14,6 +14,17 @@ void append_number(std::string& out, uint64_t n) {
     out.append(digits, end);
 }
 
+void append_status_line(std::string& out, int status) {
+    if (const std::string_view line = status_line(status); !line.empty()) {
+        out.append(line);
+        return;
+    }
+    out.append("HTTP/1.1 ");
+    append_number(out, uint64_t(status));
+    out += ' ';
+    out.append(reason_phrase(status));
+}
+
 void append_header(std::string& out, std::string_view name, std::string_view value) {
     out.append(name);
     out.append(": ");
@@ -35,10 +46,7 @@ uint64_t write_response(io::output_queue& out, response&& res, const response_fr
     size_t estimate = 256 + res.content_type.size() + body_in_memory.size();
     for (const auto& [name, value] : res.headers) estimate += name.size() + value.size() + 4;
     buf.reserve(buf.size() + estimate);
-    buf.append("HTTP/1.1 ");
-    append_number(buf, uint64_t(res.status));
-    buf += ' ';
-    buf.append(reason_phrase(res.status));
+    append_status_line(buf, res.status);
     // The version only with --server-tokens on: by default it is not advertised to scanners.
     buf.append(framing.server_tokens ? "\r\nServer: ringhttpd/" RINGHTTPD_VERSION "\r\nDate: "
                                      : "\r\nServer: ringhttpd\r\nDate: ");

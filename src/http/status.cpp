@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <utility>
 
 namespace ringhttpd::http {
@@ -61,6 +62,20 @@ std::string_view reason_phrase(int status) {
     auto it = std::lower_bound(table.begin(), table.end(), status,
                                [](const auto& entry, int code) { return entry.first < code; });
     return (it != table.end() && it->first == status) ? it->second : "Unknown";
+}
+
+std::string_view status_line(int status) {
+    // Built once and indexed by code: a response's first line is then one lookup, not a number
+    // formatted and a phrase searched.
+    static const auto lines = [] {
+        std::array<std::string, 500> out;  // codes 100 to 599
+        for (const auto& [code, phrase] : table)
+            out[size_t(code - 100)] =
+                "HTTP/1.1 " + std::to_string(code) + " " + std::string(phrase);
+        return out;
+    }();
+    if (status < 100 || status > 599) return {};
+    return lines[size_t(status - 100)];
 }
 
 bool status_has_no_body(int status) {

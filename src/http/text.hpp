@@ -27,16 +27,50 @@ inline void lowercase_ascii(std::string& s) {
         if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
 }
 
+namespace detail {
+
+// Character classes as one table lookup per byte: hosts, targets and tokens are checked byte by
+// byte on every request.
+enum char_class : unsigned char { unreserved = 1, sub_delim = 2, tchar = 4 };
+
+constexpr bool in(std::string_view set, char c) {
+    return set.find(c) != std::string_view::npos;
+}
+
+constexpr auto char_classes = [] {
+    struct table {
+        unsigned char of[256]{};
+    } t;
+    for (int i = 0; i < 256; ++i) {
+        const char c = char(i);
+        const bool alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (alnum || in("-._~", c)) t.of[i] |= unreserved;        // RFC 3986 §2.3
+        if (in("!$&'()*+,;=", c)) t.of[i] |= sub_delim;           // RFC 3986 §2.2
+        if (alnum || in("!#$%&'*+-.^_`|~", c)) t.of[i] |= tchar;  // RFC 9110 §5.6.2
+    }
+    return t;
+}();
+
+inline bool has(char c, unsigned char classes) {
+    return (char_classes.of[static_cast<unsigned char>(c)] & classes) != 0;
+}
+
+}  // namespace detail
+
 // RFC 9110 §5.6.2 tchar: what a method or field name is made of.
 inline bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    return detail::has(c, detail::tchar);
 }
 
 // RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
 inline bool is_unreserved(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    return detail::has(c, detail::unreserved);
+}
+
+// RFC 3986 §2.3 unreserved or §2.2 sub-delims: what a reg-name may hold besides pct-encoded.
+inline bool is_unreserved_or_sub_delim(char c) {
+    return detail::has(c, detail::unreserved | detail::sub_delim);
 }
 
 // The value of a hexadecimal digit, or -1 for any other byte.

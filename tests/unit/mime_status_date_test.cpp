@@ -3,6 +3,7 @@
 #include "handlers/mime.hpp"
 #include "http/date_cache.hpp"
 #include "http/status.hpp"
+#include "http/text.hpp"
 
 using namespace ringhttpd;
 
@@ -46,6 +47,29 @@ TEST(status_table, has_reason_phrases) {
     EXPECT_EQ(http::reason_phrase(431), "Request Header Fields Too Large");
     EXPECT_EQ(http::reason_phrase(505), "HTTP Version Not Supported");
     EXPECT_EQ(http::reason_phrase(799), "Unknown");
+}
+
+TEST(status_table, has_status_lines_for_the_codes_it_knows) {
+    EXPECT_EQ(http::status_line(200), "HTTP/1.1 200 OK");
+    EXPECT_EQ(http::status_line(100), "HTTP/1.1 100 Continue");
+    EXPECT_EQ(http::status_line(507), "HTTP/1.1 507 Insufficient Storage");
+    EXPECT_EQ(http::status_line(299), "");  // the writer formats unknown ones itself
+    EXPECT_EQ(http::status_line(99), "");
+    EXPECT_EQ(http::status_line(600), "");
+    EXPECT_EQ(http::status_line(-1), "");
+}
+
+TEST(char_classes, follow_rfc_9110_and_3986) {
+    for (char c : std::string_view("azAZ09!#$%&'*+-.^_`|~")) EXPECT_TRUE(http::is_tchar(c)) << c;
+    for (char c : std::string_view("()<>@,;:\\\"/[]?={} \t\x7f\x80\xff"))
+        EXPECT_FALSE(http::is_tchar(c)) << int(c);
+    for (char c : std::string_view("azAZ09-._~")) EXPECT_TRUE(http::is_unreserved(c)) << c;
+    for (char c : std::string_view("!$&'()*+,;=:%/ \x80"))
+        EXPECT_FALSE(http::is_unreserved(c)) << int(c);
+    for (char c : std::string_view("az09-._~!$&'()*+,;="))
+        EXPECT_TRUE(http::is_unreserved_or_sub_delim(c)) << c;
+    for (char c : std::string_view(":@/?#[]% \"\x80\xff"))
+        EXPECT_FALSE(http::is_unreserved_or_sub_delim(c)) << int(c);
 }
 
 TEST(status_table, knows_which_statuses_have_no_body) {
