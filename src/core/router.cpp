@@ -91,9 +91,10 @@ struct etag_conditions {
         if (auto v = req.header("If-None-Match")) c.if_none_match.emplace(*v);
         return c;
     }
-    response apply(response res) const {
-        if (!if_match && !if_none_match) return res;
-        return handlers::apply_etag_preconditions(std::move(res), if_match, if_none_match);
+    // In place: nearly every request has neither field, and a response is costly to move.
+    void apply(response& res) const {
+        if (!if_match && !if_none_match) return;
+        res = handlers::apply_etag_preconditions(std::move(res), if_match, if_none_match);
     }
 };
 
@@ -106,10 +107,13 @@ route_result run_handler(Fn&& fn, const request& req, etag_conditions conditions
         // need.
         return blocking_work([work = std::move(*work), method = req.method_name, path = req.path,
                               conditions = std::move(conditions)](const context& pool_ctx) {
-            return conditions.apply(guarded(method, path, [&] { return work(pool_ctx); }));
+            response res = guarded(method, path, [&] { return work(pool_ctx); });
+            conditions.apply(res);
+            return res;
         });
     }
-    return conditions.apply(std::move(std::get<response>(result)));
+    conditions.apply(std::get<response>(result));
+    return result;
 }
 
 void append_allowed(std::string& allow, std::string_view method) {

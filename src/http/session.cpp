@@ -191,7 +191,7 @@ void session::queue_answer(io::connection_control& conn, response&& res,
     request_bytes_ = 0;
 }
 
-void session::send(io::connection_control& conn, response res, response_framing framing) {
+void session::send(io::connection_control& conn, response&& res, response_framing framing) {
     framing.keep_alive = framing.keep_alive && !draining_ && !res.close_connection;
     queue_answer(conn, std::move(res), framing, {parser_.current().client});
     if (!framing.keep_alive) {

@@ -72,7 +72,7 @@ class session final : public io::stream_handler, private body_limit_source {
     void process_held_input(io::connection_control& conn);
     void respond(io::connection_control& conn);
     // Sends `res` as the answer to the request whose framing is `framing`.
-    void send(io::connection_control& conn, response res, response_framing framing);
+    void send(io::connection_control& conn, response&& res, response_framing framing);
     // Queues `work` on the pool (or runs it here when there is no pool); the response follows in
     // on_work_done. Answers 503 when the pool's queue is full.
     void hand_to_pool(io::connection_control& conn, blocking_work work, response_framing framing);
