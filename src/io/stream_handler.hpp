@@ -41,12 +41,12 @@ struct connection_control {
     // closes too (or a linger timeout), so a client still sending receives the response
     // instead of a reset.
     bool close_after_output = false;
-    uint64_t deadline_ms = 0;  // the handler's own deadline (0: none); on_timeout() when reached
-    uint64_t now_ms = 0;       // the ring's monotonic clock, set before every handler call
-    uint32_t requests = 0;     // requests answered on this connection, kept across handlers
-    client_address peer;       // the client, when per-client limits need it
+    uint64_t deadline_ms = 0;   // the handler's own deadline (0: none); on_timeout() when reached
+    uint64_t now_ms = 0;        // the ring's monotonic clock, set before every handler call
+    uint32_t requests = 0;      // requests answered on this connection, kept across handlers
+    client_address peer;        // the client, when per-client limits need it
     std::string_view listener;  // the listen address it came in on, as configured
-    const tls_info* tls = nullptr;  // set by a TLS layer once its handshake is done
+    const tls_info* tls = nullptr;       // set by a TLS layer once its handshake is done
     bool over_connection_limit = false;  // the client has too many connections open
     work_runner* worker = nullptr;       // the worker pool; null when there is none
 };
