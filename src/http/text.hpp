@@ -37,7 +37,7 @@ constexpr bool in(std::string_view set, char c) {
     return set.find(c) != std::string_view::npos;
 }
 
-constexpr auto char_classes = [] {
+inline constexpr auto char_classes = [] {
     struct table {
         unsigned char of[256]{};
     } t;

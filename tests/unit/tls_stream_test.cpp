@@ -36,7 +36,7 @@ class certificate_dir {
     std::vector<tls_certificate> certificates() const {
         tls_certificate c;
         c.server_names = {"unit.test"};
-        c.key_pairs = {{path_ + "/cert.pem", path_ + "/key.pem"}};
+        c.key_pairs = {{path_ + "/cert.pem", path_ + "/key.pem", ""}};
         return {c};
     }
     const std::string& path() const { return path_; }
