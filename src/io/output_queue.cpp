@@ -6,8 +6,8 @@
 namespace ringhttpd::io {
 
 std::string& output_queue::buffer() {
-    bool back_usable =
-        !segments_.empty() && !segments_.back().file && !(front_busy_ && segments_.size() == 1);
+    bool back_usable = !segments_.empty() && !segments_.back().file &&
+                       segments_.back().record_type == 0 && !(front_busy_ && segments_.size() == 1);
     if (!back_usable) segments_.emplace_back();
     return segments_.back().bytes;
 }
@@ -16,6 +16,18 @@ void output_queue::push_file(file_range file) {
     output_segment seg;
     seg.file = std::move(file);
     segments_.push_back(std::move(seg));
+}
+
+void output_queue::push_record(uint8_t type, std::string content) {
+    output_segment seg;
+    seg.bytes = std::move(content);
+    seg.record_type = type;
+    segments_.push_back(std::move(seg));
+}
+
+void output_queue::take_all(output_queue& from) {
+    segments_.splice(segments_.end(), from.segments_);
+    from.front_busy_ = false;
 }
 
 bool output_queue::has_file() const {

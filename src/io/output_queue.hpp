@@ -5,6 +5,7 @@
 // memory of its own.
 
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@ struct output_segment {
     std::string bytes;
     size_t sent = 0;                 // bytes of `bytes` already sent
     std::optional<file_range> file;  // what remains to be read of the file, if a file segment
+    // Nonzero: `bytes` is the content of one TLS record of this type (an alert, a handshake
+    // message) for the kernel's TLS layer to seal, sent with a TLS_SET_RECORD_TYPE control
+    // message. Zero: bytes as they are (under kTLS, application data).
+    uint8_t record_type = 0;
 
     size_t unsent() const { return bytes.size() - sent; }
 };
@@ -28,6 +33,10 @@ class output_queue {
     // (appending could move the bytes under an in-flight send), else a new segment.
     std::string& buffer();
     void push_file(file_range file);
+    // A segment of its own that nothing is appended to: see output_segment::record_type.
+    void push_record(uint8_t type, std::string content);
+    // Moves every segment of `from` to the end of this queue, as they are (part sent or not).
+    void take_all(output_queue& from);
 
     bool empty() const { return segments_.empty(); }
     bool has_file() const;

@@ -606,7 +606,8 @@ void reactor::pump_output(connection& c) {
         }
         output_segment& seg = c.out.front();
         const bool last_before_fin = c.close_after_output && c.out.front_is_last() && !seg.file;
-        if (seg.unsent() > 0 && (c.out.file_follows_front() || last_before_fin)) {
+        if (seg.unsent() > 0 && seg.record_type == 0 &&
+            (c.out.file_follows_front() || last_before_fin)) {
             // Response headers before a file body, or the last bytes before our FIN: send them
             // right away, so the sendfile or the shutdown follows in this same pass. MSG_MORE
             // holds them for the file's first bytes or the FIN to share their packet: the
@@ -619,8 +620,13 @@ void reactor::pump_output(connection& c) {
         }
         if (seg.unsent() > 0) {
             io_uring_sqe* sqe = get_sqe();
-            io_uring_prep_send(sqe, c.fd, seg.bytes.data() + seg.sent, seg.unsent(),
-                               MSG_NOSIGNAL | MSG_WAITALL);
+            if (seg.record_type != 0) {
+                prepare_record_send(c.record, seg);
+                io_uring_prep_sendmsg(sqe, c.fd, &c.record.msg, MSG_NOSIGNAL);
+            } else {
+                io_uring_prep_send(sqe, c.fd, seg.bytes.data() + seg.sent, seg.unsent(),
+                                   MSG_NOSIGNAL | (c.kernel_tls ? 0 : MSG_WAITALL));
+            }
             set_tag(sqe, tag_for(op_kind::send, c));
             c.out.set_front_busy(true);
             c.state.send_in_flight = true;

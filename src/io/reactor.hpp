@@ -22,6 +22,7 @@
 #include "io/counter.hpp"
 #include "io/file_sender.hpp"
 #include "io/kernel_compat.hpp"
+#include "io/record_send.hpp"
 #include "io/ring_setup.hpp"
 #include "io/stream_handler.hpp"
 #include "io/timer_wheel.hpp"
@@ -126,7 +127,6 @@ class reactor final : private work_runner {
 
     struct connection : connection_control {
         uint32_t slot = 0;  // index in slots_
-        int fd = -1;
         uint32_t generation = 0;
         connection_state state;
         timer_node timer;  // the one deadline that matters now (see update_timer)
@@ -135,6 +135,7 @@ class reactor final : private work_runner {
         std::unique_ptr<stream_handler> handler;
         // Its listener's own factory (listener::factory), if it has one.
         std::shared_ptr<const stream_handler_factory> own_factory;
+        record_send record;  // the TLS record send in flight, if the front segment is one
     };
 
     io_uring_sqe* get_sqe();

@@ -37,6 +37,12 @@ class work_runner {
 // What a handler may ask of its connection, and what the reactor tells it.
 struct connection_control {
     output_queue out;  // bytes and files to send, in order
+    // The socket, for a layer that configures it (kTLS's socket options); only the reactor
+    // sends and receives on it. -1 where a handler sits inside another (TLS's inner one).
+    int fd = -1;
+    // The kernel encrypts what is sent on the socket (kTLS, set by the TLS layer): its sendmsg
+    // refuses MSG_WAITALL (EOPNOTSUPP), so sends go without it and a short one is sent on.
+    bool kernel_tls = false;
     // Close once `out` has been sent: shut down sending, then read and discard until the client
     // closes too (or a linger timeout), so a client still sending receives the response
     // instead of a reset.
