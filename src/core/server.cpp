@@ -29,6 +29,7 @@
 #include "io/ring_setup.hpp"
 #include "io/worker_pool.hpp"
 #include "tls/contexts.hpp"
+#include "tls/ktls_probe.hpp"
 #include "tls/stream.hpp"
 #include "tls/ticket_keys.hpp"
 
@@ -356,7 +357,10 @@ std::string server::describe() const {
         bound.port = impl_->listeners.bound_port(address);
         bound.tls = false;  // said by the scheme
         const std::string scheme = address.tls ? "https://" : "http://";
-        const std::string text = bound.is_unix() ? address.text() : scheme + bound.text();
+        std::string text = bound.is_unix() ? address.text() : scheme + bound.text();
+        // Which path encrypts what a TLS listener sends, asked of the kernel once at startup.
+        if (address.tls)
+            text += tls::kernel_tls_send_available() ? " (kTLS send)" : " (user-space TLS)";
         if (addresses.find(text) == std::string::npos)
             addresses += (addresses.empty() ? "" : ", ") + text;
     }

@@ -13,6 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "tls/ktls_probe.hpp"
+
 namespace ringhttpd::tls {
 namespace {
 
@@ -156,6 +158,9 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
     SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION);
     SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    // Where the kernel can encrypt, OpenSSL hands it the sending side after each handshake
+    // (ktls_send.hpp); elsewhere it never asks, and every connection stays in user space.
+    if (kernel_tls_send_available()) SSL_CTX_set_options(c, SSL_OP_ENABLE_KTLS);
     // Idle connections give their read and write buffers back: ~34 KB each otherwise.
     SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_dh_auto(c, 1);  // the DHE suites of the intermediate list

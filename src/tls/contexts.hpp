@@ -6,8 +6,9 @@
 // a connection started on (OpenSSL's session_ctx), so all of them are the default context's and
 // a session made on one ring resumes on any other; their ticket keys are a ticket_keys set,
 // which a reload's contexts share with the ones they replace. Settings: TLS 1.2 and 1.3 only, no
-// renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS. A context may hold
-// key pairs of several types (ECDSA beside RSA), and may ask clients for certificates (mTLS).
+// renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS, kTLS for sending where
+// the kernel has it (ktls_probe.hpp). A context may hold key pairs of several types (ECDSA
+// beside RSA), and may ask clients for certificates (mTLS).
 
 #include <openssl/ssl.h>
 

@@ -8,7 +8,11 @@ namespace {
 
 int write_ex(BIO* bio, const char* data, size_t length, size_t* written) {
     auto* ends = static_cast<bio_endpoints*>(BIO_get_data(bio));
-    ends->out->buffer().append(data, length);
+    if (ends->ktls.accepted()) {
+        if (!ends->ktls.write(*ends->out, data, length)) return 0;
+    } else {
+        ends->out->buffer().append(data, length);
+    }
     *written = length;
     return 1;
 }
@@ -28,9 +32,31 @@ int read_ex(BIO* bio, char* into, size_t capacity, size_t* read) {
     return 1;
 }
 
-long control(BIO*, int command, long, void*) {
-    // Writes land in the queue at once: nothing to flush, nothing pending.
-    return command == BIO_CTRL_FLUSH ? 1 : 0;
+// OpenSSL 3.0's own kTLS controls (include/internal/bio.h), not in its public headers.
+constexpr int ctrl_set_ktls = 72;
+constexpr int ctrl_set_ktls_record_type = 74;
+constexpr int ctrl_clear_ktls_record_type = 75;
+
+long control(BIO* bio, int command, long number, void* pointer) {
+    auto* ends = static_cast<bio_endpoints*>(BIO_get_data(bio));
+    switch (command) {
+        case BIO_CTRL_FLUSH:
+            return 1;  // writes land in the queue at once: nothing to flush, nothing pending
+        case BIO_CTRL_GET_KTLS_SEND:
+            return ends->ktls.accepted();
+        case ctrl_set_ktls:
+            // `number`: for sending. Receiving stays with OpenSSL: the kernel would hand records
+            // over with recvmsg control messages, which the ring's multishot receives lack.
+            return number != 0 && ends->ktls.accept_keys(ends->fd, pointer);
+        case ctrl_set_ktls_record_type:
+            ends->ktls.set_record_type(uint8_t(number));
+            return 1;
+        case ctrl_clear_ktls_record_type:
+            ends->ktls.set_record_type(0);
+            return 1;
+        default:
+            return 0;
+    }
 }
 
 int create(BIO* bio) {

@@ -3,12 +3,14 @@
 // ring just filled and writes its records straight into the connection's output queue, which
 // the ring sends. OpenSSL never touches the socket, never blocks, and the BIO holds no buffer of
 // its own (OpenSSL keeps a partial record in its own read buffer until the rest arrives).
+// Where the kernel can, it also takes the sending side over from OpenSSL (ktls_send.hpp).
 
 #include <openssl/bio.h>
 
 #include <string_view>
 
 #include "io/output_queue.hpp"
+#include "tls/ktls_send.hpp"
 
 namespace ringhttpd::tls {
 
@@ -16,6 +18,8 @@ namespace ringhttpd::tls {
 struct bio_endpoints {
     std::string_view input;           // received, not yet read by OpenSSL
     io::output_queue* out = nullptr;  // where records go; never null during a call
+    int fd = -1;                      // the connection's socket, for kTLS
+    ktls_send ktls;                   // the kernel's part in sending, if it has one
 };
 
 // A BIO on `ends`, which must outlive it (nullptr when out of memory). Reads say "retry" when

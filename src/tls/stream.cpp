@@ -99,6 +99,7 @@ stream::~stream() {
 
 void stream::reset_session() {
     SSL_free(ssl_);
+    ends_.ktls.reset();
     ssl_ = tls_->new_connection();
     BIO* bio = make_ring_bio(&ends_);
     if (!ssl_ || !bio) {  // out of memory: the first bytes close the connection
@@ -114,6 +115,7 @@ void stream::reset_session() {
 void stream::enter(io::connection_control& conn) {
     outer_ = &conn;
     ends_.out = &conn.out;
+    ends_.fd = conn.fd;
     inner_conn_.now_ms = conn.now_ms;
     inner_conn_.peer = conn.peer;
     inner_conn_.listener = conn.listener;
@@ -122,7 +124,19 @@ void stream::enter(io::connection_control& conn) {
 }
 
 void stream::leave(io::connection_control& conn) {
-    if (phase_ == phase::open) encrypt_output(conn);
+    // Also once closed: an alert or close_notify may wait for the keys to reach the socket.
+    if (!ends_.ktls.start_when_drained(conn.fd, conn.out)) {
+        spdlog::debug("kTLS: the kernel refused the keys; closing the connection");
+        fail(conn);
+    }
+    conn.kernel_tls = ends_.ktls.started();
+    if (phase_ == phase::open) {
+        if (ends_.ktls.accepted()) {
+            pass_output(conn);
+        } else {
+            encrypt_output(conn);
+        }
+    }
     conn.requests = inner_conn_.requests;
     if (phase_ == phase::open) {
         if (inner_conn_.deadline_ms != 0) {
@@ -138,6 +152,7 @@ void stream::leave(io::connection_control& conn) {
         }
     }
     ends_.out = nullptr;
+    ends_.fd = -1;
     outer_ = nullptr;
 }
 
@@ -233,6 +248,22 @@ void stream::encrypt_output(io::connection_control& conn) {
             continue;
         }
         if (!encrypt_front(conn)) return;
+    }
+}
+
+void stream::pass_output(io::connection_control& conn) {
+    // Until the keys are on the socket, the response waits with OpenSSL's own records.
+    if (!ends_.ktls.started()) return;
+    // The inner handler's queue moves whole into the connection's once that one is empty: the
+    // handler sees its output drain when the ring has sent it, as over cleartext.
+    while (phase_ == phase::open && conn.out.empty()) {
+        if (inner_conn_.out.empty()) {
+            if (inner_conn_.close_after_output) return finish(conn);
+            inner_->on_output_drained(inner_conn_);
+            if (inner_conn_.out.empty() && !inner_conn_.close_after_output) return;
+            continue;
+        }
+        conn.out.take_all(inner_conn_.out);
     }
 }
 

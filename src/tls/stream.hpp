@@ -7,7 +7,9 @@
 // ranges, in its own output queue; this layer encrypts it into the connection's queue, which
 // the ring sends one send at a time. File ranges cannot go out with sendfile through user-space
 // TLS: they are read in chunks (on the worker pool when not in the page cache) and encrypted as
-// the connection's queue drains, so a large file never sits whole in memory.
+// the connection's queue drains, so a large file never sits whole in memory. Where the kernel
+// took the sending side over (kTLS, ktls_send.hpp), the inner queue goes to the connection's as
+// it is, file ranges included: the kernel encrypts, and files go out with sendfile again.
 //
 // Lives on its connection's ring thread for the connection's whole life: it holds the TLS
 // session, so it is never idle() and never reused for another connection, and it keeps the
@@ -74,6 +76,7 @@ class stream final : public io::stream_handler, private io::work_runner {
     void leave(io::connection_control& conn);  // after: output encrypted, deadline set
     void read_records(io::connection_control& conn);
     void encrypt_output(io::connection_control& conn);
+    void pass_output(io::connection_control& conn);  // the same once the kernel encrypts
     // Encrypts the next piece of the inner queue's front; false when it must wait (a chunk of
     // file is being read on the pool, or the connection failed).
     bool encrypt_front(io::connection_control& conn);

@@ -1,0 +1,60 @@
+// The kTLS pieces this host can check without the kernel's tls module: the record send's control
+// message, and the BIO's answers to OpenSSL 3.0's kTLS controls where the kernel cannot take
+// over. The kernel's side is proved by scripts/vm-test.sh on Debian's 6.1 kernel.
+
+#include <gtest/gtest.h>
+#include <linux/tls.h>
+
+#include "io/record_send.hpp"
+#include "tls/ktls_probe.hpp"
+#include "tls/ring_bio.hpp"
+
+using namespace ringhttpd;
+
+TEST(record_send, carries_the_record_type_and_the_unsent_bytes) {
+    io::output_segment alert;
+    alert.bytes = std::string("xx\x01\x00", 4);
+    alert.sent = 2;
+    alert.record_type = 21;
+    io::record_send send;
+    io::prepare_record_send(send, alert);
+    ASSERT_EQ(send.msg.msg_iovlen, 1u);
+    EXPECT_EQ(send.msg.msg_iov->iov_base, alert.bytes.data() + 2);
+    EXPECT_EQ(send.msg.msg_iov->iov_len, 2u);
+    const cmsghdr* header = CMSG_FIRSTHDR(&send.msg);
+    ASSERT_NE(header, nullptr);
+    EXPECT_EQ(header->cmsg_level, SOL_TLS);
+    EXPECT_EQ(header->cmsg_type, TLS_SET_RECORD_TYPE);
+    EXPECT_EQ(header->cmsg_len, CMSG_LEN(1));
+    EXPECT_EQ(*CMSG_DATA(header), 21);
+    EXPECT_EQ(send.msg.msg_controllen, CMSG_LEN(1));
+}
+
+TEST(ktls_probe, knows_the_size_of_each_cipher_it_offers) {
+    EXPECT_EQ(tls::crypto_info_size(TLS_CIPHER_AES_GCM_128), sizeof(tls12_crypto_info_aes_gcm_128));
+    EXPECT_EQ(tls::crypto_info_size(TLS_CIPHER_CHACHA20_POLY1305),
+              sizeof(tls12_crypto_info_chacha20_poly1305));
+    EXPECT_EQ(tls::crypto_info_size(0), 0u);
+    EXPECT_FALSE(tls::kernel_tls_sends_with(0));
+}
+
+TEST(ring_bio, refuses_the_kernel_where_it_cannot_take_over) {
+    io::output_queue out;
+    tls::bio_endpoints ends;
+    ends.out = &out;
+    BIO* bio = tls::make_ring_bio(&ends);
+    ASSERT_NE(bio, nullptr);
+    tls12_crypto_info_aes_gcm_128 keys{};
+    keys.info = {TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128};
+    constexpr int set_ktls = 72;  // OpenSSL 3.0's BIO_CTRL_SET_KTLS
+    EXPECT_EQ(BIO_ctrl(bio, BIO_CTRL_GET_KTLS_SEND, 0, nullptr), 0);
+    // Receiving stays in user space, always.
+    EXPECT_EQ(BIO_ctrl(bio, set_ktls, 0, &keys), 0);
+    // No socket (or, on a kernel without the tls module, no TCP_ULP): user space.
+    EXPECT_EQ(BIO_ctrl(bio, set_ktls, 1, &keys), 0);
+    EXPECT_EQ(BIO_ctrl(bio, BIO_CTRL_GET_KTLS_SEND, 0, nullptr), 0);
+    // And OpenSSL's records still go into the queue as they are.
+    EXPECT_EQ(BIO_write(bio, "abc", 3), 3);
+    EXPECT_EQ(out.front().bytes, "abc");
+    BIO_free(bio);
+}
