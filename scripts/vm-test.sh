@@ -2,8 +2,11 @@
 # Boots Debian's own kernel (linux-image-amd64: 6.1 on Debian 12) in qemu under TCG and
 # smoke-tests ringhttpd on it: a real older kernel, where RINGHTTPD_KERNEL_COMPAT only simulates
 # one. The initramfs holds busybox, the release binary with its shared libraries, the default
-# site plus a 1 MB file, e1000.ko (and tls.ko, for kTLS later); scripts/vm/guest-init.sh runs
-# the checks inside and reports them on the serial console. From outside, the host speaks to
+# site plus a 1 MB file, e1000.ko; scripts/vm/guest-init.sh runs
+# the checks inside and reports them on the serial console. The guest also serves TLS, first in
+# user space, then with the kernel encrypting what it sends (kTLS): for that it carries the
+# openssl CLI as its client, a throwaway certificate, and tls.ko with the AES-GCM modules it
+# needs. From outside, the host speaks to
 # the guest's server through qemu's user-mode network (restrict=on: nothing leaves qemu; the
 # forward listens on 127.0.0.1 only).
 #
@@ -41,17 +44,26 @@ trap cleanup EXIT
 # ---- the initramfs ----
 started=$(date +%s)
 root=$work/root
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,www,lib/modules}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,www,tls,lib/modules,usr/bin,usr/lib/ssl}
 cp /bin/busybox "$root/bin/busybox"
 cp scripts/vm/guest-init.sh "$root/init"
 chmod 755 "$root/init"
 cp "$binary" "$root/ringhttpd"
-# The shared libraries and the loader, at the paths the binary asks for.
-for lib in $(ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+openssl=$(command -v openssl)
+cp "$openssl" "$root/usr/bin/openssl"
+cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/"
+# The shared libraries and the loader, at the paths the binaries ask for.
+for lib in $({ ldd "$binary"; ldd "$openssl"; } | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u); do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done
-for module in kernel/drivers/net/ethernet/intel/e1000/e1000.ko kernel/net/tls/tls.ko; do
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=vm \
+  -keyout "$root/tls/key.pem" -out "$root/tls/cert.pem" 2>/dev/null
+# tls.ko, and what AES-GCM needs in the kernel (modules in Debian's build; the guest has no
+# modprobe to fetch them when the tls module asks for "gcm(aes)").
+for module in kernel/drivers/net/ethernet/intel/e1000/e1000.ko kernel/net/tls/tls.ko \
+  kernel/crypto/gf128mul.ko kernel/crypto/ghash-generic.ko kernel/crypto/ctr.ko \
+  kernel/crypto/gcm.ko; do
   for candidate in "$modules/$module" "$modules/$module.xz"; do
     [ -f "$candidate" ] || continue
     case "$candidate" in
