@@ -605,7 +605,10 @@ void reactor::pump_output(connection& c) {
             return;
         }
         output_segment& seg = c.out.front();
-        const bool last_before_fin = c.close_after_output && c.out.front_is_last() && !seg.file;
+        // Not under kTLS: it would hold MSG_MORE's bytes in an open record, which the FIN does
+        // not flush (a kTLS connection ends with close_notify, a record of its own, anyway).
+        const bool last_before_fin =
+            c.close_after_output && c.out.front_is_last() && !seg.file && !c.kernel_tls;
         if (seg.unsent() > 0 && seg.record_type == 0 &&
             (c.out.file_follows_front() || last_before_fin)) {
             // Response headers before a file body, or the last bytes before our FIN: send them
@@ -679,6 +682,15 @@ bool reactor::send_file(connection& c, file_range& file) {
     long n = send_file_nonblocking(c.fd, file, sendfile_max_chunk);
     if (n > 0) return true;
     if (n == -EAGAIN) {  // the socket buffer is full: continue once it has room
+        if (c.kernel_tls) {
+            // kTLS hands each sealed record to TCP with sendfile's MSG_MORE, and TCP holds
+            // what is less than a segment for more; when the records before this stop fill the
+            // unsent limit with nothing in flight, no ACK comes to push them and no room ever
+            // opens (a 1 MB download stalled after 16 KB). Setting TCP_NODELAY, already on,
+            // sends what TCP holds.
+            const int one = 1;
+            setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
         io_uring_sqe* sqe = get_sqe();
         io_uring_prep_poll_add(sqe, c.fd, POLLOUT);
         set_tag(sqe, tag_for(op_kind::writable, c));
