@@ -60,10 +60,12 @@ done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=vm \
   -keyout "$root/tls/key.pem" -out "$root/tls/cert.pem" 2>/dev/null
 # tls.ko, and what AES-GCM needs in the kernel (modules in Debian's build; the guest has no
-# modprobe to fetch them when the tls module asks for "gcm(aes)").
+# modprobe to fetch them when the tls module asks for "gcm(aes)"): the generic C version, and
+# the AES-NI one a real server would use (as OpenSSL does), so the timing compares like with like.
 for module in kernel/drivers/net/ethernet/intel/e1000/e1000.ko kernel/net/tls/tls.ko \
   kernel/crypto/gf128mul.ko kernel/crypto/ghash-generic.ko kernel/crypto/ctr.ko \
-  kernel/crypto/gcm.ko; do
+  kernel/crypto/gcm.ko kernel/crypto/cryptd.ko kernel/crypto/crypto_simd.ko \
+  kernel/arch/x86/crypto/aesni-intel.ko; do
   for candidate in "$modules/$module" "$modules/$module.xz"; do
     [ -f "$candidate" ] || continue
     case "$candidate" in
