@@ -10,7 +10,7 @@
 
 namespace ringhttpd::tls {
 
-// At least one cipher works, and RINGHTTPD_KTLS=on asks for kTLS (experimental: docs/tls.md).
+// At least one cipher works, and RINGHTTPD_KTLS=on asks for kTLS (opt-in: docs/tls.md).
 bool kernel_tls_send_available();
 // Keys for `cipher_type` (TLS_CIPHER_*, linux/tls.h) are taken.
 bool kernel_tls_sends_with(uint16_t cipher_type);
