@@ -4,6 +4,7 @@
 #include "io/ring_message.hpp"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -686,8 +687,8 @@ bool reactor::send_file(connection& c, file_range& file) {
             // kTLS hands each sealed record to TCP with sendfile's MSG_MORE, and TCP holds
             // what is less than a segment for more; when the records before this stop fill the
             // unsent limit with nothing in flight, no ACK comes to push them and no room ever
-            // opens (a 1 MB download stalled after 16 KB). Setting TCP_NODELAY, already on,
-            // sends what TCP holds.
+            // opens (a 1 MB download stalled after 16 KB). Setting TCP_NODELAY (already on: the
+            // listener passes it on) sends what TCP holds.
             const int one = 1;
             setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
