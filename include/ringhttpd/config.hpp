@@ -99,6 +99,8 @@ struct config {
     // the one before (so a ticket lives one period at least and two at most). Clients are
     // told one period. The keys outlive reloads. At least a second, at most 7 days.
     uint64_t tls_session_ticket_rotate_ms = 12ull * 3600 * 1000;
+    // kTLS for the sending side: files go out with sendfile, encrypted by the kernel.
+    kernel_tls_mode tls_ktls = kernel_tls_mode::automatic;
 };
 
 }  // namespace ringhttpd

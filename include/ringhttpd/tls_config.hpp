@@ -24,6 +24,14 @@ enum class verify_client : uint8_t {
     on,        // required: a request without a valid one gets 400, as nginx answers it
 };
 
+// Whether the kernel encrypts what TLS connections send (kTLS: the `tls` module), once OpenSSL
+// has made the keys.
+enum class kernel_tls_mode : uint8_t {
+    automatic,  // where the kernel takes the keys (asked at start); user space elsewhere
+    on,         // required: a kernel without it stops the start
+    off,        // every byte is encrypted in user space
+};
+
 // What a site (or the default site) presents by TLS.
 struct tls_certificate {
     // The names it answers by SNI: "example.com" or "*.example.com", lowercase.

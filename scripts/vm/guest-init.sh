@@ -189,7 +189,7 @@ fi
 start_tls_server() {
     log=/tmp/server-tls-$1.log
     shift
-    env "$@" /ringhttpd --listen "127.0.0.1:8443 tls" --root /www --tls-certificate /tls/cert.pem \
+    /ringhttpd "$@" --listen "127.0.0.1:8443 tls" --root /www --tls-certificate /tls/cert.pem \
         --tls-certificate-key /tls/key.pem >"$log" 2>&1 &
     server=$!
     for _ in $(seq 1 200); do
@@ -233,7 +233,16 @@ tls_sessions() { # the kernel's count of connections it has encrypted for (TlsTx
     awk '$1 == "TlsTxSw" { print $2 }' /proc/net/tls_stat 2>/dev/null || echo 0
 }
 
-# The tls module is not loaded yet: the probe finds no kTLS and OpenSSL encrypts.
+# The tls module is not loaded yet: the probe finds no kTLS and OpenSSL encrypts (tls_ktls is
+# `auto` by default); `--tls-ktls on` refuses to start, naming the module.
+if start_tls_server required --tls-ktls on; then
+    fail "tls_ktls = on without tls.ko" "the server started: $(grep 'listening on' "$log")"
+    drain_server
+elif grep -q "modprobe tls" "$log"; then
+    pass "tls_ktls = on without tls.ko refuses to start, naming the module"
+else
+    fail "tls_ktls = on without tls.ko" "$(tail -c 300 "$log")"
+fi
 if start_tls_server user; then
     if grep "listening on" "$log" | grep -q "(user-space TLS)"; then
         pass "TLS listener reports user-space TLS without tls.ko"
@@ -266,7 +275,7 @@ echo "VMTEST: INFO tcp_available_ulp: $(cat /proc/sys/net/ipv4/tcp_available_ulp
     "gcm(aes): $(awk '$1 == "driver" { d = $3 } $1 == "name" && $3 == "gcm(aes)" { n = 1 } n && $1 == "priority" { print d; n = 0 }' /proc/crypto | tr '\n' ' ')"
 if [ $loaded = 0 ]; then
     fail "kTLS" "the tls module or its AES-GCM modules did not load"
-elif start_tls_server kernel RINGHTTPD_KTLS=on; then
+elif start_tls_server kernel; then
     if grep "listening on" "$log" | grep -q "(kTLS send)"; then
         pass "TLS listener reports kTLS send with tls.ko"
     else

@@ -35,6 +35,17 @@ std::vector<option> make_table() {
          "key opens it for two at most (then a full handshake). The keys outlive reloads, so "
          "sessions resume across one. Caddy rotates every 12h; nginx never",
          number(&config::tls_session_ticket_rotate_ms, time_unit, bounds{1000, 7 * a_day_ms})},
+        {"tls-ktls", s::server,
+         "kTLS: after each handshake the kernel encrypts what the connection sends, so files go "
+         "out with `sendfile` (Linux's `tls` module; a cipher the kernel lacks stays in user "
+         "space). "
+         "`auto` uses it where the kernel takes the keys, `on` refuses to start without it, "
+         "`off` keeps every byte in user space. The startup line says which path each TLS "
+         "listener takes",
+         choice(&config::tls_ktls,
+                std::vector<named<kernel_tls_mode>>{{"auto", kernel_tls_mode::automatic},
+                                                    {"on", kernel_tls_mode::on},
+                                                    {"off", kernel_tls_mode::off}})},
         {"threads", s::server,
          "ring threads, each pinned to one CPU (honours `taskset` and cgroup cpusets)",
          number(&config::threads, count_unit, bounds{1, 1024}, "CPUs this process may use")},

@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -92,15 +93,6 @@ void write_tls_bad_request(io::output_queue& out, std::string_view text, const c
     http::write_response(out, std::move(res), framing);
 }
 
-// The contexts for `certificates`; null when there are none and no listener needs them.
-// Throws naming the file that does not load.
-std::shared_ptr<const tls::contexts> load_tls(const std::vector<tls_certificate>& certificates,
-                                              const std::string& ciphers, bool needed,
-                                              std::shared_ptr<tls::ticket_keys> tickets) {
-    if (certificates.empty() && !needed) return nullptr;
-    return std::make_shared<const tls::contexts>(certificates, ciphers, std::move(tickets));
-}
-
 bool any_tls(const std::vector<listen_address>& addresses) {
     return std::any_of(addresses.begin(), addresses.end(),
                        [](const listen_address& a) { return a.tls; });
@@ -171,6 +163,18 @@ struct server::impl {
     // resume across a reload.
     std::shared_ptr<tls::ticket_keys> tickets;
     tls::stream_settings tls_settings;
+    // config::tls_ktls decided against the kernel once, by the first load of certificates.
+    std::optional<bool> kernel_tls_send;
+
+    // The contexts for `certificates`; null when there are none and no listener needs them.
+    // Throws naming the file that does not load, or when tls_ktls = on finds no kTLS.
+    std::shared_ptr<const tls::contexts> load_tls(const std::vector<tls_certificate>& certificates,
+                                                  bool needed) {
+        if (certificates.empty() && !needed) return nullptr;
+        if (!kernel_tls_send) kernel_tls_send = tls::kernel_tls_send_chosen(cfg.tls_ktls);
+        return std::make_shared<const tls::contexts>(certificates, cfg.tls_ciphers, tickets,
+                                                     *kernel_tls_send);
+    }
 
     // Gives the sockets of TLS addresses their ring's TLS factory.
     void attach_tls(std::vector<std::vector<io::listener>>& by_ring) {
@@ -238,8 +242,7 @@ void server::start() {
     // Before any socket is opened: a certificate that does not load stops the start.
     impl_->tickets = std::make_shared<tls::ticket_keys>(
         std::chrono::milliseconds(cfg.tls_session_ticket_rotate_ms));
-    impl_->tls =
-        load_tls(cfg.tls_certificates, cfg.tls_ciphers, any_tls(cfg.listen), impl_->tickets);
+    impl_->tls = impl_->load_tls(cfg.tls_certificates, any_tls(cfg.listen));
     auto listeners = impl_->listeners.open_new(cfg.listen, count, cfg.listen_backlog);
     impl_->listeners.drop_inherited();  // handed over for addresses no longer listed: closed
 
@@ -360,7 +363,7 @@ std::string server::describe() const {
         std::string text = bound.is_unix() ? address.text() : scheme + bound.text();
         // Which path encrypts what a TLS listener sends, asked of the kernel once at startup.
         if (address.tls)
-            text += tls::kernel_tls_send_available() ? " (kTLS send)" : " (user-space TLS)";
+            text += impl_->kernel_tls_send.value_or(false) ? " (kTLS send)" : " (user-space TLS)";
         if (addresses.find(text) == std::string::npos)
             addresses += (addresses.empty() ? "" : ", ") + text;
     }
@@ -407,7 +410,7 @@ void server::set_tls_certificates(std::vector<tls_certificate> certificates) {
     if (!impl_->tickets)  // certificates given before start()
         impl_->tickets = std::make_shared<tls::ticket_keys>(
             std::chrono::milliseconds(impl_->cfg.tls_session_ticket_rotate_ms));
-    impl_->tls.store(load_tls(certificates, impl_->cfg.tls_ciphers, needed, impl_->tickets));
+    impl_->tls.store(impl_->load_tls(certificates, needed));
     impl_->cfg.tls_certificates = std::move(certificates);
 }
 

@@ -7,7 +7,7 @@
 // a session made on one ring resumes on any other; their ticket keys are a ticket_keys set,
 // which a reload's contexts share with the ones they replace. Settings: TLS 1.2 and 1.3 only, no
 // renegotiation, no compression, ALPN http/1.1, SSL_MODE_RELEASE_BUFFERS, kTLS for sending where
-// the kernel has it (ktls_probe.hpp). A context may hold key pairs of several types (ECDSA
+// chosen (ktls_probe.hpp). A context may hold key pairs of several types (ECDSA
 // beside RSA), and may ask clients for certificates (mTLS).
 
 #include <openssl/ssl.h>
@@ -29,9 +29,10 @@ class contexts {
     // naming the file and the fix when one is missing, unreadable, not PEM, or the key does not
     // match its certificate, or an OCSP response does not load (ocsp_staples). `tickets`: the
     // session ticket keys, kept alive by the contexts; null: OpenSSL's own, made anew with each
-    // context (as for `-t`, which serves nothing).
+    // context (as for `-t`, which serves nothing). `kernel_tls_send`: OpenSSL offers each
+    // connection's sending keys to the kernel (kernel_tls_send_chosen).
     contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
-             std::shared_ptr<ticket_keys> tickets = nullptr);
+             std::shared_ptr<ticket_keys> tickets = nullptr, bool kernel_tls_send = false);
     contexts(const contexts&) = delete;
     contexts& operator=(const contexts&) = delete;
 
@@ -47,7 +48,8 @@ class contexts {
     using ctx_ptr = std::unique_ptr<SSL_CTX, ctx_free>;
 
     static int on_server_name(SSL* ssl, int* alert, void* self);
-    ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers);
+    ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers,
+                         bool kernel_tls_send);
 
     std::shared_ptr<ticket_keys> tickets_;  // before the contexts that point to it
     std::vector<std::unique_ptr<const ocsp_staples>> staples_;  // likewise

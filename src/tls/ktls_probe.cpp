@@ -7,8 +7,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <string_view>
+#include <stdexcept>
 
 #include "ringhttpd/unique_fd.hpp"
 
@@ -86,15 +85,15 @@ size_t crypto_info_size(uint16_t cipher_type) {
     }
 }
 
-bool kernel_tls_send_available() {
-    // Opt-in (docs/tls.md, "kTLS"): it passes scripts/vm-test.sh on Debian 12's 6.1 kernel, but
-    // no other kernel has run it, and the probe itself loads tls.ko on an ordinary host
-    // (TCP_ULP asks for the module), which a server should not do unasked.
-    static const bool wanted = [] {
-        const char* value = std::getenv("RINGHTTPD_KTLS");
-        return value && std::string_view(value) == "on";
-    }();
-    return wanted && probe().any;
+bool kernel_tls_send_chosen(kernel_tls_mode mode) {
+    // `off` asks nothing: the probe's TCP_ULP would load tls.ko for a privileged process.
+    if (mode == kernel_tls_mode::off) return false;
+    if (mode == kernel_tls_mode::on && !probe().any)
+        throw std::runtime_error(
+            "tls_ktls = on, but this kernel takes no TLS keys: load its tls module (`modprobe "
+            "tls`; in a container, on the host), or set tls_ktls = auto to fall back to "
+            "user-space TLS");
+    return probe().any;
 }
 
 bool kernel_tls_sends_with(uint16_t cipher_type) {

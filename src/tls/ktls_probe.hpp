@@ -8,10 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ringhttpd/tls_config.hpp"
+
 namespace ringhttpd::tls {
 
-// At least one cipher works, and RINGHTTPD_KTLS=on asks for kTLS (opt-in: docs/tls.md).
-bool kernel_tls_send_available();
+// Whether connections hand their sending side to the kernel under `mode` (config::tls_ktls):
+// `automatic` where at least one cipher's keys are taken. Throws std::runtime_error with the
+// fix when `mode` is `on` and the kernel takes none.
+bool kernel_tls_send_chosen(kernel_tls_mode mode);
 // Keys for `cipher_type` (TLS_CIPHER_*, linux/tls.h) are taken.
 bool kernel_tls_sends_with(uint16_t cipher_type);
 // The size of the kernel's tls12_crypto_info_* for `cipher_type`; 0 for one not used here.

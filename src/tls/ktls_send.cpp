@@ -13,6 +13,10 @@ namespace {
 
 constexpr uint8_t handshake_record = 22;
 constexpr uint8_t key_update_message = 24;
+// The socket's unsent limit once the kernel seals (io/listener.cpp sets 16 KiB for every
+// connection): a sealed record is 16,406 bytes, so under the general limit each sendfile took
+// one record and waited for POLLOUT; four records a call cut those rounds by four.
+constexpr int kernel_tls_unsent_limit = 4 * (16 * 1024 + 22);
 
 }  // namespace
 
@@ -52,6 +56,8 @@ bool ktls_send::start_when_drained(int fd, io::output_queue& out) {
     OPENSSL_cleanse(keys_.data(), keys_.size());
     keys_size_ = 0;
     if (!set) return false;
+    setsockopt(fd, SOL_TCP, TCP_NOTSENT_LOWAT, &kernel_tls_unsent_limit,
+               sizeof kernel_tls_unsent_limit);
     state_ = state::started;
     out.take_all(waiting_);
     return true;

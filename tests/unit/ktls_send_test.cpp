@@ -38,6 +38,25 @@ TEST(ktls_probe, knows_the_size_of_each_cipher_it_offers) {
     EXPECT_FALSE(tls::kernel_tls_sends_with(0));
 }
 
+TEST(ktls_probe, the_mode_decides_with_the_kernel) {
+    EXPECT_FALSE(tls::kernel_tls_send_chosen(kernel_tls_mode::off));
+    const bool kernel_has_it = tls::kernel_tls_sends_with(TLS_CIPHER_AES_GCM_128) ||
+                               tls::kernel_tls_sends_with(TLS_CIPHER_AES_GCM_256) ||
+                               tls::kernel_tls_sends_with(TLS_CIPHER_AES_CCM_128) ||
+                               tls::kernel_tls_sends_with(TLS_CIPHER_CHACHA20_POLY1305);
+    EXPECT_EQ(tls::kernel_tls_send_chosen(kernel_tls_mode::automatic), kernel_has_it);
+    if (kernel_has_it) {
+        EXPECT_TRUE(tls::kernel_tls_send_chosen(kernel_tls_mode::on));
+    } else {
+        try {
+            tls::kernel_tls_send_chosen(kernel_tls_mode::on);
+            ADD_FAILURE() << "tls_ktls = on started without kTLS";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("modprobe tls"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(ring_bio, refuses_the_kernel_where_it_cannot_take_over) {
     io::output_queue out;
     tls::bio_endpoints ends;
