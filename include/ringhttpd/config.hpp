@@ -101,6 +101,9 @@ struct config {
     uint64_t tls_session_ticket_rotate_ms = 12ull * 3600 * 1000;
     // kTLS for the sending side: files go out with sendfile, encrypted by the kernel.
     kernel_tls_mode tls_ktls = kernel_tls_mode::automatic;
+    // Full handshakes (signature and key exchange) go on on the worker pool after their
+    // ClientHello, so that a ring's other connections do not wait for them.
+    bool tls_handshake_offload = true;
 };
 
 }  // namespace ringhttpd

@@ -195,6 +195,7 @@ server::server(config cfg, router routes) : impl_(std::make_unique<impl>(std::mo
     impl_->tls_settings.handshake_timeout_ms = settings.client_header_timeout_ms;
     impl_->tls_settings.first_request_timeout_ms = settings.client_header_timeout_ms;
     impl_->tls_settings.keepalive_timeout_ms = settings.keepalive_timeout_ms;
+    impl_->tls_settings.handshakes_on_pool = settings.tls_handshake_offload;
     impl_->session_ctx.dispatch = [state = impl_.get()](request& req, const context& ctx) {
         return state->routes.dispatch(state->rings[ctx.ring]->routes, req, ctx);
     };

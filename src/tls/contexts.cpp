@@ -13,6 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "tls/handshake_offload.hpp"
+
 namespace ringhttpd::tls {
 namespace {
 
@@ -169,6 +171,7 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     SSL_CTX_set_session_id_context(c, session_id_context_.data(),
                                    unsigned(session_id_context_.size()));
     SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
+    stop_full_handshakes_for_the_pool(c);  // for connections that allow it
     auto staples = std::make_unique<ocsp_staples>();
     for (const tls_key_pair& pair : certificate.key_pairs) {
         use_key_pair(c, pair);

@@ -87,4 +87,8 @@ BIO* make_ring_bio(bio_endpoints* ends) {
     return bio;
 }
 
+bio_endpoints& endpoints_of(const SSL* ssl) {
+    return *static_cast<bio_endpoints*>(BIO_get_data(SSL_get_rbio(ssl)));
+}
+
 }  // namespace ringhttpd::tls

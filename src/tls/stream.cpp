@@ -1,5 +1,6 @@
 #include "tls/stream.hpp"
 
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <unistd.h>
@@ -7,8 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <string>
+#include <utility>
 
 #include "io/file_sender.hpp"
+#include "tls/handshake_offload.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -93,29 +96,18 @@ stream::stream(std::shared_ptr<const contexts> tls, const stream_settings& setti
     reset_session();
 }
 
-stream::~stream() {
-    SSL_free(ssl_);
-}
+stream::~stream() = default;
 
 void stream::reset_session() {
-    SSL_free(ssl_);
-    ends_.ktls.reset();
-    ssl_ = tls_->new_connection();
-    BIO* bio = make_ring_bio(&ends_);
-    if (!ssl_ || !bio) {  // out of memory: the first bytes close the connection
-        BIO_free(bio);
-        SSL_free(ssl_);
-        ssl_ = nullptr;
-        return;
-    }
-    SSL_set_bio(ssl_, bio, bio);  // one reference, for both directions
-    SSL_set_accept_state(ssl_);
+    state_ = std::make_shared<ssl_state>(tls_);  // without `ssl` the first bytes close it
+    handshake_on_worker_ = false;
+    held_input_.clear();
 }
 
 void stream::enter(io::connection_control& conn) {
     outer_ = &conn;
-    ends_.out = &conn.out;
-    ends_.fd = conn.fd;
+    state_->ends.out = &conn.out;
+    state_->ends.fd = conn.fd;
     inner_conn_.now_ms = conn.now_ms;
     inner_conn_.peer = conn.peer;
     inner_conn_.listener = conn.listener;
@@ -124,14 +116,18 @@ void stream::enter(io::connection_control& conn) {
 }
 
 void stream::leave(io::connection_control& conn) {
+    if (handshake_on_worker_) {  // the worker has the OpenSSL state now
+        outer_ = nullptr;
+        return;
+    }
     // Also once closed: an alert or close_notify may wait for the keys to reach the socket.
-    if (!ends_.ktls.start_when_drained(conn.fd, conn.out)) {
+    if (!state_->ends.ktls.start_when_drained(conn.fd, conn.out)) {
         spdlog::debug("kTLS: the kernel refused the keys; closing the connection");
         fail(conn);
     }
-    conn.kernel_tls = ends_.ktls.started();
+    conn.kernel_tls = state_->ends.ktls.started();
     if (phase_ == phase::open) {
-        if (ends_.ktls.accepted()) {
+        if (state_->ends.ktls.accepted()) {
             pass_output(conn);
         } else {
             encrypt_output(conn);
@@ -151,12 +147,16 @@ void stream::leave(io::connection_control& conn) {
             conn.deadline_ms = 0;  // answering: the send timeout covers it
         }
     }
-    ends_.out = nullptr;
-    ends_.fd = -1;
+    state_->ends.out = nullptr;
+    state_->ends.fd = -1;
     outer_ = nullptr;
 }
 
 void stream::on_receive(io::connection_control& conn, std::string_view bytes) {
+    if (handshake_on_worker_) {
+        held_input_.append(bytes);  // for when the step is back
+        return;
+    }
     enter(conn);
     if (phase_ == phase::fresh) {
         // Every TLS connection starts with a handshake record (0x16); an upper-case letter is
@@ -166,26 +166,33 @@ void stream::on_receive(io::connection_control& conn, std::string_view bytes) {
             counted_.failures[size_t(tls_failure::http_request)].add();
             phase_ = phase::closed;
             conn.close_after_output = true;
-        } else if (!ssl_) {
+        } else if (!state_->ssl) {
             fail(conn);
         } else {
             phase_ = phase::handshaking;
             conn.deadline_ms = conn.now_ms + settings_.handshake_timeout_ms;
+            if (settings_.handshakes_on_pool && conn.worker)
+                state_->ends.place = handshake_place::pool_allowed;
         }
     }
     if (phase_ == phase::handshaking || phase_ == phase::open) {
-        ends_.input = bytes;
+        state_->ends.input = bytes;
         read_records(conn);
-        ends_.input = {};  // OpenSSL keeps what it has not used (a partial record) itself
+        // OpenSSL keeps what it has not used (a partial record) itself.
+        if (!handshake_on_worker_) state_->ends.input = {};
     }
     leave(conn);
 }
 
 void stream::read_records(io::connection_control& conn) {
     if (phase_ == phase::handshaking) {
-        const int done = SSL_do_handshake(ssl_);
+        int done = SSL_do_handshake(state_->ssl);
+        if (done != 1 && SSL_get_error(state_->ssl, done) == SSL_ERROR_WANT_CLIENT_HELLO_CB) {
+            if (hand_handshake_to_worker(conn)) return;
+            done = SSL_do_handshake(state_->ssl);  // the pool is full: here after all
+        }
         if (done != 1) {
-            if (SSL_get_error(ssl_, done) != SSL_ERROR_WANT_READ)
+            if (SSL_get_error(state_->ssl, done) != SSL_ERROR_WANT_READ)
                 fail_handshake(conn, failure_of(ERR_peek_error()));
             return;
         }
@@ -193,14 +200,14 @@ void stream::read_records(io::connection_control& conn) {
     }
     char cleartext[max_record];
     size_t got = 0;
-    while (SSL_read_ex(ssl_, cleartext, sizeof cleartext, &got) == 1) {
+    while (SSL_read_ex(state_->ssl, cleartext, sizeof cleartext, &got) == 1) {
         if (lacks_certificate_) {
             refuse_for_certificate();  // and what it sent is not read
             continue;
         }
         inner_->on_receive(inner_conn_, {cleartext, got});
     }
-    switch (SSL_get_error(ssl_, 0)) {
+    switch (SSL_get_error(state_->ssl, 0)) {
         case SSL_ERROR_WANT_READ:
             return;
         case SSL_ERROR_ZERO_RETURN:
@@ -212,18 +219,54 @@ void stream::read_records(io::connection_control& conn) {
     }
 }
 
+bool stream::hand_handshake_to_worker(io::connection_control& conn) {
+    unique_fd socket;
+    if (SSL_get_options(state_->ssl) & SSL_OP_ENABLE_KTLS) {
+        socket.reset(fcntl(conn.fd, F_DUPFD_CLOEXEC, 0));
+        if (!socket) return false;
+    }
+    // The worker reads its own copy of what followed the ClientHello, and from the moment it
+    // is queued nothing here touches the OpenSSL state (leave() included) until it is back.
+    const std::string_view input = std::exchange(state_->ends.input, {});
+    io::work step = handshake_step_on_worker(state_, std::string(input), std::move(socket));
+    handshake_on_worker_ = true;
+    if (conn.worker->run_work(conn, std::move(step))) return true;
+    handshake_on_worker_ = false;
+    state_->ends.input = input;
+    return false;
+}
+
+void stream::on_handshake_step(io::connection_control& conn,
+                               std::unique_ptr<io::work_result> result) {
+    handshake_on_worker_ = false;
+    auto* step = dynamic_cast<handshake_step*>(result.get());
+    if (phase_ != phase::handshaking) return;  // timed out meanwhile
+    if (!step) return fail_handshake(conn, tls_failure::other);
+    conn.out.take_all(step->records);
+    const std::string input = std::move(held_input_);
+    held_input_.clear();
+    if (step->error == SSL_ERROR_NONE) {
+        on_handshake_done();
+    } else if (step->error != SSL_ERROR_WANT_READ) {
+        return fail_handshake(conn, failure_of(step->reason));
+    }
+    state_->ends.input = input;
+    read_records(conn);  // what came meanwhile: the client's Finished, or a request
+    state_->ends.input = {};
+}
+
 void stream::on_handshake_done() {
     phase_ = phase::open;
-    info_.protocol = SSL_get_version(ssl_);
-    info_.cipher = SSL_get_cipher_name(ssl_);
-    const char* server_name = SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name);
+    info_.protocol = SSL_get_version(state_->ssl);
+    info_.cipher = SSL_get_cipher_name(state_->ssl);
+    const char* server_name = SSL_get_servername(state_->ssl, TLSEXT_NAMETYPE_host_name);
     info_.server_name = server_name ? server_name : "";
-    info_.session_reused = SSL_session_reused(ssl_) == 1;
-    info_.client = client_certificate_of(ssl_, info_.client_subject);
+    info_.session_reused = SSL_session_reused(state_->ssl) == 1;
+    info_.client = client_certificate_of(state_->ssl, info_.client_subject);
     inner_conn_.tls = &info_;
     lacks_certificate_ =
-        info_.client != client_verify::success && tls_->requires_client_certificate(ssl_);
-    const bool tls13 = SSL_version(ssl_) == TLS1_3_VERSION;
+        info_.client != client_verify::success && tls_->requires_client_certificate(state_->ssl);
+    const bool tls13 = SSL_version(state_->ssl) == TLS1_3_VERSION;
     counted_.handshakes[tls13][info_.session_reused].add();
 }
 
@@ -253,7 +296,7 @@ void stream::encrypt_output(io::connection_control& conn) {
 
 void stream::pass_output(io::connection_control& conn) {
     // Until the keys are on the socket, the response waits with OpenSSL's own records.
-    if (!ends_.ktls.started()) return;
+    if (!state_->ends.ktls.started()) return;
     // The inner handler's queue moves whole into the connection's once that one is empty: the
     // handler sees its output drain when the ring has sent it, as over cleartext.
     while (phase_ == phase::open && conn.out.empty()) {
@@ -287,7 +330,7 @@ bool stream::encrypt(io::connection_control& conn, const char* cleartext, size_t
     ciphertext.reserve(ciphertext.size() + length + (length / max_record + 1) * record_overhead);
     size_t written = 0;
     // The BIO takes every record whole, so a write never stops part way.
-    if (SSL_write_ex(ssl_, cleartext, length, &written) != 1 || written != length) {
+    if (SSL_write_ex(state_->ssl, cleartext, length, &written) != 1 || written != length) {
         fail(conn);
         return false;
     }
@@ -328,16 +371,19 @@ bool stream::read_file_chunk(io::connection_control& conn, io::output_segment& s
 }
 
 void stream::on_output_drained(io::connection_control& conn) {
+    if (handshake_on_worker_) return;  // nothing was queued: the step's records come later
     enter(conn);
     leave(conn);
 }
 
 bool stream::wants_input() const {
+    if (handshake_on_worker_) return false;  // the client has nothing to say before the flight
     if (phase_ == phase::open) return inner_->wants_input();
     return phase_ != phase::closed;
 }
 
 bool stream::on_shutdown(io::connection_control& conn) {
+    if (handshake_on_worker_) return false;  // a handshake in progress: its deadline holds
     enter(conn);
     const bool inner_idle = inner_->on_shutdown(inner_conn_);
     if (phase_ == phase::open && inner_idle && inner_conn_.out.empty() && !reading_file_)
@@ -348,6 +394,14 @@ bool stream::on_shutdown(io::connection_control& conn) {
 }
 
 void stream::on_timeout(io::connection_control& conn) {
+    if (handshake_on_worker_) {
+        // The worker keeps its share of the OpenSSL state and drops it when done.
+        counted_.failures[size_t(tls_failure::timeout)].add();
+        phase_ = phase::closed;
+        conn.close_after_output = true;
+        conn.deadline_ms = 0;
+        return;
+    }
     enter(conn);
     if (phase_ == phase::open && inner_conn_.deadline_ms != 0 &&
         conn.now_ms >= inner_conn_.deadline_ms) {
@@ -372,7 +426,9 @@ void stream::recycle() {
 
 void stream::on_work_done(io::connection_control& conn, std::unique_ptr<io::work_result> result) {
     enter(conn);
-    if (reading_file_) {
+    if (handshake_on_worker_) {
+        on_handshake_step(conn, std::move(result));
+    } else if (reading_file_) {
         reading_file_ = false;
         auto* chunk = dynamic_cast<file_chunk*>(result.get());
         io::output_segment& segment = inner_conn_.out.front();
@@ -398,7 +454,7 @@ bool stream::run_work(io::connection_control&, io::work w) {
 
 void stream::finish(io::connection_control& conn) {
     if (phase_ == phase::open)
-        SSL_shutdown(ssl_);  // queues close_notify; the client's is not awaited
+        SSL_shutdown(state_->ssl);  // queues close_notify; the client's is not awaited
     ERR_clear_error();
     phase_ = phase::closed;
     conn.close_after_output = true;

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "io/output_queue.hpp"
@@ -28,6 +29,7 @@
 #include "tls/contexts.hpp"
 #include "tls/counters.hpp"
 #include "tls/ring_bio.hpp"
+#include "tls/ssl_state.hpp"
 
 namespace ringhttpd::tls {
 
@@ -39,6 +41,8 @@ struct stream_settings {
     uint64_t handshake_timeout_ms = 60'000;      // from the first byte to a finished handshake
     uint64_t first_request_timeout_ms = 60'000;  // after the handshake, before a request
     uint64_t keepalive_timeout_ms = 75'000;      // idle between requests
+    // Full handshakes go on on the worker pool after their ClientHello (handshake_offload.hpp).
+    bool handshakes_on_pool = false;
 };
 
 class stream final : public io::stream_handler, private io::work_runner {
@@ -75,6 +79,10 @@ class stream final : public io::stream_handler, private io::work_runner {
     void enter(io::connection_control& conn);  // before anything: the inner view is current
     void leave(io::connection_control& conn);  // after: output encrypted, deadline set
     void read_records(io::connection_control& conn);
+    // The handshake stopped after a ClientHello that asks for a full one: true when a worker
+    // goes on with it.
+    bool hand_handshake_to_worker(io::connection_control& conn);
+    void on_handshake_step(io::connection_control& conn, std::unique_ptr<io::work_result> result);
     void encrypt_output(io::connection_control& conn);
     void pass_output(io::connection_control& conn);  // the same once the kernel encrypts
     // Encrypts the next piece of the inner queue's front; false when it must wait (a chunk of
@@ -98,9 +106,12 @@ class stream final : public io::stream_handler, private io::work_runner {
     std::unique_ptr<io::stream_handler> inner_;
     io::connection_control inner_conn_;        // what the inner handler sees: cleartext
     io::connection_control* outer_ = nullptr;  // the real connection, during a call
-    bio_endpoints ends_;
-    SSL* ssl_ = nullptr;
+    std::shared_ptr<ssl_state> state_;         // shared with a worker during a handshake step
     phase phase_ = phase::fresh;
+    // A worker runs the handshake (handshake_offload.hpp): nothing here touches state_ until it
+    // is back, and what the client sends meanwhile waits in held_input_.
+    bool handshake_on_worker_ = false;
+    std::string held_input_;
     bool reading_file_ = false;  // a worker reads the next chunk of the file being sent
     // Its site requires a client certificate and it sent none, or one that did not verify:
     // requests get a 400 rather than the inner handler.

@@ -14,6 +14,8 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace ringhttpd;
 
@@ -113,6 +115,11 @@ class client {
         BIO_write(to_client_, bytes.data(), int(bytes.size()));
     }
     bool connected() const { return SSL_is_init_finished(ssl_); }
+    bool resumed() const { return SSL_session_reused(ssl_) == 1; }
+    // The session to resume with, once the server has sent its tickets (a reference, freed
+    // with SSL_SESSION_free).
+    SSL_SESSION* session() const { return SSL_get1_session(ssl_); }
+    void resume(SSL_SESSION* session) { SSL_set_session(ssl_, session); }
 
     std::string received;
     bool closed_by_server = false;
@@ -122,6 +129,29 @@ class client {
     SSL* ssl_;
     BIO* to_client_;
     BIO* from_client_;
+};
+
+// The worker pool, by hand: it keeps what it is given, and the test runs it on a thread of its
+// own, as a worker would, when it chooses.
+class hand_pool final : public io::work_runner {
+  public:
+    bool run_work(io::connection_control&, io::work w) override {
+        if (full) return false;
+        queued.push_back(std::move(w));
+        return true;
+    }
+    // Runs the oldest job on another thread; its result, or null when nothing was queued.
+    std::unique_ptr<io::work_result> run_one() {
+        if (queued.empty()) return nullptr;
+        io::work w = std::move(queued.front());
+        queued.erase(queued.begin());
+        std::unique_ptr<io::work_result> result;
+        std::thread([&] { result = w(); }).join();
+        return result;
+    }
+
+    std::vector<io::work> queued;
+    bool full = false;
 };
 
 class tls_stream : public ::testing::Test {
@@ -162,6 +192,7 @@ class tls_stream : public ::testing::Test {
             client_.progress();
             const std::string to_server = client_.take_records();
             if (!to_server.empty()) stream_->on_receive(conn_, to_server);
+            while (auto result = pool_.run_one()) stream_->on_work_done(conn_, std::move(result));
             const std::string to_client = send_all(largest);
             if (to_server.empty() && to_client.empty()) return;
             client_.give_records(to_client);
@@ -177,6 +208,16 @@ class tls_stream : public ::testing::Test {
     std::unique_ptr<tls::stream> stream_;
     io::connection_control conn_;
     client client_;
+    hand_pool pool_;
+};
+
+// The same with full handshakes handed to the pool.
+class tls_stream_offload : public tls_stream {
+  protected:
+    tls_stream_offload() {
+        settings_.handshakes_on_pool = true;
+        conn_.worker = &pool_;
+    }
 };
 
 }  // namespace
@@ -245,4 +286,81 @@ TEST_F(tls_stream, a_handshake_has_a_deadline_from_its_first_byte) {
     stream_->on_timeout(conn_);
     EXPECT_TRUE(conn_.close_after_output);
     EXPECT_EQ(inner_->timeouts, 0);
+}
+
+TEST_F(tls_stream_offload, a_full_handshake_goes_on_on_a_worker_after_the_client_hello) {
+    client_.progress();
+    stream_->on_receive(conn_, client_.take_records());
+    ASSERT_EQ(pool_.queued.size(), 1u);
+    // Nothing is sent, and nothing read, until the worker is back.
+    EXPECT_TRUE(conn_.out.empty());
+    EXPECT_FALSE(stream_->wants_input());
+    EXPECT_FALSE(conn_.close_after_output);
+    stream_->on_work_done(conn_, pool_.run_one());
+    EXPECT_FALSE(conn_.out.empty());  // the server's first flight
+    client_.give_records(send_all());
+    converse();
+    ASSERT_TRUE(client_.connected());
+    client_.write("hello");
+    converse();
+    EXPECT_EQ(client_.received, "echo:hello");
+    EXPECT_TRUE(pool_.queued.empty());  // one step only: the rest ran here
+}
+
+TEST_F(tls_stream_offload, a_full_pool_keeps_the_handshake_on_the_ring) {
+    pool_.full = true;
+    converse();
+    ASSERT_TRUE(client_.connected());
+    client_.write("hello");
+    converse();
+    EXPECT_EQ(client_.received, "echo:hello");
+}
+
+TEST_F(tls_stream_offload, a_timeout_while_a_worker_has_the_handshake_closes_and_drops_it) {
+    client_.progress();
+    stream_->on_receive(conn_, client_.take_records());
+    ASSERT_EQ(pool_.queued.size(), 1u);
+    conn_.now_ms = conn_.deadline_ms;
+    stream_->on_timeout(conn_);
+    EXPECT_TRUE(conn_.close_after_output);
+    // The reactor drops the handler; the worker still finishes with the OpenSSL state it shares.
+    stream_.reset();
+    EXPECT_NE(pool_.run_one(), nullptr);
+}
+
+TEST_F(tls_stream_offload, what_the_client_sends_meanwhile_reaches_openssl_after_the_step) {
+    client_.progress();
+    stream_->on_receive(conn_, client_.take_records());
+    ASSERT_EQ(pool_.queued.size(), 1u);
+    // A record OpenSSL must refuse at this point (application data before the handshake's end),
+    // arriving while the worker has the handshake: it is held, then read, and fails it.
+    stream_->on_receive(conn_, std::string("\x17\x03\x03\x00\x05hello", 10));
+    EXPECT_FALSE(conn_.close_after_output);
+    stream_->on_work_done(conn_, pool_.run_one());
+    EXPECT_TRUE(conn_.close_after_output);
+    EXPECT_EQ(inner_->received, "");
+}
+
+TEST_F(tls_stream_offload, a_resumed_handshake_stays_on_the_ring) {
+    converse();
+    client_.write("one");
+    converse();  // the tickets come after the handshake
+    ASSERT_EQ(client_.received, "echo:one");
+    SSL_SESSION* session = client_.session();
+    ASSERT_NE(session, nullptr);
+    // A new connection of the same client, offering the session.
+    auto inner = std::make_unique<echo>();
+    stream_ = std::make_unique<tls::stream>(contexts_, settings_, counted_, std::move(inner));
+    client again;
+    again.resume(session);
+    SSL_SESSION_free(session);
+    for (int round = 0; round < 20 && !again.connected(); ++round) {
+        again.progress();
+        const std::string to_server = again.take_records();
+        if (!to_server.empty()) stream_->on_receive(conn_, to_server);
+        EXPECT_TRUE(pool_.queued.empty()) << "a resumed handshake went to the pool";
+        again.give_records(send_all());
+    }
+    ASSERT_TRUE(again.connected());
+    EXPECT_TRUE(again.resumed());
 }
