@@ -316,6 +316,9 @@ read_result static_files::load(const std::string& path, const struct stat& st, u
         // Larger ones keep their descriptor and go from the page cache with sendfile.
         file->fd = std::make_shared<const unique_fd>(std::move(fd));
     }
+    // Its usual answer's head, made now rather than on every request (a sidecar's goes unused:
+    // it is only ever sent compressed, with the original's type and dates).
+    file->prebuilt_fields = make_prebuilt_fields(file, options_.response);
     out = std::move(file);
     return read_result::done;
 }
