@@ -124,9 +124,17 @@ std::string_view static_files::path_under_root(std::string_view path) const {
 }
 
 route_result static_files::serve(const request& req, const context& ctx) const {
-    auto decoded = http::percent_decode(path_under_root(req.path));
-    if (!decoded || decoded->find('\0') != std::string::npos) return response::error(400);
-    auto relative = http::normalize_path(*decoded);
+    // Decoded only when there is something to decode: nearly every path has no '%', and a copy
+    // of it (an allocation, past 15 bytes) would change nothing.
+    std::string_view path = path_under_root(req.path);
+    std::optional<std::string> decoded;
+    if (path.find('%') != std::string_view::npos) {
+        decoded = http::percent_decode(path);
+        if (!decoded) return response::error(400);
+        path = *decoded;
+    }
+    if (path.find('\0') != std::string_view::npos) return response::error(400);
+    auto relative = http::normalize_path(path);
     if (!relative) return response::error(400);  // ".." above the root
 
     if (!ctx.storage) {
