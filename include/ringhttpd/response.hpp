@@ -45,6 +45,12 @@ struct response {
     response_body body;
     bool close_connection = false;  // answer with "Connection: close" and close afterwards
     bool access_log = true;         // false: the access log skips it (metrics still count it)
+    // Fields made once and shared by many responses, each "Name: value\r\n": Content-Type,
+    // Content-Length and the handler's own headers, exactly as the server would write them for
+    // this response (a cached file's usual answer). When set, they stand in for content_type and
+    // the Content-Length, and `headers` follow them. Only for a handler that evaluates
+    // If-Match and If-None-Match itself: those are not checked against an ETag in here.
+    std::shared_ptr<const std::string> prebuilt_fields;
 
     uint64_t content_length() const;
     // The body when it is bytes in memory (owned or shared), else empty.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <exception>
 #include <forward_list>
 #include <memory>
@@ -38,26 +39,42 @@ std::vector<std::string> split_segments(std::string_view pattern) {
 
 // A request path's segments, each percent-decoded on its own, so that an encoded '/' stays inside
 // its segment. A segment without '%' (nearly every one) is a view into the path: only the others
-// are copied, into storage whose strings never move.
+// are copied, into storage whose strings never move. Paths up to inline_count segments deep,
+// nearly all, are split without allocating.
 class path_segments {
   public:
     // False when a segment's percent-encoding is malformed.
     bool split(std::string_view path) {
-        segments_.reserve(8);
         return each_segment(path, [&](std::string_view segment) {
             if (segment.find('%') != std::string_view::npos) {
                 auto decoded = http::percent_decode(segment);
                 if (!decoded) return false;
                 segment = decoded_.emplace_front(std::move(*decoded));
             }
-            segments_.push_back(segment);
+            push(segment);
             return true;
         });
     }
-    std::span<const std::string_view> all() const { return segments_; }
+    std::span<const std::string_view> all() const {
+        if (!deeper_.empty()) return deeper_;
+        return {inline_.data(), count_};
+    }
 
   private:
-    std::vector<std::string_view> segments_;
+    static constexpr size_t inline_count = 8;
+
+    void push(std::string_view segment) {
+        if (count_ < inline_count) {
+            inline_[count_++] = segment;
+            return;
+        }
+        if (deeper_.empty()) deeper_.assign(inline_.begin(), inline_.end());
+        deeper_.push_back(segment);
+    }
+
+    std::array<std::string_view, inline_count> inline_;
+    size_t count_ = 0;
+    std::vector<std::string_view> deeper_;  // all of them, once there are more than inline_count
     std::forward_list<std::string> decoded_;
 };
 

@@ -50,6 +50,8 @@ struct cached_file {
     // be in the future of the response's Date (RFC 9110 §8.8.2.1).
     std::time_t modified = 0;
     std::string last_modified;  // `modified` as an HTTP date
+    // The head fields of its usual answer, made once (make_prebuilt_fields); empty: none.
+    std::string prebuilt_fields;
 
     uint64_t size() const { return fd ? uint64_t(st.st_size) : content.size(); }
 };

@@ -9,6 +9,7 @@
 #include "handlers/byte_ranges.hpp"
 #include "handlers/validators.hpp"
 #include "http/date_cache.hpp"
+#include "http/response_writer.hpp"
 
 namespace ringhttpd::handlers {
 namespace {
@@ -93,44 +94,77 @@ header_list without_caching_headers(header_list headers) {
     return headers;
 }
 
-}  // namespace
-
-response file_response(const request& req, const cached_file& original,
-                       const file_cache::entry& shared_bytes, coding encoding,
-                       const file_response_options& options) {
-    const cached_file& bytes = *shared_bytes;
+// What every answer about a file says of it: its validators, caching headers and Vary.
+response with_file_headers(int status, const cached_file& original, const cached_file& bytes,
+                           const file_response_options& options) {
     response res;
+    res.status = status;
     res.headers.reserve(8);  // the most a file response adds: one allocation, no regrowth
     res.headers.emplace_back("ETag", bytes.etag);
     res.headers.emplace_back("Last-Modified", original.last_modified);
     add_caching_headers(res, options);
     if (options.vary) res.headers.emplace_back("Vary", "Accept-Encoding");
+    return res;
+}
 
+// 200 with the whole of `bytes`, in `encoding`: what nearly every request for a file gets.
+response whole_file(const cached_file& original, const file_cache::entry& shared_bytes,
+                    coding encoding, const file_response_options& options) {
+    response res = with_file_headers(200, original, *shared_bytes, options);
+    res.content_type = std::string(original.content_type);
+    if (encoding != coding::identity) {
+        res.headers.emplace_back("Content-Encoding", std::string(coding_name(encoding)));
+    } else {
+        res.headers.emplace_back("Accept-Ranges", "bytes");
+    }
+    set_whole_body(res, shared_bytes);
+    return res;
+}
+
+}  // namespace
+
+std::string make_prebuilt_fields(const file_cache::entry& file,
+                                 const file_response_options& options) {
+    // An Expires date counted from now changes from one response to the next.
+    if (options.expires_s && *options.expires_s >= 0) return {};
+    std::string fields;
+    http::append_response_fields(fields, whole_file(*file, file, coding::identity, options));
+    return fields;
+}
+
+response file_response(const request& req, const cached_file& original,
+                       const file_cache::entry& shared_bytes, coding encoding,
+                       const file_response_options& options) {
+    const cached_file& bytes = *shared_bytes;
     switch (evaluate_preconditions(req, bytes.etag, original.modified)) {
         case precondition::not_modified:
-            res.status = 304;  // validators and caching headers only: no body, no type
-            return res;
+            // The validators and caching headers only: no body, no type.
+            return with_file_headers(304, original, bytes, options);
         case precondition::failed: {
             response failed = response::error(412);
-            failed.headers = without_caching_headers(std::move(res.headers));
+            failed.headers = without_caching_headers(
+                std::move(with_file_headers(412, original, bytes, options).headers));
             return failed;
         }
         case precondition::proceed:
             break;
     }
-
-    res.content_type = std::string(original.content_type);
-    if (encoding != coding::identity) {
-        res.headers.emplace_back("Content-Encoding", std::string(coding_name(encoding)));
+    // Range is defined for GET only; any other method ignores it (RFC 9110 §14.2), and a
+    // compressed copy is never sliced. An empty file has no range a 206 could express: a suffix
+    // range of it is the whole (empty) file, and the server may ignore Range there, so it gets 200.
+    const bool identity = encoding == coding::identity;
+    auto range = identity && req.method == http_method::get && bytes.size() > 0
+                     ? req.header("Range")
+                     : std::nullopt;
+    if (identity && !range && !bytes.prebuilt_fields.empty()) {
+        // The usual answer, its head made when the file was cached: nothing is built here.
+        response res;
+        res.prebuilt_fields =
+            std::shared_ptr<const std::string>(shared_bytes, &bytes.prebuilt_fields);
         set_whole_body(res, shared_bytes);
         return res;
     }
-    res.headers.emplace_back("Accept-Ranges", "bytes");
-    // Range is defined for GET only; any other method ignores it (RFC 9110 §14.2). An empty
-    // file has no range a 206 could express: a suffix range of it is the whole (empty) file,
-    // and the server may ignore Range there, so it gets 200.
-    auto range =
-        req.method == http_method::get && bytes.size() > 0 ? req.header("Range") : std::nullopt;
+    response res = whole_file(original, shared_bytes, encoding, options);
     if (range && if_range_allows(req, bytes.etag, original.modified)) {
         range_request ranges = parse_range(*range, bytes.size());
         if (ranges.result == range_request::kind::unsatisfiable) {
@@ -139,12 +173,9 @@ response file_response(const request& req, const cached_file& original,
             refused.headers.emplace_back("Content-Range", fmt::format("bytes */{}", bytes.size()));
             return refused;
         }
-        if (ranges.result == range_request::kind::satisfiable) {
+        if (ranges.result == range_request::kind::satisfiable)
             set_ranges(res, bytes, ranges.ranges, original.content_type);
-            return res;
-        }
     }
-    set_whole_body(res, shared_bytes);
     return res;
 }
 

@@ -25,4 +25,11 @@ response file_response(const request& req, const cached_file& original,
                        const file_cache::entry& bytes, coding encoding,
                        const file_response_options& options);
 
+// The fields of `file`'s usual answer (200, the whole file as stored, no Range) as the response
+// writer puts them in a head, made once when the file is cached (cached_file::prebuilt_fields)
+// so that answering it builds and allocates nothing per request. Empty when `options` make them
+// differ from one response to the next (an Expires date counted from now).
+std::string make_prebuilt_fields(const file_cache::entry& file,
+                                 const file_response_options& options);
+
 }  // namespace ringhttpd::handlers

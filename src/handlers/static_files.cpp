@@ -124,9 +124,17 @@ std::string_view static_files::path_under_root(std::string_view path) const {
 }
 
 route_result static_files::serve(const request& req, const context& ctx) const {
-    auto decoded = http::percent_decode(path_under_root(req.path));
-    if (!decoded || decoded->find('\0') != std::string::npos) return response::error(400);
-    auto relative = http::normalize_path(*decoded);
+    // Decoded only when there is something to decode: nearly every path has no '%', and a copy
+    // of it (an allocation, past 15 bytes) would change nothing.
+    std::string_view path = path_under_root(req.path);
+    std::optional<std::string> decoded;
+    if (path.find('%') != std::string_view::npos) {
+        decoded = http::percent_decode(path);
+        if (!decoded) return response::error(400);
+        path = *decoded;
+    }
+    if (path.find('\0') != std::string_view::npos) return response::error(400);
+    auto relative = http::normalize_path(path);
     if (!relative) return response::error(400);  // ".." above the root
 
     if (!ctx.storage) {
@@ -316,6 +324,9 @@ read_result static_files::load(const std::string& path, const struct stat& st, u
         // Larger ones keep their descriptor and go from the page cache with sendfile.
         file->fd = std::make_shared<const unique_fd>(std::move(fd));
     }
+    // Its usual answer's head, made now rather than on every request (a sidecar's goes unused:
+    // it is only ever sent compressed, with the original's type and dates).
+    file->prebuilt_fields = make_prebuilt_fields(file, options_.response);
     out = std::move(file);
     return read_result::done;
 }

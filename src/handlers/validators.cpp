@@ -76,7 +76,9 @@ bool if_range_allows(const request& req, std::string_view etag, std::time_t last
 
 response apply_etag_preconditions(response res, std::optional<std::string_view> if_match,
                                   std::optional<std::string_view> if_none_match) {
-    if (res.status != 200 || (!if_match && !if_none_match)) return res;
+    // Prebuilt fields come only from a handler that evaluated both against the ETag in them
+    // (the static files), so they would pass here unchanged.
+    if (res.status != 200 || (!if_match && !if_none_match) || res.prebuilt_fields) return res;
     std::string_view etag;  // empty: the handler sent none, and no listed tag can match
     for (const auto& [name, value] : res.headers)
         if (http::iequals(name, "ETag")) etag = value;

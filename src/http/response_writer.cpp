@@ -38,12 +38,27 @@ io::file_range as_file_range(file_body&& file) {
 
 }  // namespace
 
+void append_response_fields(std::string& out, const response& res) {
+    if (res.prebuilt_fields) {
+        out.append(*res.prebuilt_fields);
+    } else {
+        if (!res.content_type.empty()) append_header(out, "Content-Type", res.content_type);
+        if (!status_has_no_body(res.status)) {
+            out.append("Content-Length: ");
+            append_number(out, res.content_length());
+            out.append("\r\n");
+        }
+    }
+    for (const auto& [name, value] : res.headers) append_header(out, name, value);
+}
+
 uint64_t write_response(io::output_queue& out, response&& res, const response_framing& framing) {
     std::string& buf = out.buffer();
     // One allocation for the head and an in-memory body, instead of growing step by step. Only
     // bytes in memory count: file ranges (multipart ones too) never pass through this buffer.
     const std::string_view body_in_memory = res.body_text();
     size_t estimate = 256 + res.content_type.size() + body_in_memory.size();
+    if (res.prebuilt_fields) estimate += res.prebuilt_fields->size();
     for (const auto& [name, value] : res.headers) estimate += name.size() + value.size() + 4;
     buf.reserve(buf.size() + estimate);
     append_status_line(buf, res.status);
@@ -52,15 +67,9 @@ uint64_t write_response(io::output_queue& out, response&& res, const response_fr
                                      : "\r\nServer: ringhttpd\r\nDate: ");
     buf.append(http_date_now());
     buf.append("\r\n");
-    if (!res.content_type.empty()) append_header(buf, "Content-Type", res.content_type);
     const bool bodiless = status_has_no_body(res.status);
     const uint64_t length = bodiless ? 0 : res.content_length();
-    if (!bodiless) {
-        buf.append("Content-Length: ");
-        append_number(buf, length);
-        buf.append("\r\n");
-    }
-    for (const auto& [name, value] : res.headers) append_header(buf, name, value);
+    append_response_fields(buf, res);
     if (framing.security_headers) {
         // X-XSS-Protection is deliberately absent: browsers dropped it, and it can add XSS.
         buf.append(

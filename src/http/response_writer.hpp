@@ -19,6 +19,12 @@ struct response_framing {
 // Returns the bytes of body it queued: 0 for HEAD and for statuses without a body.
 uint64_t write_response(io::output_queue& out, response&& res, const response_framing& framing);
 
+// The fields a response states about itself, as write_response puts them in the head:
+// Content-Type, Content-Length (unless its status has no body) and its headers, or its prebuilt
+// fields and then its headers. A handler that gives the same answer many times makes them once
+// with this (response::prebuilt_fields).
+void append_response_fields(std::string& out, const response& res);
+
 // "HTTP/1.1 100 Continue": tells a client that sent Expect: 100-continue to send its body.
 void write_continue(io::output_queue& out);
 

@@ -58,6 +58,12 @@ std::optional<std::string> find_query_param(std::string_view query, std::string_
 }
 
 std::optional<std::string> normalize_path(std::string_view path) {
+    // Nearly every path is normal already: no empty, "." or ".." segment (a segment that merely
+    // starts with a dot takes the long way too). Then it only loses its leading slash, and the
+    // segment list, an allocation per request, is not needed.
+    if (path.starts_with('/') && path.find("//") == std::string_view::npos &&
+        path.find("/.") == std::string_view::npos)
+        return std::string(path.substr(1));
     std::vector<std::string_view> segments;
     const bool trailing_slash = !path.empty() && path.back() == '/';
     size_t pos = 0;

@@ -48,6 +48,20 @@ TEST(router, matches_exact_paths) {
     EXPECT_EQ(run(routes, req).body_text(), "hello");
 }
 
+TEST(router, matches_paths_deeper_than_the_segments_it_keeps_inline) {
+    // Eight segments are split without allocating; the ninth and later go to the heap, in order.
+    router routes;
+    routes.add("GET", "/1/2/3/4/5/6/7/8/{ninth}/10", [](const request& r) {
+        return response::text(200, std::string(*r.param("ninth")));
+    });
+    auto req = make("GET", "/1/2/3/4/5/6/7/8/nine/10");
+    EXPECT_EQ(run(routes, req).body_text(), "nine");
+    req = make("GET", "/1/2/3/4/5/6/7/8/nine/11");
+    EXPECT_EQ(run(routes, req).status, 404);
+    req = make("GET", "/1/2/3/4/5/6/7/8");
+    EXPECT_EQ(run(routes, req).status, 404);
+}
+
 TEST(router, fills_decoded_parameters) {
     auto routes = sample();
     auto req = make("GET", "/hello/a%20b%2Fc");

@@ -54,6 +54,15 @@ TEST(normalize_path, resolves_dots_and_collapses_slashes) {
     EXPECT_EQ(normalize_path("/..."), "...");
 }
 
+TEST(normalize_path, keeps_a_normal_path_less_its_leading_slash) {
+    EXPECT_EQ(normalize_path("/index.html"), "index.html");
+    EXPECT_EQ(normalize_path("/a/b.c/d"), "a/b.c/d");
+    EXPECT_EQ(normalize_path("/a./b"), "a./b");
+    EXPECT_EQ(normalize_path("/dir/"), "dir/");
+    EXPECT_EQ(normalize_path("/.well-known/x"), ".well-known/x");
+    EXPECT_EQ(normalize_path("/a/.b"), "a/.b");
+}
+
 TEST(normalize_path, refuses_to_climb_above_the_root) {
     EXPECT_EQ(normalize_path("/.."), std::nullopt);
     EXPECT_EQ(normalize_path("/../etc/passwd"), std::nullopt);
