@@ -13,8 +13,6 @@
 #include <string>
 #include <utility>
 
-#include "tls/ktls_probe.hpp"
-
 namespace ringhttpd::tls {
 namespace {
 
@@ -158,9 +156,10 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
     SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION);
     SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-    // Where the kernel can encrypt, OpenSSL hands it the sending side after each handshake
-    // (ktls_send.hpp); elsewhere it never asks, and every connection stays in user space.
-    if (kernel_tls_send_available()) SSL_CTX_set_options(c, SSL_OP_ENABLE_KTLS);
+    // After each handshake OpenSSL offers the sending side's keys to the BIO: the kernel takes
+    // them where it can (ktls_send.hpp), else our own sealer does (record_sealer.hpp), which
+    // saves OpenSSL's copies of every byte sent.
+    SSL_CTX_set_options(c, SSL_OP_ENABLE_KTLS);
     // Idle connections give their read and write buffers back: ~34 KB each otherwise.
     SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_dh_auto(c, 1);  // the DHE suites of the intermediate list

@@ -9,17 +9,13 @@
 #include "tls/ktls_probe.hpp"
 
 namespace ringhttpd::tls {
-namespace {
-
-constexpr uint8_t handshake_record = 22;
-constexpr uint8_t key_update_message = 24;
-
-}  // namespace
-
 bool ktls_send::accept_keys(int fd, const void* crypto_info) {
     if (state_ != state::off || fd < 0 || !crypto_info) return false;
     const auto* header = static_cast<const tls_crypto_info*>(crypto_info);
     const size_t size = crypto_info_size(header->cipher_type);
+    // Asked first: OpenSSL offers the keys on every host now (the sealer takes them where the
+    // kernel does not), and the probe would load tls.ko unasked.
+    if (!kernel_tls_send_available()) return false;
     if (size == 0 || size > keys_.size() || !kernel_tls_sends_with(header->cipher_type) ||
         setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof "tls") != 0)
         return false;
@@ -29,21 +25,13 @@ bool ktls_send::accept_keys(int fd, const void* crypto_info) {
     return true;
 }
 
-bool ktls_send::write(io::output_queue& out, const char* data, size_t length) {
-    const uint8_t type = record_type_;
-    record_type_ = 0;
-    // OpenSSL 3.0 changes its own keys for a KeyUpdate without telling the BIO: what the
-    // kernel sealed after it would be unreadable to the client. Refused, the write fails the
-    // connection instead.
-    if (type == handshake_record && length > 0 && uint8_t(data[0]) == key_update_message)
-        return false;
+void ktls_send::write(io::output_queue& out, uint8_t type, const char* data, size_t length) {
     io::output_queue& into = started() ? out : waiting_;
     if (type != 0) {
         into.push_record(type, std::string(data, length));
     } else {
         into.buffer().append(data, length);
     }
-    return true;
 }
 
 bool ktls_send::start_when_drained(int fd, io::output_queue& out) {
@@ -61,7 +49,6 @@ void ktls_send::reset() {
     OPENSSL_cleanse(keys_.data(), keys_.size());
     keys_size_ = 0;
     state_ = state::off;
-    record_type_ = 0;
     waiting_.clear();
 }
 

@@ -26,6 +26,7 @@ constexpr size_t encrypt_batch = 64 * 1024;
 // explicit nonce is 8 more).
 constexpr size_t max_record = 16 * 1024;
 constexpr size_t record_overhead = 5 + 8 + 16 + 1;
+constexpr uint8_t application_data = 23;  // the record type of responses
 
 // A chunk of a file read on the worker pool.
 struct file_chunk final : io::work_result {
@@ -100,6 +101,8 @@ stream::~stream() {
 void stream::reset_session() {
     SSL_free(ssl_);
     ends_.ktls.reset();
+    ends_.sealer.reset();
+    ends_.record_type = 0;
     ssl_ = tls_->new_connection();
     BIO* bio = make_ring_bio(&ends_);
     if (!ssl_ || !bio) {  // out of memory: the first bytes close the connection
@@ -281,9 +284,15 @@ bool stream::encrypt_front(io::connection_control& conn) {
 }
 
 bool stream::encrypt(io::connection_control& conn, const char* cleartext, size_t length) {
-    // The records land in the connection's last buffer: made room for at once, they are
-    // written into it without the buffer growing (and copying itself) record by record.
     std::string& ciphertext = conn.out.buffer();
+    if (ends_.sealer.accepted()) {
+        // Sealed from where it lies straight into the queue (record_sealer.hpp).
+        if (ends_.sealer.seal(ciphertext, application_data, cleartext, length)) return true;
+        fail(conn);
+        return false;
+    }
+    // OpenSSL's own records land in the connection's last buffer: made room for at once, they
+    // are written into it without the buffer growing (and copying itself) record by record.
     ciphertext.reserve(ciphertext.size() + length + (length / max_record + 1) * record_overhead);
     size_t written = 0;
     // The BIO takes every record whole, so a write never stops part way.
