@@ -24,14 +24,21 @@ const EVP_CIPHER* aes_gcm(size_t key_size) {
     return key_size == 16 ? aes128 : aes256;
 }
 
-// One cipher context per thread, keyed for the connection that sealed on it last: the key
-// schedule is redone only when connections take turns, and an idle connection holds 60 bytes
-// of keys rather than a context of ~1 KB. Ids are never reused, so a connection gone cannot be
-// mistaken for a new one at the same address.
-struct cipher_cache {
-    EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
+// Cipher contexts per thread, each keyed for the connection that sealed on it last, found by
+// the keys' id: the key schedule is redone only when two connections sharing a slot take
+// turns, and an idle connection holds 60 bytes of keys rather than a context of ~1 KB. Ids are
+// never reused, so a connection gone cannot be mistaken for a new one at the same address, and
+// consecutive ones (connections accepted together) land in different slots.
+struct cached_cipher {
+    EVP_CIPHER_CTX* context = nullptr;
     uint64_t keys_id = 0;
-    ~cipher_cache() { EVP_CIPHER_CTX_free(context); }
+};
+struct cipher_cache {
+    std::array<cached_cipher, 256> slots{};
+    cached_cipher& slot(uint64_t keys_id) { return slots[keys_id % slots.size()]; }
+    ~cipher_cache() {
+        for (cached_cipher& slot : slots) EVP_CIPHER_CTX_free(slot.context);
+    }
 };
 thread_local cipher_cache cache;
 std::atomic<uint64_t> last_keys_id{0};
@@ -70,29 +77,35 @@ bool record_sealer::accept_keys(const void* crypto_info) {
     } else {
         return false;
     }
-    if (!aes_gcm(key_size_) || !cache.context) {
+    tls13_ = header->version == TLS_1_3_VERSION;
+    keys_id_ = ++last_keys_id;
+    if (!aes_gcm(key_size_) || !context()) {
         reset();
         return false;
     }
-    tls13_ = header->version == TLS_1_3_VERSION;
-    keys_id_ = ++last_keys_id;
     return true;
+}
+
+EVP_CIPHER_CTX* record_sealer::context() {
+    cached_cipher& slot = cache.slot(keys_id_);
+    if (slot.keys_id == keys_id_) return slot.context;
+    if (!slot.context && !(slot.context = EVP_CIPHER_CTX_new())) return nullptr;
+    const EVP_CIPHER* cipher = aes_gcm(key_size_);
+    // The cipher only when it changes: naming it again would make OpenSSL rebuild the context
+    // rather than just its key schedule.
+    const bool same = EVP_CIPHER_CTX_get0_cipher(slot.context) == cipher;
+    slot.keys_id = 0;
+    if (EVP_EncryptInit_ex(slot.context, same ? nullptr : cipher, nullptr, key_.data(), nullptr) !=
+        1)
+        return nullptr;
+    slot.keys_id = keys_id_;
+    return slot.context;
 }
 
 bool record_sealer::seal(std::string& out, uint8_t type, const char* data, size_t length) {
     if (!accepted()) return false;
-    EVP_CIPHER_CTX* context = cache.context;
-    if (cache.keys_id != keys_id_) {
-        const EVP_CIPHER* cipher = aes_gcm(key_size_);
-        // The cipher only when it changes: naming it again would make OpenSSL rebuild the
-        // context rather than just its key schedule.
-        const bool same = EVP_CIPHER_CTX_get0_cipher(context) == cipher;
-        cache.keys_id = 0;
-        if (EVP_EncryptInit_ex(context, same ? nullptr : cipher, nullptr, key_.data(), nullptr) !=
-            1)
-            return false;
-        cache.keys_id = keys_id_;
-    }
+    EVP_CIPHER_CTX* const keyed = context();
+    if (!keyed) return false;
     const size_t overhead = header_size + tag_size + (tls13_ ? 1 : explicit_nonce_size);
     const size_t records = (length + max_fragment - 1) / max_fragment;
     const size_t start = out.size();
@@ -100,7 +113,7 @@ bool record_sealer::seal(std::string& out, uint8_t type, const char* data, size_
     char* into = out.data() + start;
     for (size_t done = 0; done < length;) {
         const size_t piece = std::min(length - done, max_fragment);
-        const size_t sealed = seal_record(into, type, data + done, piece);
+        const size_t sealed = seal_record(keyed, into, type, data + done, piece);
         if (sealed == 0) {
             out.resize(start);
             return false;
@@ -112,8 +125,8 @@ bool record_sealer::seal(std::string& out, uint8_t type, const char* data, size_
     return true;
 }
 
-size_t record_sealer::seal_record(char* into, uint8_t type, const char* data, size_t length) {
-    EVP_CIPHER_CTX* context = cache.context;
+size_t record_sealer::seal_record(EVP_CIPHER_CTX* context, char* into, uint8_t type,
+                                  const char* data, size_t length) {
     auto* record = reinterpret_cast<unsigned char*>(into);
     // The nonce: TLS 1.3 the static IV with the sequence number xored into its last 8 bytes;
     // TLS 1.2 the salt and an explicit part sent ahead of the ciphertext (OpenSSL's counter,
@@ -169,9 +182,12 @@ size_t record_sealer::seal_record(char* into, uint8_t type, const char* data, si
 
 void record_sealer::reset() {
     // The cached key schedule is this thread's: wiped when it is ours and we are on it.
-    if (accepted() && cache.keys_id == keys_id_) {
-        EVP_CIPHER_CTX_reset(cache.context);
-        cache.keys_id = 0;
+    if (accepted()) {
+        cached_cipher& slot = cache.slot(keys_id_);
+        if (slot.keys_id == keys_id_) {
+            EVP_CIPHER_CTX_reset(slot.context);
+            slot.keys_id = 0;
+        }
     }
     OPENSSL_cleanse(key_.data(), key_.size());
     OPENSSL_cleanse(iv_.data(), iv_.size());

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <string>
 
+#include <openssl/types.h>
+
 namespace ringhttpd::tls {
 
 class record_sealer {
@@ -41,8 +43,12 @@ class record_sealer {
     void reset();
 
   private:
-    // One record of `length` <= 16 KB bytes at `into`, which has room for it; returns its size.
-    size_t seal_record(char* into, uint8_t type, const char* data, size_t length);
+    // This thread's cipher context with these keys (record_sealer.cpp); null when out of memory.
+    EVP_CIPHER_CTX* context();
+    // One record of `length` <= 16 KB bytes at `into`, which has room for it; returns its size
+    // (0 when the cipher failed).
+    size_t seal_record(EVP_CIPHER_CTX* context, char* into, uint8_t type, const char* data,
+                       size_t length);
 
     uint64_t keys_id_ = 0;  // nonzero once accepted: names these keys in the cipher cache
     bool tls13_ = false;

@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 using ringhttpd::tls::record_sealer;
 
@@ -136,6 +137,31 @@ TEST(record_sealer, connections_taking_turns_keep_their_own_keys) {
     EXPECT_EQ(open_record(a, first_keys, 5).data, "one");
     EXPECT_EQ(open_record(b, second_keys, 5).data, "two");
     EXPECT_EQ(open_record(a, first_keys, 6).data, "three");
+}
+
+TEST(record_sealer, connections_sharing_a_cached_context_keep_their_own_keys) {
+    // More connections than the thread caches contexts for: some share one and rekey it.
+    auto first_keys = keys_for(TLS_1_3_VERSION);
+    auto last_keys = first_keys;
+    last_keys.key[0] ^= 1;
+    std::vector<record_sealer> sealers(1000);
+    ASSERT_TRUE(sealers.front().accept_keys(&first_keys));
+    for (size_t i = 1; i + 1 < sealers.size(); ++i)
+        ASSERT_TRUE(sealers[i].accept_keys(&first_keys));
+    ASSERT_TRUE(sealers.back().accept_keys(&last_keys));
+    std::string a, b;
+    for (size_t round = 0; round < 2; ++round) {
+        for (size_t i = 1; i + 1 < sealers.size(); ++i) {
+            std::string ignored;
+            ASSERT_TRUE(sealers[i].seal(ignored, 23, "x", 1));
+        }
+        ASSERT_TRUE(sealers.front().seal(a, 23, "one", 3));
+        ASSERT_TRUE(sealers.back().seal(b, 23, "two", 3));
+    }
+    EXPECT_EQ(open_record(a, first_keys, 5).data, "one");
+    EXPECT_EQ(open_record(a, first_keys, 6).data, "one");
+    EXPECT_EQ(open_record(b, last_keys, 5).data, "two");
+    EXPECT_EQ(open_record(b, last_keys, 6).data, "two");
 }
 
 TEST(record_sealer, refuses_other_ciphers_and_forgets_on_reset) {
