@@ -10,8 +10,10 @@
 //
 // AES-GCM only, TLS 1.2 and 1.3 (what clients negotiate nearly always); for any other cipher the
 // keys are refused and OpenSSL goes on encrypting with SSL_write. As under kTLS, a TLS 1.3
-// KeyUpdate cannot be followed (OpenSSL 3.0 changes its keys without telling the BIO): the
-// connection fails instead of sending what the client could not read.
+// KeyUpdate of ours cannot be followed (OpenSSL 3.0 changes its keys without telling the BIO):
+// the BIO refuses it, failing the connection rather than sending what the client could not
+// read. OpenSSL only sends one from SSL_write, though, which responses no longer call: a
+// client's KeyUpdate that asks for ours goes unanswered, and we go on with the old keys.
 
 #include <array>
 #include <cstddef>
