@@ -133,13 +133,15 @@ void ask_for_client_certificates(SSL_CTX* c, const tls_certificate& certificate)
 
 contexts::contexts(const std::vector<tls_certificate>& certificates, const std::string& ciphers,
                    std::shared_ptr<ticket_keys> tickets, bool kernel_tls_send)
-    : tickets_(std::move(tickets)), session_id_context_(session_id_context_of(certificates)) {
+    : tickets_(std::move(tickets)),
+      session_id_context_(session_id_context_of(certificates)),
+      kernel_tls_send_(kernel_tls_send) {
     if (certificates.empty())
         throw std::runtime_error(
             "a listener is marked tls but no certificate is configured: set tls_certificate and "
             "tls_certificate_key");
     for (const tls_certificate& certificate : certificates) {
-        contexts_.push_back(make_context(certificate, ciphers, kernel_tls_send));
+        contexts_.push_back(make_context(certificate, ciphers));
         verify_.push_back(certificate.verify);
         for (const std::string& name : certificate.server_names)
             names_.add(name, contexts_.size() - 1);
@@ -149,7 +151,7 @@ contexts::contexts(const std::vector<tls_certificate>& certificates, const std::
 }
 
 contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
-                                         const std::string& ciphers, bool kernel_tls_send) {
+                                         const std::string& ciphers) {
     if (certificate.key_pairs.empty())
         throw std::runtime_error("tls_certificate is not set: a TLS listener needs a PEM file");
     ctx_ptr ctx(SSL_CTX_new(TLS_server_method()));
@@ -158,9 +160,10 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
     SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION);
     SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-    // OpenSSL then hands the kernel the sending side after each handshake (ktls_send.hpp);
-    // without it, it never asks, and every connection stays in user space.
-    if (kernel_tls_send) SSL_CTX_set_options(c, SSL_OP_ENABLE_KTLS);
+    // After each handshake OpenSSL offers the sending side's keys to the BIO: the kernel takes
+    // them where it can (ktls_send.hpp), else our own sealer does (record_sealer.hpp), which
+    // saves OpenSSL's copies of every byte sent.
+    SSL_CTX_set_options(c, SSL_OP_ENABLE_KTLS);
     // Idle connections give their read and write buffers back: ~34 KB each otherwise.
     SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_dh_auto(c, 1);  // the DHE suites of the intermediate list

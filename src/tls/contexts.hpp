@@ -38,6 +38,8 @@ class contexts {
 
     // A new server-side connection on the default context; nullptr when out of memory.
     SSL* new_connection() const;
+    // The kernel may take each connection's sending keys (kTLS).
+    bool kernel_tls_send() const { return kernel_tls_send_; }
     // Whether the site `ssl` was given by SNI requires a client certificate (verify_client::on).
     bool requires_client_certificate(const SSL* ssl) const;
 
@@ -48,8 +50,7 @@ class contexts {
     using ctx_ptr = std::unique_ptr<SSL_CTX, ctx_free>;
 
     static int on_server_name(SSL* ssl, int* alert, void* self);
-    ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers,
-                         bool kernel_tls_send);
+    ctx_ptr make_context(const tls_certificate& certificate, const std::string& ciphers);
 
     std::shared_ptr<ticket_keys> tickets_;  // before the contexts that point to it
     std::vector<std::unique_ptr<const ocsp_staples>> staples_;  // likewise
@@ -57,6 +58,7 @@ class contexts {
     std::vector<ctx_ptr> contexts_;                             // by certificate; [0] the default
     std::vector<verify_client> verify_;                         // by certificate
     server_names names_;
+    bool kernel_tls_send_ = false;
 };
 
 }  // namespace ringhttpd::tls

@@ -11,8 +11,6 @@
 namespace ringhttpd::tls {
 namespace {
 
-constexpr uint8_t handshake_record = 22;
-constexpr uint8_t key_update_message = 24;
 // The socket's unsent limit once the kernel seals (io/listener.cpp sets 16 KiB for every
 // connection): a sealed record is 16,406 bytes, so under the general limit each sendfile took
 // one record and waited for POLLOUT; four records a call cut those rounds by four.
@@ -33,21 +31,13 @@ bool ktls_send::accept_keys(int fd, const void* crypto_info) {
     return true;
 }
 
-bool ktls_send::write(io::output_queue& out, const char* data, size_t length) {
-    const uint8_t type = record_type_;
-    record_type_ = 0;
-    // OpenSSL 3.0 changes its own keys for a KeyUpdate without telling the BIO: what the
-    // kernel sealed after it would be unreadable to the client. Refused, the write fails the
-    // connection instead.
-    if (type == handshake_record && length > 0 && uint8_t(data[0]) == key_update_message)
-        return false;
+void ktls_send::write(io::output_queue& out, uint8_t type, const char* data, size_t length) {
     io::output_queue& into = started() ? out : waiting_;
     if (type != 0) {
         into.push_record(type, std::string(data, length));
     } else {
         into.buffer().append(data, length);
     }
-    return true;
 }
 
 bool ktls_send::start_when_drained(int fd, io::output_queue& out) {
@@ -67,7 +57,6 @@ void ktls_send::reset() {
     OPENSSL_cleanse(keys_.data(), keys_.size());
     keys_size_ = 0;
     state_ = state::off;
-    record_type_ = 0;
     waiting_.clear();
 }
 

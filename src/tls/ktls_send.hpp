@@ -30,20 +30,19 @@ class ktls_send {
     ktls_send& operator=(const ktls_send&) = delete;
 
     // BIO_CTRL_SET_KTLS for sending: `crypto_info` is a tls12_crypto_info_* whose size follows
-    // from its cipher_type. Sets TCP_ULP "tls" on `fd`; false (OpenSSL stays in user space)
-    // when the kernel refuses it, took no keys for that cipher at startup (ktls_probe.hpp), or
-    // keys were taken before (a TLS 1.3 KeyUpdate: the kernel cannot change them).
+    // from its cipher_type. Sets TCP_ULP "tls" on `fd`; false (user space seals) when kTLS is
+    // not asked for, the kernel refuses it, took no keys for that cipher at startup
+    // (ktls_probe.hpp), or keys were taken before (a TLS 1.3 KeyUpdate: the kernel cannot change
+    // them).
     bool accept_keys(int fd, const void* crypto_info);
     // OpenSSL writes in the clear from now on (BIO_CTRL_GET_KTLS_SEND).
     bool accepted() const { return state_ != state::off; }
     // The keys are on the socket: the connection's output goes out as it is.
     bool started() const { return state_ == state::started; }
 
-    // BIO_CTRL_SET_KTLS_TX_SEND_CTRL_MSG: the next write is one record of `type`.
-    void set_record_type(uint8_t type) { record_type_ = type; }
-    // A write from OpenSSL once accepted: into `out` once started, held until then. False for
-    // a TLS 1.3 KeyUpdate, which the kernel's keys could not follow.
-    bool write(io::output_queue& out, const char* data, size_t length);
+    // A write from OpenSSL once accepted, one record of `type` (0: application data, the
+    // connection's own bytes): into `out` once started, held until then.
+    void write(io::output_queue& out, uint8_t type, const char* data, size_t length);
 
     // Once `out` (the connection's queue) has sent everything: the keys go to the socket and
     // what waited follows into `out`. False when the kernel refused the keys: the connection
@@ -55,7 +54,6 @@ class ktls_send {
   private:
     enum class state : uint8_t { off, waiting, started };
     state state_ = state::off;
-    uint8_t record_type_ = 0;  // of the next write; 0: application data
     // A tls12_crypto_info_* of keys_size_ bytes; AES-256-GCM's is the largest of those used.
     alignas(8) std::array<unsigned char, sizeof(tls12_crypto_info_aes_gcm_256)> keys_{};
     size_t keys_size_ = 0;

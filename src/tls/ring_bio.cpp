@@ -6,12 +6,27 @@
 namespace ringhttpd::tls {
 namespace {
 
+constexpr uint8_t handshake_record = 22;
+constexpr uint8_t application_data = 23;
+constexpr uint8_t key_update_message = 24;
+
 int write_ex(BIO* bio, const char* data, size_t length, size_t* written) {
     auto* ends = static_cast<bio_endpoints*>(BIO_get_data(bio));
+    const uint8_t type = ends->record_type;
+    ends->record_type = 0;
+    // OpenSSL 3.0 changes its own keys for a KeyUpdate without telling the BIO: what the
+    // kernel or the sealer sealed after it would be unreadable to the client. Refused, the
+    // write fails the connection instead.
+    if (ends->sending_taken() && type == handshake_record && length > 0 &&
+        uint8_t(data[0]) == key_update_message)
+        return 0;
     if (ends->ktls.accepted()) {
-        if (!ends->ktls.write(*ends->out, data, length)) return 0;
+        ends->ktls.write(*ends->out, type, data, length);
+    } else if (ends->sealer.accepted()) {
+        const uint8_t sealed_type = type != 0 ? type : application_data;
+        if (!ends->sealer.seal(ends->out->buffer(), sealed_type, data, length)) return 0;
     } else {
-        ends->out->buffer().append(data, length);
+        ends->out->buffer().append(data, length);  // records OpenSSL sealed
     }
     *written = length;
     return 1;
@@ -43,16 +58,18 @@ long control(BIO* bio, int command, long number, void* pointer) {
         case BIO_CTRL_FLUSH:
             return 1;  // writes land in the queue at once: nothing to flush, nothing pending
         case BIO_CTRL_GET_KTLS_SEND:
-            return ends->ktls.accepted();
+            return ends->sending_taken();
         case ctrl_set_ktls:
             // `number`: for sending. Receiving stays with OpenSSL: the kernel would hand records
             // over with recvmsg control messages, which the ring's multishot receives lack.
-            return number != 0 && ends->ktls.accept_keys(ends->fd, pointer);
+            if (number == 0 || ends->sending_taken()) return 0;
+            return (ends->kernel_may_seal && ends->ktls.accept_keys(ends->fd, pointer)) ||
+                   ends->sealer.accept_keys(pointer);
         case ctrl_set_ktls_record_type:
-            ends->ktls.set_record_type(uint8_t(number));
+            ends->record_type = uint8_t(number);
             return 1;
         case ctrl_clear_ktls_record_type:
-            ends->ktls.set_record_type(0);
+            ends->record_type = 0;
             return 1;
         default:
             return 0;

@@ -3,7 +3,8 @@
 // ring just filled and writes its records straight into the connection's output queue, which
 // the ring sends. OpenSSL never touches the socket, never blocks, and the BIO holds no buffer of
 // its own (OpenSSL keeps a partial record in its own read buffer until the rest arrives).
-// Where the kernel can, it also takes the sending side over from OpenSSL (ktls_send.hpp).
+// Once the handshake has the application keys, the sending side leaves OpenSSL: to the kernel
+// where it can (ktls_send.hpp), else to a sealer here in user space (record_sealer.hpp).
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
@@ -12,6 +13,7 @@
 
 #include "io/output_queue.hpp"
 #include "tls/ktls_send.hpp"
+#include "tls/record_sealer.hpp"
 
 namespace ringhttpd::tls {
 
@@ -28,6 +30,15 @@ struct bio_endpoints {
     io::output_queue* out = nullptr;  // where records go; never null during a call
     int fd = -1;                      // the connection's socket, for kTLS
     ktls_send ktls;                   // the kernel's part in sending, if it has one
+    record_sealer sealer;             // else ours, if the cipher allows
+    // The kernel may take the keys (config::tls_ktls, decided at start: ktls_probe.hpp).
+    bool kernel_may_seal = false;
+    // Once either took the keys: the type of OpenSSL's next write (one record); 0 for
+    // application data.
+    uint8_t record_type = 0;
+
+    // OpenSSL encrypts no more: it writes in the clear, and the connection's own bytes skip it.
+    bool sending_taken() const { return ktls.accepted() || sealer.accepted(); }
     handshake_place place = handshake_place::ring;
 };
 

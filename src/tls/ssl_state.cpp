@@ -12,6 +12,7 @@ ssl_state::ssl_state(std::shared_ptr<const contexts> c) : tls(std::move(c)) {
         return;
     }
     SSL_set_bio(ssl, bio, bio);  // one reference, for both directions
+    ends.kernel_may_seal = tls->kernel_tls_send();
     SSL_set_accept_state(ssl);
 }
 

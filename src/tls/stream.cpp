@@ -29,6 +29,7 @@ constexpr size_t encrypt_batch = 64 * 1024;
 // explicit nonce is 8 more).
 constexpr size_t max_record = 16 * 1024;
 constexpr size_t record_overhead = 5 + 8 + 16 + 1;
+constexpr uint8_t application_data = 23;  // the record type of responses
 
 // A chunk of a file read on the worker pool.
 struct file_chunk final : io::work_result {
@@ -221,7 +222,7 @@ void stream::read_records(io::connection_control& conn) {
 
 bool stream::hand_handshake_to_worker(io::connection_control& conn) {
     unique_fd socket;
-    if (SSL_get_options(state_->ssl) & SSL_OP_ENABLE_KTLS) {
+    if (state_->ends.kernel_may_seal) {
         socket.reset(fcntl(conn.fd, F_DUPFD_CLOEXEC, 0));
         if (!socket) return false;
     }
@@ -324,9 +325,15 @@ bool stream::encrypt_front(io::connection_control& conn) {
 }
 
 bool stream::encrypt(io::connection_control& conn, const char* cleartext, size_t length) {
-    // The records land in the connection's last buffer: made room for at once, they are
-    // written into it without the buffer growing (and copying itself) record by record.
     std::string& ciphertext = conn.out.buffer();
+    if (state_->ends.sealer.accepted()) {
+        // Sealed from where it lies straight into the queue (record_sealer.hpp).
+        if (state_->ends.sealer.seal(ciphertext, application_data, cleartext, length)) return true;
+        fail(conn);
+        return false;
+    }
+    // OpenSSL's own records land in the connection's last buffer: made room for at once, they
+    // are written into it without the buffer growing (and copying itself) record by record.
     ciphertext.reserve(ciphertext.size() + length + (length / max_record + 1) * record_overhead);
     size_t written = 0;
     // The BIO takes every record whole, so a write never stops part way.

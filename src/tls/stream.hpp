@@ -5,11 +5,13 @@
 // Bytes in: the ring's receive buffer goes into OpenSSL (ring_bio.hpp); the cleartext that comes
 // out goes to the inner handler. Bytes out: the inner handler queues cleartext, bytes and file
 // ranges, in its own output queue; this layer encrypts it into the connection's queue, which
-// the ring sends one send at a time. File ranges cannot go out with sendfile through user-space
-// TLS: they are read in chunks (on the worker pool when not in the page cache) and encrypted as
-// the connection's queue drains, so a large file never sits whole in memory. Where the kernel
-// took the sending side over (kTLS, ktls_send.hpp), the inner queue goes to the connection's as
-// it is, file ranges included: the kernel encrypts, and files go out with sendfile again.
+// the ring sends one send at a time: sealed here straight from the inner queue once the
+// handshake is done (record_sealer.hpp), with SSL_write for ciphers the sealer lacks. File ranges
+// cannot go out with sendfile through user-space TLS: they are read in chunks (on the worker pool
+// when not in the page cache) and encrypted as the connection's queue drains, so a large file never
+// sits whole in memory. Where the kernel took the sending side over (kTLS, ktls_send.hpp), the
+// inner queue goes to the connection's as it is, file ranges included: the kernel encrypts, and
+// files go out with sendfile again.
 //
 // Lives on its connection's ring thread for the connection's whole life: it holds the TLS
 // session, so it is never idle() and never reused for another connection, and it keeps the

@@ -57,7 +57,7 @@ TEST(ktls_probe, the_mode_decides_with_the_kernel) {
     }
 }
 
-TEST(ring_bio, refuses_the_kernel_where_it_cannot_take_over) {
+TEST(ring_bio, seals_in_user_space_where_the_kernel_cannot_take_over) {
     io::output_queue out;
     tls::bio_endpoints ends;
     ends.out = &out;
@@ -69,10 +69,34 @@ TEST(ring_bio, refuses_the_kernel_where_it_cannot_take_over) {
     EXPECT_EQ(BIO_ctrl(bio, BIO_CTRL_GET_KTLS_SEND, 0, nullptr), 0);
     // Receiving stays in user space, always.
     EXPECT_EQ(BIO_ctrl(bio, set_ktls, 0, &keys), 0);
-    // No socket (or, on a kernel without the tls module, no TCP_ULP): user space.
-    EXPECT_EQ(BIO_ctrl(bio, set_ktls, 1, &keys), 0);
+    // No socket (or, on a kernel without the tls module, no TCP_ULP): the sealer takes them.
+    EXPECT_EQ(BIO_ctrl(bio, set_ktls, 1, &keys), 1);
+    EXPECT_FALSE(ends.ktls.accepted());
+    EXPECT_EQ(BIO_ctrl(bio, BIO_CTRL_GET_KTLS_SEND, 0, nullptr), 1);
+    EXPECT_EQ(BIO_ctrl(bio, set_ktls, 1, &keys), 0);  // once only
+    // OpenSSL's writes come sealed into the queue: a 5-byte header, the 3 bytes, their type,
+    // the tag.
+    EXPECT_EQ(BIO_write(bio, "abc", 3), 3);
+    EXPECT_EQ(out.front().bytes.size(), 5u + 3 + 1 + 16);
+    EXPECT_EQ(out.front().bytes.substr(0, 5), std::string("\x17\x03\x03\x00\x14", 5));
+    // A KeyUpdate the sealer's keys could not follow fails the write.
+    constexpr int set_record_type = 74;
+    EXPECT_EQ(BIO_ctrl(bio, set_record_type, 22, nullptr), 1);
+    EXPECT_LE(BIO_write(bio, "\x18\x00\x00\x01\x00", 5), 0);
+    BIO_free(bio);
+}
+
+TEST(ring_bio, leaves_other_ciphers_to_openssl) {
+    io::output_queue out;
+    tls::bio_endpoints ends;
+    ends.out = &out;
+    BIO* bio = tls::make_ring_bio(&ends);
+    ASSERT_NE(bio, nullptr);
+    tls12_crypto_info_aes_ccm_128 keys{};
+    keys.info = {TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128};
+    EXPECT_EQ(BIO_ctrl(bio, 72, 1, &keys), 0);
     EXPECT_EQ(BIO_ctrl(bio, BIO_CTRL_GET_KTLS_SEND, 0, nullptr), 0);
-    // And OpenSSL's records still go into the queue as they are.
+    // OpenSSL's records go into the queue as they are.
     EXPECT_EQ(BIO_write(bio, "abc", 3), 3);
     EXPECT_EQ(out.front().bytes, "abc");
     BIO_free(bio);

@@ -1,0 +1,63 @@
+#pragma once
+// The sending side of one connection sealed here, in user space, with the keys OpenSSL 3.0
+// offers the kernel (BIO_CTRL_SET_KTLS) where the kernel cannot take them (no tls module, as on
+// most hosts; ktls_send.hpp is the kernel's side). Accepted, OpenSSL encrypts nothing more, as
+// with kTLS: its own messages come through the BIO in the clear, and responses are sealed
+// straight from where they lie (the inner queue, a chunk of file) into the connection's queue.
+// SSL_write would copy the cleartext into OpenSSL's record buffer, encrypt it there, and the
+// BIO would copy the records again: two copies of every byte sent that this saves (h2o's
+// picotls seals the same way, into its output buffer).
+//
+// AES-GCM only, TLS 1.2 and 1.3 (what clients negotiate nearly always); for any other cipher the
+// keys are refused and OpenSSL goes on encrypting with SSL_write. As under kTLS, a TLS 1.3
+// KeyUpdate of ours cannot be followed (OpenSSL 3.0 changes its keys without telling the BIO):
+// the BIO refuses it, failing the connection rather than sending what the client could not
+// read. OpenSSL only sends one from SSL_write, though, which responses no longer call: a
+// client's KeyUpdate that asks for ours goes unanswered, and we go on with the old keys.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <openssl/types.h>
+
+namespace ringhttpd::tls {
+
+class record_sealer {
+  public:
+    record_sealer() = default;
+    ~record_sealer() { reset(); }
+    record_sealer(const record_sealer&) = delete;
+    record_sealer& operator=(const record_sealer&) = delete;
+
+    // BIO_CTRL_SET_KTLS for sending: `crypto_info` is a tls12_crypto_info_* (linux/tls.h).
+    // False (OpenSSL keeps encrypting) for other ciphers or versions, or when keys were taken
+    // before.
+    bool accept_keys(const void* crypto_info);
+    bool accepted() const { return keys_id_ != 0; }
+
+    // Appends `data` to `out` as records of `type` (23: application data), each at most
+    // 16 KB of it. False when the cipher failed (the connection cannot go on).
+    bool seal(std::string& out, uint8_t type, const char* data, size_t length);
+
+    // Forgets the keys (wiped), for the connection's next use.
+    void reset();
+
+  private:
+    // This thread's cipher context with these keys (record_sealer.cpp); null when out of memory.
+    EVP_CIPHER_CTX* context();
+    // One record of `length` <= 16 KB bytes at `into`, which has room for it; returns its size
+    // (0 when the cipher failed).
+    size_t seal_record(EVP_CIPHER_CTX* context, char* into, uint8_t type, const char* data,
+                       size_t length);
+
+    uint64_t keys_id_ = 0;  // nonzero once accepted: names these keys in the cipher cache
+    bool tls13_ = false;
+    uint8_t key_size_ = 0;                 // 16 or 32
+    std::array<unsigned char, 32> key_{};  // AES-128 uses the first half
+    std::array<unsigned char, 12> iv_{};   // TLS 1.3: the static IV; 1.2: salt, then nonce
+    uint64_t sequence_ = 0;                // of the next record
+};
+
+}  // namespace ringhttpd::tls
