@@ -164,6 +164,7 @@ contexts::ctx_ptr contexts::make_context(const tls_certificate& certificate,
     // them where it can (ktls_send.hpp), else our own sealer does (record_sealer.hpp), which
     // saves OpenSSL's copies of every byte sent.
     SSL_CTX_set_options(c, SSL_OP_ENABLE_KTLS);
+    keep_traffic_secrets(c);
     // Idle connections give their read and write buffers back: ~34 KB each otherwise.
     SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_dh_auto(c, 1);  // the DHE suites of the intermediate list

@@ -3,10 +3,13 @@
 #include <linux/tls.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace ringhttpd::tls {
 namespace {
@@ -180,6 +183,55 @@ size_t record_sealer::seal_record(EVP_CIPHER_CTX* context, char* into, uint8_t t
     return size;
 }
 
+namespace {
+
+// HKDF-Expand-Label(secret, label, "", size) of RFC 8446 §7.1, with the suite's hash.
+bool expand_label(const std::array<unsigned char, 48>& secret, size_t secret_size,
+                  std::string_view label, unsigned char* out, size_t size) {
+    const std::string full = "tls13 " + std::string(label);
+    std::array<unsigned char, 64> info{};
+    info[0] = uint8_t(size >> 8);
+    info[1] = uint8_t(size);
+    info[2] = uint8_t(full.size());
+    std::memcpy(info.data() + 3, full.data(), full.size());
+    const size_t info_size = 3 + full.size() + 1;  // and an empty context
+    EVP_PKEY_CTX* hkdf = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr);
+    size_t got = size;
+    const bool done =
+        hkdf && EVP_PKEY_derive_init(hkdf) == 1 &&
+        EVP_PKEY_CTX_set_hkdf_mode(hkdf, EVP_PKEY_HKDEF_MODE_EXPAND_ONLY) == 1 &&
+        EVP_PKEY_CTX_set_hkdf_md(hkdf, secret_size == 48 ? EVP_sha384() : EVP_sha256()) == 1 &&
+        EVP_PKEY_CTX_set1_hkdf_key(hkdf, secret.data(), int(secret_size)) == 1 &&
+        EVP_PKEY_CTX_add1_hkdf_info(hkdf, info.data(), int(info_size)) == 1 &&
+        EVP_PKEY_derive(hkdf, out, &got) == 1 && got == size;
+    EVP_PKEY_CTX_free(hkdf);
+    return done;
+}
+
+}  // namespace
+
+void record_sealer::remember_traffic_secret(const unsigned char* secret, size_t size) {
+    if (size != 32 && size != 48) return;
+    std::memcpy(secret_.data(), secret, size);
+    secret_size_ = uint8_t(size);
+}
+
+bool record_sealer::next_keys() {
+    if (!accepted() || !tls13_ || secret_size_ == 0) return false;
+    std::array<unsigned char, 48> next{};
+    const bool derived =
+        expand_label(secret_, secret_size_, "traffic upd", next.data(), secret_size_) &&
+        expand_label(next, secret_size_, "key", key_.data(), key_size_) &&
+        expand_label(next, secret_size_, "iv", iv_.data(), iv_.size());
+    secret_ = next;
+    OPENSSL_cleanse(next.data(), next.size());
+    if (!derived) return false;
+    // New keys get a new id, so that no thread's cached context is taken for them.
+    keys_id_ = ++last_keys_id;
+    sequence_ = 0;
+    return context() != nullptr;
+}
+
 void record_sealer::reset() {
     // The cached key schedule is this thread's: wiped when it is ours and we are on it.
     if (accepted()) {
@@ -191,6 +243,8 @@ void record_sealer::reset() {
     }
     OPENSSL_cleanse(key_.data(), key_.size());
     OPENSSL_cleanse(iv_.data(), iv_.size());
+    OPENSSL_cleanse(secret_.data(), secret_.size());
+    secret_size_ = 0;
     keys_id_ = 0;
     sequence_ = 0;
 }

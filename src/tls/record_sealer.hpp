@@ -9,11 +9,10 @@
 // picotls seals the same way, into its output buffer).
 //
 // AES-GCM only, TLS 1.2 and 1.3 (what clients negotiate nearly always); for any other cipher the
-// keys are refused and OpenSSL goes on encrypting with SSL_write. As under kTLS, a TLS 1.3
-// KeyUpdate of ours cannot be followed (OpenSSL 3.0 changes its keys without telling the BIO):
-// the BIO refuses it, failing the connection rather than sending what the client could not
-// read. OpenSSL only sends one from SSL_write, though, which responses no longer call: a
-// client's KeyUpdate that asks for ours goes unanswered, and we go on with the old keys.
+// keys are refused and OpenSSL goes on encrypting with SSL_write. A TLS 1.3 KeyUpdate of ours
+// (the answer to a client's that asks for one, RFC 8446 §4.6.3) is followed here: OpenSSL 3.0
+// changes its own keys without telling the BIO, so the sealer keeps the server's application
+// traffic secret (from OpenSSL's keylog callback) and derives the next keys from it itself.
 
 #include <array>
 #include <cstddef>
@@ -41,6 +40,13 @@ class record_sealer {
     // 16 KB of it. False when the cipher failed (the connection cannot go on).
     bool seal(std::string& out, uint8_t type, const char* data, size_t length);
 
+    // SERVER_TRAFFIC_SECRET_0 of TLS 1.3 (32 or 48 bytes: SHA-256 or SHA-384 suites), for
+    // next_keys().
+    void remember_traffic_secret(const unsigned char* secret, size_t size);
+    // After sealing our KeyUpdate: the next traffic secret, its key and IV, sequence 0
+    // (RFC 8446 §7.2). False when there is no secret to derive them from.
+    bool next_keys();
+
     // Forgets the keys (wiped), for the connection's next use.
     void reset();
 
@@ -54,10 +60,12 @@ class record_sealer {
 
     uint64_t keys_id_ = 0;  // nonzero once accepted: names these keys in the cipher cache
     bool tls13_ = false;
-    uint8_t key_size_ = 0;                 // 16 or 32
-    std::array<unsigned char, 32> key_{};  // AES-128 uses the first half
-    std::array<unsigned char, 12> iv_{};   // TLS 1.3: the static IV; 1.2: salt, then nonce
-    uint64_t sequence_ = 0;                // of the next record
+    uint8_t key_size_ = 0;                    // 16 or 32
+    std::array<unsigned char, 32> key_{};     // AES-128 uses the first half
+    std::array<unsigned char, 12> iv_{};      // TLS 1.3: the static IV; 1.2: salt, then nonce
+    uint64_t sequence_ = 0;                   // of the next record
+    std::array<unsigned char, 48> secret_{};  // TLS 1.3's current traffic secret
+    uint8_t secret_size_ = 0;
 };
 
 }  // namespace ringhttpd::tls

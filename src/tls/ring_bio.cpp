@@ -1,7 +1,11 @@
 #include "tls/ring_bio.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <string_view>
+
+#include <openssl/crypto.h>
 
 namespace ringhttpd::tls {
 namespace {
@@ -14,12 +18,19 @@ int write_ex(BIO* bio, const char* data, size_t length, size_t* written) {
     auto* ends = static_cast<bio_endpoints*>(BIO_get_data(bio));
     const uint8_t type = ends->record_type;
     ends->record_type = 0;
-    // OpenSSL 3.0 changes its own keys for a KeyUpdate without telling the BIO: what the
-    // kernel or the sealer sealed after it would be unreadable to the client. Refused, the
-    // write fails the connection instead.
+    // OpenSSL 3.0 changes its own keys for a KeyUpdate without telling the BIO. The sealer
+    // follows it: the message goes out under the old keys, then the sealer derives the next
+    // ones. The kernel (6.1) cannot: what it sealed after it would be unreadable to the client,
+    // so the write fails the connection instead.
     if (ends->sending_taken() && type == handshake_record && length > 0 &&
-        uint8_t(data[0]) == key_update_message)
-        return 0;
+        uint8_t(data[0]) == key_update_message) {
+        if (!ends->sealer.accepted() ||
+            !ends->sealer.seal(ends->out->buffer(), type, data, length) ||
+            !ends->sealer.next_keys())
+            return 0;
+        *written = length;
+        return 1;
+    }
     if (ends->ktls.accepted()) {
         ends->ktls.write(*ends->out, type, data, length);
     } else if (ends->sealer.accepted()) {
@@ -102,6 +113,31 @@ BIO* make_ring_bio(bio_endpoints* ends) {
     BIO* bio = method ? BIO_new(method) : nullptr;
     if (bio) BIO_set_data(bio, ends);
     return bio;
+}
+
+namespace {
+
+// OpenSSL's keylog line "SERVER_TRAFFIC_SECRET_0 <client random> <secret>", in hex.
+void on_keylog_line(const SSL* ssl, const char* line) {
+    constexpr std::string_view label = "SERVER_TRAFFIC_SECRET_0 ";
+    const std::string_view text(line);
+    if (!text.starts_with(label)) return;
+    const size_t space = text.rfind(' ');
+    const std::string_view hex = text.substr(space + 1);
+    std::array<unsigned char, 48> secret{};
+    if (hex.size() > 2 * secret.size() || hex.size() % 2 != 0) return;
+    for (size_t i = 0; i < hex.size() / 2; ++i) {
+        const auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+        secret[i] = uint8_t(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+    }
+    endpoints_of(ssl).sealer.remember_traffic_secret(secret.data(), hex.size() / 2);
+    OPENSSL_cleanse(secret.data(), secret.size());
+}
+
+}  // namespace
+
+void keep_traffic_secrets(SSL_CTX* ctx) {
+    SSL_CTX_set_keylog_callback(ctx, on_keylog_line);
 }
 
 bio_endpoints& endpoints_of(const SSL* ssl) {

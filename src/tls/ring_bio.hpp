@@ -45,6 +45,11 @@ struct bio_endpoints {
 // The endpoints of `ssl`'s BIO (made by make_ring_bio).
 bio_endpoints& endpoints_of(const SSL* ssl);
 
+// Hands each TLS 1.3 connection's server application traffic secret to its sealer (through
+// OpenSSL's keylog callback; it never leaves the process), which derives the keys of a
+// KeyUpdate from it (record_sealer.hpp).
+void keep_traffic_secrets(SSL_CTX* ctx);
+
 // A BIO on `ends`, which must outlive it (nullptr when out of memory). Reads say "retry" when
 // `input` is used up.
 BIO* make_ring_bio(bio_endpoints* ends);

@@ -210,7 +210,7 @@ void stream::read_records(io::connection_control& conn) {
     }
     switch (SSL_get_error(state_->ssl, 0)) {
         case SSL_ERROR_WANT_READ:
-            return;
+            return answer_key_update(conn);
         case SSL_ERROR_ZERO_RETURN:
             // The client's close_notify: it sends no more. Answer what it asked, then close.
             inner_conn_.close_after_output = true;
@@ -254,6 +254,18 @@ void stream::on_handshake_step(io::connection_control& conn,
     state_->ends.input = input;
     read_records(conn);  // what came meanwhile: the client's Finished, or a request
     state_->ends.input = {};
+}
+
+void stream::answer_key_update(io::connection_control& conn) {
+    // The client's KeyUpdate asked for ours (RFC 8446 §4.6.3), which OpenSSL 3.0 would send
+    // only from SSL_write, and the sealer's responses never call it: asked for here, before
+    // the responses to what was read are sealed (with the new keys, after it).
+    if (!state_->ends.sealer.accepted() ||
+        SSL_get_key_update_type(state_->ssl) == SSL_KEY_UPDATE_NONE)
+        return;
+    if (SSL_key_update(state_->ssl, SSL_KEY_UPDATE_NOT_REQUESTED) != 1 ||
+        SSL_do_handshake(state_->ssl) != 1)
+        fail(conn);
 }
 
 void stream::on_handshake_done() {

@@ -81,6 +81,8 @@ class stream final : public io::stream_handler, private io::work_runner {
     void enter(io::connection_control& conn);  // before anything: the inner view is current
     void leave(io::connection_control& conn);  // after: output encrypted, deadline set
     void read_records(io::connection_control& conn);
+    // After reading: the KeyUpdate a client asked for.
+    void answer_key_update(io::connection_control& conn);
     // The handshake stopped after a ClientHello that asks for a full one: true when a worker
     // goes on with it.
     bool hand_handshake_to_worker(io::connection_control& conn);

@@ -120,6 +120,19 @@ class client {
     // with SSL_SESSION_free).
     SSL_SESSION* session() const { return SSL_get1_session(ssl_); }
     void resume(SSL_SESSION* session) { SSL_set_session(ssl_, session); }
+    // Sends a KeyUpdate that asks for the server's with the next write, and counts the
+    // server's KeyUpdates that arrive.
+    void request_key_update() {
+        SSL_set_msg_callback(
+            ssl_, [](int write_p, int, int type, const void* buf, size_t length, SSL*, void* arg) {
+                if (!write_p && type == SSL3_RT_HANDSHAKE && length > 0 &&
+                    *static_cast<const unsigned char*>(buf) == SSL3_MT_KEY_UPDATE)
+                    ++*static_cast<int*>(arg);
+            });
+        SSL_set_msg_callback_arg(ssl_, &key_updates_received);
+        ASSERT_EQ(SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED), 1);
+    }
+    int key_updates_received = 0;
 
     std::string received;
     bool closed_by_server = false;
@@ -363,4 +376,21 @@ TEST_F(tls_stream_offload, a_resumed_handshake_stays_on_the_ring) {
     }
     ASSERT_TRUE(again.connected());
     EXPECT_TRUE(again.resumed());
+}
+
+TEST_F(tls_stream, a_key_update_the_client_asks_for_is_answered_and_followed) {
+    converse();
+    ASSERT_TRUE(client_.connected());
+    client_.request_key_update();
+    client_.write("one");
+    converse();
+    // The answer came under the server's new keys, after its KeyUpdate.
+    EXPECT_EQ(client_.key_updates_received, 1);
+    EXPECT_EQ(client_.received, "echo:one");
+    EXPECT_FALSE(conn_.close_after_output);
+    client_.request_key_update();
+    client_.write("two");
+    converse();
+    EXPECT_EQ(client_.key_updates_received, 2);
+    EXPECT_EQ(client_.received, "echo:oneecho:two");
 }
