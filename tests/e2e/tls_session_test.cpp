@@ -112,3 +112,13 @@ TEST(tls_sessions_config, the_rotation_period_is_a_second_at_least) {
     EXPECT_EQ(status, 2) << output;
     EXPECT_NE(output.find("tls-session-ticket-rotate"), std::string::npos) << output;
 }
+
+TEST_F(tls_sessions, a_resumed_tls_1_3_connection_gets_a_ticket_of_its_own) {
+    // A client uses each TLS 1.3 ticket once (RFC 8446 C.4): without a new one after each
+    // resumption, every other handshake of such a client (wrk, browsers) would be a full one.
+    start();
+    ASSERT_TRUE(new_session("-tls1_3", "first"));
+    const std::string out = handshake("-tls1_3", "-msg -sess_in " + file("first"));
+    EXPECT_NE(out.find("Reused, TLSv1.3"), std::string::npos) << out;
+    EXPECT_NE(out.find("NewSessionTicket"), std::string::npos) << out;
+}
