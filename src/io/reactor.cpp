@@ -734,7 +734,12 @@ void reactor::on_writable(connection& c, int result) {
 void reactor::begin_close(connection& c) {
     if (c.state.phase == phase::closing) return;
     c.state.phase = phase::closing;
-    if (c.state.ops_in_flight > 0) {
+    if (c.state.ops_in_flight == 1 && c.state.recv == recv_state::armed) {
+        // Only the receive is pending (a close right after an answer): cancel it by its tag, a
+        // lookup in one hash bucket, where a cancel by descriptor walks every bucket of the
+        // ring's poll table (io_poll_cancel showed in a profile of the Connection: close row).
+        cancel_recv(c);
+    } else if (c.state.ops_in_flight > 0) {
         // Whatever is pending (a receive, a send to a peer that stopped reading, a POLLOUT wait)
         // completes with -ECANCELED; the slot is released once the last one is back.
         io_uring_sqe* sqe = get_sqe();
