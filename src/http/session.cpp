@@ -41,7 +41,12 @@ uint64_t session::max_body_size(const request& head) {
 }
 
 void session::on_receive(io::connection_control& conn, std::string_view bytes) {
-    if (closing_) return;  // the answer is final; whatever else arrives is discarded
+    if (closing_) {
+        // The answer is final; whatever else arrives is discarded. The client is still
+        // sending, though: a close now could reset the answer, so the linger is needed after all.
+        conn.linger_not_needed = false;
+        return;
+    }
     // Before parsing: the body limit is chosen by site, and sites by listener, once the head
     // is complete.
     parser_.current().listener = conn.listener;
@@ -129,6 +134,8 @@ size_t session::process(io::connection_control& conn, std::string_view data) {
                 return pos;
             case request_parser::result::request_ready:
                 respond(conn);
+                // Pipelined bytes after a close answer: the client is still sending (see send).
+                if (closing_ && pos < data.size()) conn.linger_not_needed = false;
                 // A request answered on the pool stays until its answer is queued, for the log.
                 if (!awaiting_work_) parser_.next();
                 continue_sent_ = false;
@@ -197,6 +204,14 @@ void session::send(io::connection_control& conn, response&& res, response_framin
     if (!framing.keep_alive) {
         closing_ = true;
         conn.close_after_output = true;
+        // The client asked for the close (Connection: close, or HTTP/1.0 without keep-alive)
+        // and its request is complete, so it expects the connection to end here and will send
+        // nothing more: closing at once resets nothing and saves the linger's round trip
+        // (RFC 9112 §9.6; nginx lingers only when input may follow, h2o never). Bytes already
+        // received after this request clear the hint again (process, on_work_done,
+        // on_receive). A close of our own (keepalive_requests, a drain, a refusal) keeps the
+        // linger: that client may be sending its next request right now.
+        conn.linger_not_needed = !parser_.keep_alive();
     }
 }
 
@@ -232,7 +247,11 @@ void session::on_work_done(io::connection_control& conn, std::unique_ptr<io::wor
     auto* answer = dynamic_cast<pool_answer*>(result.get());
     send(conn, answer ? std::move(answer->res) : response::error(500), awaited_framing_);
     parser_.next();
-    if (closing_) return;
+    if (closing_) {
+        // Bytes that came while the pool worked: the client is still sending (see send).
+        if (!held_input_.empty()) conn.linger_not_needed = false;
+        return;
+    }
     if (output_backed_up(conn)) {
         paused_ = true;
         return;

@@ -584,7 +584,16 @@ void reactor::pump_output(connection& c) {
                 if (!c.out.empty()) continue;
             }
             if (c.close_after_output) {
-                if (c.state.phase != phase::peer_closed && mode_ != stop_mode::draining) {
+                // The peer asked for this close and sent nothing more (the protocol's hint),
+                // and the receive stayed armed, so no byte waits unread in the socket: a close
+                // resets nothing, and the peer gets the answer then our FIN (MSG_MORE above made
+                // them share a packet) as after a linger, without the linger's round trip and
+                // its recv. With the receive cancelled for backpressure, bytes may wait unread:
+                // linger then.
+                const bool linger_needed =
+                    !(c.linger_not_needed && c.state.recv == recv_state::armed);
+                if (linger_needed && c.state.phase != phase::peer_closed &&
+                    mode_ != stop_mode::draining) {
                     // A client may still be sending (pipelined requests after a close, the
                     // rest of a refused body): closing now with unread data would reset the
                     // connection and could destroy the answer before the client reads it
@@ -725,7 +734,12 @@ void reactor::on_writable(connection& c, int result) {
 void reactor::begin_close(connection& c) {
     if (c.state.phase == phase::closing) return;
     c.state.phase = phase::closing;
-    if (c.state.ops_in_flight > 0) {
+    if (c.state.ops_in_flight == 1 && c.state.recv == recv_state::armed) {
+        // Only the receive is pending (a close right after an answer): cancel it by its tag, a
+        // lookup in one hash bucket, where a cancel by descriptor walks every bucket of the
+        // ring's poll table (io_poll_cancel showed in a profile of the Connection: close row).
+        cancel_recv(c);
+    } else if (c.state.ops_in_flight > 0) {
         // Whatever is pending (a receive, a send to a peer that stopped reading, a POLLOUT wait)
         // completes with -ECANCELED; the slot is released once the last one is back.
         io_uring_sqe* sqe = get_sqe();

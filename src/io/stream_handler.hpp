@@ -47,6 +47,14 @@ struct connection_control {
     // closes too (or a linger timeout), so a client still sending receives the response
     // instead of a reset.
     bool close_after_output = false;
+    // With close_after_output: the peer itself asked for the close after this answer and has
+    // nothing more to send (everything it sent was consumed), so the linger above protects
+    // nothing and only costs its round trip: close as soon as `out` is sent. A hint, set by the
+    // protocol, which alone knows (RFC 9112 §9.6 allows an immediate close when no further
+    // input is expected; nginx's ngx_http_set_lingering_close lingers only when input may
+    // follow). The reactor honours it only while its receive stayed armed, i.e. every byte that
+    // arrived was handed to the handler; the handler clears it when more bytes come.
+    bool linger_not_needed = false;
     uint64_t deadline_ms = 0;   // the handler's own deadline (0: none); on_timeout() when reached
     uint64_t now_ms = 0;        // the ring's monotonic clock, set before every handler call
     uint32_t requests = 0;      // requests answered on this connection, kept across handlers

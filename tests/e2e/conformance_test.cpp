@@ -424,6 +424,55 @@ TEST(conformance, a_close_answer_reaches_a_client_that_keeps_sending) {
     EXPECT_GT(received, big.size());  // the head and the whole body
 }
 
+// After the answer and its end of stream, whether the server's socket is still there: a byte
+// the client sends then to a closed socket draws a reset, one sent to a lingering server is read
+// and discarded.
+static bool reset_after_writing(int fd) {
+    if (::send(fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        return errno == EPIPE || errno == ECONNRESET;
+    char byte;
+    return ::recv(fd, &byte, 1, MSG_DONTWAIT) < 0 && errno == ECONNRESET;
+}
+
+TEST(conformance, a_close_the_client_asked_for_ends_without_a_linger) {
+    // The client asked for the close (Connection: close, HTTP/1.0) and sent nothing more: it
+    // expects the connection to end after the answer, so the server closes at once, like h2o and
+    // nginx, instead of holding its socket to read until the client's FIN. Seen from the client:
+    // a byte sent after the answer meets no socket and is reset well before the 5 s linger ends.
+    server_process server;
+    for (const std::string request : {get("/api/hello", "Connection: close\r\n"),
+                                      std::string("GET /index.html HTTP/1.0\r\n\r\n")}) {
+        client c(server.port());
+        auto res = c.roundtrip(request);
+        ASSERT_TRUE(res) << request;
+        EXPECT_EQ(res->status, 200);
+        ASSERT_TRUE(c.closed_by_peer()) << request;
+        EXPECT_TRUE(wait_until(
+            std::chrono::seconds(3), [&] { return reset_after_writing(c.fd()); },
+            "the server's socket to be gone after " + request));
+    }
+}
+
+TEST(conformance, a_request_pipelined_after_a_close_still_gets_the_linger) {
+    // The client sent more after its Connection: close request: it is still sending, so a close
+    // with its bytes unread (or arriving) would reset the connection and could destroy the answer
+    // before it is read (RFC 9112 §9.6). The server lingers: what the client sends after the
+    // answer is read and discarded, not reset.
+    server_process server;
+    client c(server.port());
+    c.send(get("/api/hello", "Connection: close\r\n") + get("/hello/after"));
+    auto res = c.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    ASSERT_TRUE(c.closed_by_peer());
+    EXPECT_EQ(c.buffered(), "");  // the pipelined request is not answered
+    // Absence of a reset can only be watched for a while; a reset on loopback comes at once.
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_FALSE(reset_after_writing(c.fd())) << "write " << i;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
 TEST(conformance, range_on_an_empty_file_is_ignored) {
     temp_dir root;
     root.write("empty.txt", "");

@@ -126,3 +126,65 @@ TEST(session, a_recycled_session_serves_a_new_connection_like_a_fresh_one) {
     EXPECT_FALSE(next.close_after_output);
     EXPECT_TRUE(f.s.idle());
 }
+
+TEST(session, a_close_the_client_asked_for_needs_no_linger) {
+    session_fixture close_header;
+    close_header.s.on_receive(close_header.conn,
+                              "GET /hello/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(close_header.conn.close_after_output);
+    EXPECT_TRUE(close_header.conn.linger_not_needed);
+
+    session_fixture http10;  // HTTP/1.0 without keep-alive: the client closes after one request
+    http10.s.on_receive(http10.conn, "GET /hello/a HTTP/1.0\r\n\r\n");
+    EXPECT_TRUE(http10.conn.close_after_output);
+    EXPECT_TRUE(http10.conn.linger_not_needed);
+
+    session_fixture split;  // the request in pieces, the last one completes it
+    split.s.on_receive(split.conn, "POST /api/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+    split.s.on_receive(split.conn, "Content-Length: 2\r\n\r\n4");
+    split.s.on_receive(split.conn, "2");
+    EXPECT_TRUE(split.conn.close_after_output);
+    EXPECT_TRUE(split.conn.linger_not_needed);
+}
+
+TEST(session, a_close_with_more_input_pending_keeps_the_linger) {
+    // A request pipelined after the close: its client is still sending, and a close with its
+    // bytes unread would reset the connection and could destroy the answer.
+    session_fixture pipelined;
+    pipelined.s.on_receive(pipelined.conn,
+                           "GET /hello/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                           "GET /hello/b HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(pipelined.conn.close_after_output);
+    EXPECT_FALSE(pipelined.conn.linger_not_needed);
+
+    // Bytes that arrive after the answer was queued, before the reactor closed.
+    session_fixture late;
+    late.s.on_receive(late.conn, "GET /hello/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(late.conn.linger_not_needed);
+    late.s.on_receive(late.conn, "GET /hello/b HTTP/1.1\r\n");
+    EXPECT_FALSE(late.conn.linger_not_needed);
+    EXPECT_EQ(count(late.output(), "HTTP/1.1 200 OK"), 1u);
+}
+
+TEST(session, a_close_of_the_servers_own_keeps_the_linger) {
+    // keepalive_requests reached: the client expected to go on and may be sending right now.
+    session_fixture limit;
+    limit.ctx.keepalive_requests = 1;
+    limit.s.on_receive(limit.conn, "GET /hello/a HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(limit.conn.close_after_output);
+    EXPECT_FALSE(limit.conn.linger_not_needed);
+
+    // An error: the rest of the request (a body) may still be on its way.
+    session_fixture error;
+    error.s.on_receive(error.conn, "NONSENSE\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(error.conn.close_after_output);
+    EXPECT_FALSE(error.conn.linger_not_needed);
+
+    // A drain closes on the server's initiative too.
+    session_fixture drain;
+    drain.s.on_receive(drain.conn, "GET /hello/a HTTP/1.1\r\nHost: x\r\n");
+    drain.s.on_shutdown(drain.conn);
+    drain.s.on_receive(drain.conn, "\r\n");
+    EXPECT_TRUE(drain.conn.close_after_output);
+    EXPECT_FALSE(drain.conn.linger_not_needed);
+}
