@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Does `tls_handshake_offload` pay off? One ring on CPU 0 (its worker threads share that CPU, as
 # the bench pins servers), an RSA 2048 or ECDSA P-256 certificate. On CPU 1, wrk keeps 8
-# keep-alive TLS connections asking for a 1 KB file while `openssl s_time -new` makes full
-# handshakes back to back. Prints, for offload off and on (alternating, ROUNDS times): wrk's
+# keep-alive TLS connections asking for a 1 KB file while HANDSHAKERS `openssl s_time -new`
+# processes (default 3) make full handshakes back to back. Prints, for offload off and on (alternating, ROUNDS times): wrk's
 # requests/s and latency percentiles, and the full handshakes/s that s_time got.
 #
 #   perf/tls-handshake-offload.sh [rsa|ec] [SECONDS] [ROUNDS]     (default: rsa 8 2)
@@ -38,12 +38,15 @@ run() { # offload on|off
     --tls-handshake-offload "$1" >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.1; done
-  taskset -c 1 openssl s_time -connect "127.0.0.1:$port" -new -time "$seconds" \
-    >"$work/s_time.out" 2>&1 &
-  local s_time=$!
+  local s_times=()
+  for i in $(seq 1 "${HANDSHAKERS:-3}"); do
+    taskset -c 1 openssl s_time -connect "127.0.0.1:$port" -new -time "$seconds" \
+      >"$work/s_time.$i.out" 2>&1 &
+    s_times+=($!)
+  done
   taskset -c 1 wrk -t1 -c8 -d"${seconds}s" --latency "https://127.0.0.1:$port/1k.bin" \
     >"$work/wrk.out" 2>&1
-  wait "$s_time" || true
+  wait "${s_times[@]}" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   server=
   local rps p50 p90 p99 handshakes
@@ -51,8 +54,8 @@ run() { # offload on|off
   p50=$(awk '$1 == "50%" { print $2 }' "$work/wrk.out")
   p90=$(awk '$1 == "90%" { print $2 }' "$work/wrk.out")
   p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.out")
-  handshakes=$(awk -v s="$seconds" '/connections in .* real seconds/ { printf "%.0f", $1 / s }' \
-    "$work/s_time.out" | head -n 1)
+  handshakes=$(awk -v s="$seconds" '/connections in .* real seconds/ { n += $1 }
+    END { printf "%.0f", n / s }' "$work"/s_time.*.out)
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$key_type" "$1" "$rps" "$p50" "$p90" "$p99" \
     "${handshakes:-?}"
 }
