@@ -402,14 +402,21 @@ bool stream::wants_input() const {
 }
 
 bool stream::on_shutdown(io::connection_control& conn) {
-    if (handshake_on_worker_) return false;  // a handshake in progress: its deadline holds
+    if (handshake_on_worker_) {
+        shutdown_after_step_ = true;  // the reactor tells once: passed on when the step is back
+        return false;
+    }
     enter(conn);
-    const bool inner_idle = inner_->on_shutdown(inner_conn_);
-    if (phase_ == phase::open && inner_idle && inner_conn_.out.empty() && !reading_file_)
-        finish(conn);
+    shut_down(conn);
     leave(conn);
     // Never handed back as idle: the reactor would drop the TLS session with it.
     return false;
+}
+
+void stream::shut_down(io::connection_control& conn) {
+    const bool inner_idle = inner_->on_shutdown(inner_conn_);
+    if (phase_ == phase::open && inner_idle && inner_conn_.out.empty() && !reading_file_)
+        finish(conn);
 }
 
 void stream::on_timeout(io::connection_control& conn) {
@@ -447,6 +454,7 @@ void stream::on_work_done(io::connection_control& conn, std::unique_ptr<io::work
     enter(conn);
     if (handshake_on_worker_) {
         on_handshake_step(conn, std::move(result));
+        if (std::exchange(shutdown_after_step_, false)) shut_down(conn);
     } else if (reading_file_) {
         reading_file_ = false;
         auto* chunk = dynamic_cast<file_chunk*>(result.get());

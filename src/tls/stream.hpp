@@ -98,6 +98,8 @@ class stream final : public io::stream_handler, private io::work_runner {
     void on_handshake_done();
     // The first request of a connection whose site requires a client certificate it lacks.
     void refuse_for_certificate();
+    // A drain: the inner handler finishes what it has; an idle open connection closes.
+    void shut_down(io::connection_control& conn);
     void finish(io::connection_control& conn);  // close_notify, then close
     void fail(io::connection_control& conn);    // close without more
     // A handshake that does not finish: counted by why, then closed.
@@ -116,7 +118,8 @@ class stream final : public io::stream_handler, private io::work_runner {
     // is back, and what the client sends meanwhile waits in held_input_.
     bool handshake_on_worker_ = false;
     std::string held_input_;
-    bool reading_file_ = false;  // a worker reads the next chunk of the file being sent
+    bool shutdown_after_step_ = false;  // a drain began while the worker had the handshake
+    bool reading_file_ = false;         // a worker reads the next chunk of the file being sent
     // Its site requires a client certificate and it sent none, or one that did not verify:
     // requests get a 400 rather than the inner handler.
     bool lacks_certificate_ = false;

@@ -54,6 +54,7 @@ struct echo final : io::stream_handler {
     bool close_after_answer = false;
     int drained = 0;
     int timeouts = 0;
+    int shutdowns = 0;
 
     void on_receive(io::connection_control& conn, std::string_view bytes) override {
         received.append(bytes);
@@ -68,7 +69,10 @@ struct echo final : io::stream_handler {
     void on_output_drained(io::connection_control&) override { ++drained; }
     bool wants_input() const override { return true; }
     bool idle() const override { return true; }
-    bool on_shutdown(io::connection_control&) override { return true; }
+    bool on_shutdown(io::connection_control&) override {
+        ++shutdowns;
+        return true;
+    }
     void on_timeout(io::connection_control&) override { ++timeouts; }
     void recycle() override {}
     void on_work_done(io::connection_control&, std::unique_ptr<io::work_result>) override {}
@@ -393,4 +397,17 @@ TEST_F(tls_stream, a_key_update_the_client_asks_for_is_answered_and_followed) {
     converse();
     EXPECT_EQ(client_.key_updates_received, 2);
     EXPECT_EQ(client_.received, "echo:oneecho:two");
+}
+
+TEST_F(tls_stream_offload, a_drain_while_a_worker_has_the_handshake_reaches_the_inner_handler) {
+    client_.progress();
+    stream_->on_receive(conn_, client_.take_records());
+    ASSERT_EQ(pool_.queued.size(), 1u);
+    EXPECT_FALSE(stream_->on_shutdown(conn_));  // the reactor says it once, now
+    EXPECT_EQ(inner_->shutdowns, 0);
+    stream_->on_work_done(conn_, pool_.run_one());
+    EXPECT_EQ(inner_->shutdowns, 1);
+    client_.give_records(send_all());
+    converse();
+    EXPECT_TRUE(client_.connected());
 }
