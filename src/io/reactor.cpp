@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -565,6 +566,7 @@ void reactor::after_handler(connection& c) {
         arm_recv(c);
     } else {
         cancel_recv(c);  // backpressure: the handler holds input until its output drains
+        c.state.input_paused = true;
     }
 }
 
@@ -585,13 +587,10 @@ void reactor::pump_output(connection& c) {
             }
             if (c.close_after_output) {
                 // The peer asked for this close and sent nothing more (the protocol's hint),
-                // and the receive stayed armed, so no byte waits unread in the socket: a close
-                // resets nothing, and the peer gets the answer then our FIN (MSG_MORE above made
-                // them share a packet) as after a linger, without the linger's round trip and
-                // its recv. With the receive cancelled for backpressure, bytes may wait unread:
-                // linger then.
-                const bool linger_needed =
-                    !(c.linger_not_needed && c.state.recv == recv_state::armed);
+                // and no byte waits unread in the socket: a close resets nothing, and the peer
+                // gets the answer then our FIN (MSG_MORE above made them share a packet) as
+                // after a linger, without the linger's round trip and its recv.
+                const bool linger_needed = !(c.linger_not_needed && !unread_input(c));
                 if (linger_needed && c.state.phase != phase::peer_closed &&
                     mode_ != stop_mode::draining) {
                     // A client may still be sending (pipelined requests after a close, the
@@ -730,6 +729,17 @@ void reactor::on_writable(connection& c, int result) {
 }
 
 // ---- close ----
+
+bool reactor::unread_input(const connection& c) const {
+    // Input held back for backpressure at any time: bytes may wait in the socket, or be on
+    // their way, and a receive armed again since may not have delivered them yet. Otherwise an
+    // armed receive takes each byte as it comes, and between two one-shot receives (before
+    // 6.0) the socket says, with one ioctl on this path only.
+    if (c.state.input_paused) return true;
+    if (c.state.recv == recv_state::armed) return false;
+    int pending = 0;
+    return ioctl(c.fd, FIONREAD, &pending) != 0 || pending > 0;
+}
 
 void reactor::begin_close(connection& c) {
     if (c.state.phase == phase::closing) return;

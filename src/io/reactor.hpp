@@ -117,6 +117,7 @@ class reactor final : private work_runner {
         recv_state recv = recv_state::idle;
         bool send_in_flight = false;   // a send, or a wait for POLLOUT, is in flight
         bool work_pending = false;     // its handler waits for work on the pool
+        bool input_paused = false;     // its receive was cancelled for backpressure, ever
         bool file_warming = false;     // a worker reads the next file chunk into the page cache
         bool counted_by_gate = false;  // admitted by options_.gate: release it on close
         unsigned ops_in_flight = 0;
@@ -174,6 +175,8 @@ class reactor final : private work_runner {
     void release_handler(connection& c);         // keeps an idle handler for reuse
     void after_handler(connection& c);
     void pump_output(connection& c);
+    // Whether bytes the peer sent may wait unread in the socket (a close would reset them).
+    bool unread_input(const connection& c) const;
     void begin_close(connection& c);
     void finish_close_if_quiet(connection& c);
     // After handling an event: release the slot if it is closing and quiet, else re-arm its
