@@ -30,13 +30,8 @@ finish() {
 
 url=http://127.0.0.1:8080
 
-# Starts the server in the background with the environment assignments given as arguments
-# (e.g. RINGHTTPD_KERNEL_COMPAT=5.19); waits for its startup line. Sets $server and $log.
-start_server() {
-    log=/tmp/server-$#-$1.log
-    env "$@" /ringhttpd --listen 0.0.0.0:8080 --root /www --debug-routes \
-        --access-log /tmp/access.log >"$log" 2>&1 &
-    server=$!
+# Waits up to 20 s for $server's startup line in $log; prints the log and fails if it exits first.
+await_startup() {
     for _ in $(seq 1 200); do
         grep -q "listening on" "$log" && return 0
         kill -0 "$server" 2>/dev/null || break
@@ -44,6 +39,16 @@ start_server() {
     done
     cat "$log"
     return 1
+}
+
+# Starts the server in the background with the environment assignments given as arguments
+# (e.g. RINGHTTPD_KERNEL_COMPAT=5.19); waits for its startup line. Sets $server and $log.
+start_server() {
+    log=/tmp/server-$#-$1.log
+    env "$@" /ringhttpd --listen 0.0.0.0:8080 --root /www --debug-routes \
+        --access-log /tmp/access.log >"$log" 2>&1 &
+    server=$!
+    await_startup
 }
 
 # Stops the server with SIGQUIT (a graceful drain) and checks that it exits 0 within 20 s.
@@ -192,13 +197,7 @@ start_tls_server() {
     /ringhttpd "$@" --listen "127.0.0.1:8443 tls" --root /www --tls-certificate /tls/cert.pem \
         --tls-certificate-key /tls/key.pem >"$log" 2>&1 &
     server=$!
-    for _ in $(seq 1 200); do
-        grep -q "listening on" "$log" && return 0
-        kill -0 "$server" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$log"
-    return 1
+    await_startup
 }
 
 big_sum=$(sha256sum /www/big.bin | cut -d' ' -f1)

@@ -18,7 +18,6 @@ constexpr size_t max_fragment = 16 * 1024;
 constexpr size_t header_size = 5;
 constexpr size_t tag_size = 16;
 constexpr size_t explicit_nonce_size = 8;  // TLS 1.2's GCM nonce, sent in each record
-constexpr uint8_t application_data = 23;
 
 // Fetched once: EVP_aes_*_gcm() would make OpenSSL 3.0 look the cipher up on every key change.
 const EVP_CIPHER* aes_gcm(size_t key_size) {

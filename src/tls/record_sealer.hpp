@@ -23,6 +23,10 @@
 
 namespace ringhttpd::tls {
 
+// The TLS record types this layer writes itself (RFC 8446 §5.1).
+inline constexpr uint8_t handshake_record = 22;
+inline constexpr uint8_t application_data = 23;
+
 class record_sealer {
   public:
     record_sealer() = default;

@@ -10,8 +10,6 @@
 namespace ringhttpd::tls {
 namespace {
 
-constexpr uint8_t handshake_record = 22;
-constexpr uint8_t application_data = 23;
 constexpr uint8_t key_update_message = 24;
 
 int write_ex(BIO* bio, const char* data, size_t length, size_t* written) {

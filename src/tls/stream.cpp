@@ -29,7 +29,6 @@ constexpr size_t encrypt_batch = 64 * 1024;
 // explicit nonce is 8 more).
 constexpr size_t max_record = 16 * 1024;
 constexpr size_t record_overhead = 5 + 8 + 16 + 1;
-constexpr uint8_t application_data = 23;  // the record type of responses
 
 // A chunk of a file read on the worker pool.
 struct file_chunk final : io::work_result {
