@@ -4,11 +4,28 @@
 #include <numeric>
 
 namespace ringhttpd::io {
+namespace {
+
+// Segments sent and popped on this thread, emptied, for the next response to reuse: a response
+// then takes a list node and a buffer with room instead of allocating both and freeing them
+// after the send (two allocations and two frees per response). Few and small, so that a burst
+// of large answers gives its memory back; per thread, as each ring serves its own connections.
+constexpr size_t max_spare_segments = 64;
+constexpr size_t max_spare_capacity = 16 * 1024;
+thread_local std::list<output_segment> spare_segments;
+
+}  // namespace
 
 std::string& output_queue::buffer() {
     bool back_usable = !segments_.empty() && !segments_.back().file &&
                        segments_.back().record_type == 0 && !(front_busy_ && segments_.size() == 1);
-    if (!back_usable) segments_.emplace_back();
+    if (!back_usable) {
+        if (spare_segments.empty()) {
+            segments_.emplace_back();
+        } else {
+            segments_.splice(segments_.end(), spare_segments, spare_segments.begin());
+        }
+    }
     return segments_.back().bytes;
 }
 
@@ -46,7 +63,16 @@ size_t output_queue::pending_bytes() const {
 }
 
 void output_queue::pop_front() {
-    segments_.pop_front();
+    output_segment& seg = segments_.front();
+    if (spare_segments.size() < max_spare_segments && seg.bytes.capacity() <= max_spare_capacity) {
+        seg.bytes.clear();
+        seg.sent = 0;
+        seg.file.reset();
+        seg.record_type = 0;
+        spare_segments.splice(spare_segments.begin(), segments_, segments_.begin());
+    } else {
+        segments_.pop_front();
+    }
     front_busy_ = false;
 }
 
