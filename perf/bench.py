@@ -367,6 +367,18 @@ class NginxBuffered(Nginx):
 
 class H2o(Server):
     name = "h2o"
+    production = False
+
+    def extra_config(self):
+        if not self.production:
+            return ""
+        # The same headers as ringhttpd's --security-headers, gzip as its --gzip, and h2o's
+        # default access log format (Apache's combined).
+        return (f"access-log: {self.workdir}/h2o-access.log\n"
+                'header.add: "X-Content-Type-Options: nosniff"\n'
+                'header.add: "X-Frame-Options: SAMEORIGIN"\n'
+                'header.add: "Referrer-Policy: strict-origin-when-cross-origin"\n'
+                "compress: [ gzip ]")
 
     def tls_config(self):
         # Session resumption is on by default (ssl-session-resumption: cache and tickets).
@@ -375,7 +387,7 @@ class H2o(Server):
                 "    minimum-version: TLSv1.2")
 
     def command(self):
-        return ["h2o", "-c", str(self.render_config("h2o.conf.in", "h2o.conf"))]
+        return ["h2o", "-c", str(self.render_config("h2o.conf.in", "h2o.conf", self.extra_config()))]
 
     def version(self):
         return subprocess.run(["h2o", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
@@ -385,6 +397,21 @@ class Lighttpd(Server):
     name = "lighttpd"
     # mod_openssl is a package of its own (lighttpd-mod-openssl, in scripts/deps.sh perf).
     tls_scenarios = Path("/usr/lib/lighttpd/mod_openssl.so").exists()
+    production = False
+
+    def extra_config(self):
+        if not self.production:
+            return ""
+        # The same headers as ringhttpd's --security-headers, gzip as its --gzip (mod_deflate,
+        # package lighttpd-mod-deflate), and mod_accesslog's default format (Apache's common).
+        return ('server.modules += ("mod_accesslog", "mod_setenv", "mod_deflate")\n'
+                f'accesslog.filename = "{self.workdir}/lighttpd-access.log"\n'
+                'setenv.add-response-header = ("X-Content-Type-Options" => "nosniff", '
+                '"X-Frame-Options" => "SAMEORIGIN", '
+                '"Referrer-Policy" => "strict-origin-when-cross-origin")\n'
+                'deflate.allowed-encodings = ("gzip")\n'
+                'deflate.mimetypes = ("text/html", "text/plain", "text/css", "application/json", '
+                '"application/javascript")')
 
     def tls_config(self):
         # TLS 1.2 and 1.3 and session tickets are lighttpd 1.4.69's defaults.
@@ -395,7 +422,8 @@ class Lighttpd(Server):
                 f'    ssl.privkey = "{self.tls.key}"\n}}')
 
     def command(self):
-        return ["lighttpd", "-D", "-f", str(self.render_config("lighttpd.conf.in", "lighttpd.conf"))]
+        conf = self.render_config("lighttpd.conf.in", "lighttpd.conf", self.extra_config())
+        return ["lighttpd", "-D", "-f", str(conf)]
 
     def version(self):
         return subprocess.run(["lighttpd", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
@@ -1406,9 +1434,13 @@ def main():
     classes = [Ringhttpd] + [cls for name, (cls, binary) in PEERS.items()
                              if name in args.peers.split(",") and shutil.which(binary)]
     if args.production:
-        # h2o and lighttpd have no production configuration here yet: nginx both ways.
-        classes = [Ringhttpd, RinghttpdNoLog, Nginx, NginxBuffered]
-        Ringhttpd.production = Nginx.production = True
+        # Every server with its access log to a file, the security headers and gzip; nginx
+        # also with a buffered log, ringhttpd also without its log (what the log costs).
+        classes = [Ringhttpd, RinghttpdNoLog] + classes[1:]
+        if Nginx in classes:
+            classes.insert(classes.index(Nginx) + 1, NginxBuffered)
+        for cls in classes:
+            cls.production = True
     Ringhttpd.binary = args.ringhttpd
     if args.baseline:
         classes.insert(1, RinghttpdBaseline)

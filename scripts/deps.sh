@@ -6,8 +6,9 @@
 set -euo pipefail
 
 if [ "${1:-}" = "perf" ]; then
-  # lighttpd-mod-openssl: lighttpd's TLS listener, for perf/bench.py --tls
-  packages=(wrk nghttp2-client nginx-light h2o lighttpd lighttpd-mod-openssl gnuplot-nox slowhttptest curl python3)
+  # lighttpd-mod-openssl: lighttpd's TLS listener, for perf/bench.py --tls; lighttpd-mod-deflate:
+  # its gzip in the production profile (perf/bench.py --production)
+  packages=(wrk nghttp2-client nginx-light h2o lighttpd lighttpd-mod-openssl lighttpd-mod-deflate gnuplot-nox slowhttptest curl python3)
 elif [ "${1:-}" = "vm" ]; then
   # linux-image-amd64 puts Debian's kernel in /boot and its modules (e1000.ko, tls.ko) in
   # /lib/modules; nothing boots it here, scripts/vm-test.sh hands it to qemu.
