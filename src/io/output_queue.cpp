@@ -65,10 +65,7 @@ size_t output_queue::pending_bytes() const {
 void output_queue::pop_front() {
     output_segment& seg = segments_.front();
     if (spare_segments.size() < max_spare_segments && seg.bytes.capacity() <= max_spare_capacity) {
-        seg.bytes.clear();
-        seg.sent = 0;
-        seg.file.reset();
-        seg.record_type = 0;
+        seg.clear();
         spare_segments.splice(spare_segments.begin(), segments_, segments_.begin());
     } else {
         segments_.pop_front();

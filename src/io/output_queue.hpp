@@ -25,6 +25,13 @@ struct output_segment {
     uint8_t record_type = 0;
 
     size_t unsent() const { return bytes.size() - sent; }
+    // Back to a new segment's state, keeping the buffer's capacity for the next bytes.
+    void clear() {
+        bytes.clear();
+        sent = 0;
+        file.reset();
+        record_type = 0;
+    }
 };
 
 class output_queue {

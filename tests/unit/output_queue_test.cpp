@@ -70,3 +70,40 @@ TEST(output_queue, take_all_moves_every_segment_in_order_as_it_is) {
     to.pop_front();
     EXPECT_TRUE(to.empty());
 }
+
+// Reuse of sent segments: a reused one starts as a new one would.
+TEST(output_queue, a_sent_segment_is_reused_empty_with_its_room) {
+    io::output_queue out;
+    out.buffer().assign(1000, 'a');
+    out.front().sent = 400;
+    out.pop_front();
+    const std::string& next = out.buffer();
+    EXPECT_TRUE(next.empty());
+    EXPECT_GE(next.capacity(), size_t(1000));  // the popped buffer, not a new one
+    EXPECT_EQ(out.front().sent, size_t(0));
+    EXPECT_EQ(out.front().unsent(), size_t(0));
+}
+
+TEST(output_queue, a_reused_segment_is_neither_a_record_nor_a_file) {
+    io::output_queue out;
+    out.push_record(22, "handshake");
+    out.pop_front();
+    out.push_file(io::file_range{nullptr, 0, 10});
+    out.pop_front();
+    // The last popped is reused first: the file's segment, then the record's.
+    io::output_queue first, second;
+    first.buffer().append("answer");
+    second.buffer().append("answer");
+    for (io::output_queue* q : {&first, &second}) {
+        EXPECT_EQ(q->front().record_type, 0);
+        EXPECT_FALSE(q->front().file.has_value());
+        EXPECT_EQ(q->front().bytes, "answer");
+    }
+}
+
+TEST(output_queue, a_large_buffer_is_freed_not_kept) {
+    io::output_queue out;
+    out.buffer().assign(256 * 1024, 'a');
+    out.pop_front();
+    EXPECT_LE(out.buffer().capacity(), size_t(16 * 1024));
+}
