@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +137,13 @@ def make_tls(workdir):
     return Tls(cert, key, shim)
 
 
+# The production profile's response headers, ringhttpd's --security-headers, which every peer
+# adds in its own syntax; and the types its gzip compresses (--gzip), given to the peers alike.
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"),
+                    ("Referrer-Policy", "strict-origin-when-cross-origin"))
+GZIP_TYPES = ("text/html", "text/plain", "text/css", "application/json", "application/javascript")
+
+
 class Server:
     """One server under test: started pinned to the server CPU, stopped at the end."""
 
@@ -144,6 +152,8 @@ class Server:
     pooled_path = None  # the same answered on a worker pool, if it has one
     tls = None  # a Tls when TLS scenarios run: every server then also listens on tls_port
     tls_scenarios = True  # False for a server without TLS here (its TLS rows are n/a)
+    production = False  # --production: the access log to a file, security headers, gzip
+    access_log = True   # in the production profile
 
     def __init__(self, workdir, root, port, cpu):
         self.workdir, self.root, self.port, self.cpu = workdir, root, port, cpu
@@ -163,6 +173,23 @@ class Server:
         log = open(self.workdir / f"{self.name}.log", "w")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.environment())
         self.wait_listening(lambda: self.proc.poll() is None, log.name)
+        if self.production:
+            self.check_production_profile()
+
+    def access_log_path(self):
+        """Where its access log goes in the production profile (None: no log)."""
+        return self.workdir / f"{self.name}-access.log" if self.access_log else None
+
+    def check_production_profile(self):
+        """Fails unless the configuration took: the security headers on a file's answer, and
+        the access log file opened."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/index.html", timeout=5) as answer:
+            missing = [name for name, value in SECURITY_HEADERS if answer.headers.get(name) != value]
+        if missing:
+            raise RuntimeError(f"{self.name}: the production profile's answer lacks {', '.join(missing)}")
+        log = self.access_log_path()
+        if log and not log.exists():
+            raise RuntimeError(f"{self.name}: the production profile's access log {log} was not opened")
 
     def wait_listening(self, running, log_name):
         """Waits up to 10 s for the port to take connections; fails at once if `running()`
@@ -266,9 +293,6 @@ class Ringhttpd(Server):
     binary = REPO / "build" / "ringhttpd"
     debug_routes = False  # set when the pool scenario runs
 
-    production = False  # --production: the access log to a file, security headers, gzip
-    access_log = True   # in the production profile
-
     def command(self):
         # Keep-alive connections unlimited, as every peer's configuration has them.
         listen = f"127.0.0.1:{self.port}"
@@ -284,7 +308,7 @@ class Ringhttpd(Server):
             # The peers send no security headers: without them too, every server sends
             # comparable response heads (ringhttpd still adds Vary). See perf/README.md.
             return cmd + ["--security-headers", "off"]
-        log = str(self.workdir / f"{self.name}-access.log") if self.access_log else "off"
+        log = str(self.access_log_path() or "off")
         return cmd + ["--security-headers", "on", "--gzip", "on", "--access-log", log,
                       "--access-log-rotate-size", "0"]
 
@@ -325,7 +349,6 @@ class Nginx(Server):
     name = "nginx"
     dynamic_path = "/api/hello"  # `return 200` in perf/peers/nginx.conf.in
 
-    production = False
     log_buffer = ""  # nginx's access_log buffer=SIZE, in the production profile
 
     def extra_config(self):
@@ -333,11 +356,10 @@ class Nginx(Server):
             return "access_log off;"
         buffer = f" buffer={self.log_buffer}" if self.log_buffer else ""
         # The same headers as ringhttpd's --security-headers, and gzip as its --gzip.
-        return (f"access_log @DIR@/{self.name}-access.log combined{buffer};\n"
-                "    add_header X-Content-Type-Options nosniff;\n"
-                "    add_header X-Frame-Options SAMEORIGIN;\n"
-                "    add_header Referrer-Policy strict-origin-when-cross-origin;\n"
-                "    gzip on;\n    gzip_types text/plain text/css application/json application/javascript;")
+        headers = "".join(f"    add_header {name} {value};\n" for name, value in SECURITY_HEADERS)
+        types = " ".join(t for t in GZIP_TYPES if t != "text/html")  # nginx's always (it warns)
+        return (f"access_log {self.access_log_path()} combined{buffer};\n{headers}"
+                f"    gzip on;\n    gzip_types {types};")
 
     def tls_config(self):
         # TLS 1.2 and 1.3 as ringhttpd's (the clients all negotiate 1.3); tickets on (nginx's
@@ -367,18 +389,14 @@ class NginxBuffered(Nginx):
 
 class H2o(Server):
     name = "h2o"
-    production = False
 
     def extra_config(self):
         if not self.production:
             return ""
         # The same headers as ringhttpd's --security-headers, gzip as its --gzip, and h2o's
         # default access log format (Apache's combined).
-        return (f"access-log: {self.workdir}/h2o-access.log\n"
-                'header.add: "X-Content-Type-Options: nosniff"\n'
-                'header.add: "X-Frame-Options: SAMEORIGIN"\n'
-                'header.add: "Referrer-Policy: strict-origin-when-cross-origin"\n'
-                "compress: [ gzip ]")
+        headers = "".join(f'header.add: "{name}: {value}"\n' for name, value in SECURITY_HEADERS)
+        return f"access-log: {self.access_log_path()}\n{headers}compress: [ gzip ]"
 
     def tls_config(self):
         # Session resumption is on by default (ssl-session-resumption: cache and tickets).
@@ -397,21 +415,19 @@ class Lighttpd(Server):
     name = "lighttpd"
     # mod_openssl is a package of its own (lighttpd-mod-openssl, in scripts/deps.sh perf).
     tls_scenarios = Path("/usr/lib/lighttpd/mod_openssl.so").exists()
-    production = False
 
     def extra_config(self):
         if not self.production:
             return ""
         # The same headers as ringhttpd's --security-headers, gzip as its --gzip (mod_deflate,
         # package lighttpd-mod-deflate), and mod_accesslog's default format (Apache's common).
+        headers = ", ".join(f'"{name}" => "{value}"' for name, value in SECURITY_HEADERS)
+        types = ", ".join(f'"{mime}"' for mime in GZIP_TYPES)
         return ('server.modules += ("mod_accesslog", "mod_setenv", "mod_deflate")\n'
-                f'accesslog.filename = "{self.workdir}/lighttpd-access.log"\n'
-                'setenv.add-response-header = ("X-Content-Type-Options" => "nosniff", '
-                '"X-Frame-Options" => "SAMEORIGIN", '
-                '"Referrer-Policy" => "strict-origin-when-cross-origin")\n'
+                f'accesslog.filename = "{self.access_log_path()}"\n'
+                f"setenv.add-response-header = ({headers})\n"
                 'deflate.allowed-encodings = ("gzip")\n'
-                'deflate.mimetypes = ("text/html", "text/plain", "text/css", "application/json", '
-                '"application/javascript")')
+                f"deflate.mimetypes = ({types})")
 
     def tls_config(self):
         # TLS 1.2 and 1.3 and session tickets are lighttpd 1.4.69's defaults.
